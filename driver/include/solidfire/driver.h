@@ -1,0 +1,61 @@
+// The SolidFire driver facade: one typed method per operation. Plain C++, knows nothing about vdp.h.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "solidfire/call_context.h"
+#include "solidfire/error.h"
+#include "solidfire/transport.h"
+#include "solidfire/types.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace solidfire {
+
+// Reads one configuration option by its Cinder name; nullopt when unset.
+using ConfigSource = std::function<std::optional<std::string>(const std::string& key)>;
+
+// Time source for retries and polling; tests inject a fake that advances instantly.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual SteadyClock::time_point now() const = 0;
+  virtual void sleep_for(std::chrono::milliseconds duration) = 0;  // tolerates EINTR
+};
+std::shared_ptr<Clock> system_clock();
+
+struct DriverDeps {
+  std::unique_ptr<Transport> transport;     // null => make_curl_transport from the TLS options
+  std::shared_ptr<spdlog::logger> logger;   // null => a logger that drops everything
+  std::shared_ptr<Clock> clock;             // null => system_clock()
+};
+
+class SolidFireDriver {
+ public:
+  // Validates configuration (throws Error(kConfig) naming the option). No network I/O.
+  static std::unique_ptr<SolidFireDriver> create(const ConfigSource& config, DriverDeps deps);
+  virtual ~SolidFireDriver() = default;
+
+  // Non-fatal findings of create (retired options, risky settings).
+  virtual const std::vector<std::string>& warnings() const = 0;
+
+  // Contacts the cluster (cluster info, version). Throws kUnavailable/kAuth; may be called again.
+  virtual void setup(CallContext& ctx) = 0;
+  virtual bool is_setup() const = 0;
+
+  virtual ModelUpdate create_volume(CallContext& ctx, const Volume& volume) = 0;
+  virtual void delete_volume(CallContext& ctx, const Volume& volume) = 0;
+  virtual BackendStats get_volume_stats(CallContext& ctx, bool refresh) = 0;
+  virtual ModelUpdate create_export(CallContext& ctx, const Volume& volume, const std::optional<Connector>& connector) = 0;
+  virtual ModelUpdate ensure_export(CallContext& ctx, const Volume& volume) = 0;
+  virtual IscsiConnectionInfo initialize_connection(CallContext& ctx, const Volume& volume, const Connector& connector) = 0;
+};
+
+}  // namespace solidfire

@@ -1,0 +1,118 @@
+// Typed requests and results of driver operations. They mirror Cinder's object model (snake_case in the
+// JSON the plugin parses); the plugin fills them and serialises the results.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace solidfire {
+
+using StringMap = std::map<std::string, std::string>;
+
+struct VolumeType {
+  std::string id;
+  std::string name;
+  StringMap extra_specs;  // e.g. "qos:minIOPS" -> "1000", "SFAttribute:foo" -> "bar"
+  StringMap qos_specs;    // the specs of the type's QoS specs (consumer "back-end" or "both")
+};
+
+struct Volume {
+  std::string id;                       // Cinder volume UUID (required)
+  int64_t size_gib = 0;                 // GiB (required for create, >= 1)
+  std::string project_id;
+  std::string user_id;
+  std::string display_name;
+  std::string created_at;               // ISO-8601 as given by the host
+  std::optional<VolumeType> volume_type;
+  StringMap metadata;
+  std::optional<std::string> provider_id;       // "<volumeID> <accountID> <clusterUUID>"
+  std::optional<std::string> provider_location;
+  std::optional<std::string> provider_auth;
+  std::optional<std::string> migration_status;  // "target:<id>" for migration targets
+  std::optional<std::string> status;
+  std::optional<std::string> replication_status;
+  std::optional<std::string> group_id;
+  std::optional<std::string> name_id;           // Cinder's _name_id (set after a migration)
+  bool multiattach = false;
+};
+
+struct Snapshot {
+  std::string id;
+  std::string volume_id;
+  int64_t volume_size_gib = 0;
+  std::string project_id;
+  std::optional<std::string> provider_id;  // "<snapshotID> <volumeID> <clusterUUID>"
+  std::optional<std::string> group_snapshot_id;
+  std::optional<Volume> volume;            // the source volume (its provider_id locates it)
+};
+
+struct Connector {
+  std::string initiator;  // iSCSI IQN
+  std::string host;
+  std::string ip;
+  bool multipath = false;
+};
+
+// Cinder model update: only the members that are set are returned to the host.
+struct ModelUpdate {
+  std::optional<std::string> provider_id;
+  std::optional<std::string> provider_location;
+  std::optional<std::string> provider_auth;
+  std::optional<std::string> provider_geometry;
+  std::optional<std::string> replication_status;
+};
+
+struct IscsiConnectionInfo {
+  std::string target_portal;  // "<svip>:3260"
+  std::string target_iqn;
+  int64_t target_lun = 0;
+  std::string volume_id;
+  std::string auth_method;    // "CHAP"
+  std::string auth_username;
+  std::string auth_password;  // secret: never logged
+  bool target_discovered = false;
+  bool discard = true;
+  bool encrypted = false;
+  std::optional<int64_t> physical_block_size;  // 4096 when 512e is off
+  std::optional<int64_t> logical_block_size;
+  // Filled when the connector asks for multipath.
+  std::vector<std::string> target_portals;
+  std::vector<std::string> target_iqns;
+  std::vector<int64_t> target_luns;
+};
+
+// Backend capabilities and capacity, as Cinder's get_volume_stats reports them.
+struct BackendStats {
+  std::string volume_backend_name;
+  std::string vendor_name = "SolidFire Inc";
+  std::string driver_version;
+  std::string storage_protocol = "iSCSI";
+  double total_capacity_gb = 0;
+  double free_capacity_gb = 0;
+  std::optional<double> provisioned_capacity_gb;  // only in usedSpace mode
+  int64_t reserved_percentage = 0;
+  double max_over_subscription_ratio = 20.0;
+  bool thin_provisioning_support = false;
+  bool QoS_support = true;  // NOLINT(readability-identifier-naming): Cinder's key
+  bool multiattach = true;
+  bool consistencygroup_support = true;
+  bool consistent_group_snapshot_enabled = true;
+  bool replication_enabled = false;
+  bool shared_targets = false;
+  bool online_extend_support = true;
+  double compression_percent = 100;
+  double deduplication_percent = 100;
+  double thin_provision_percent = 100;
+  int64_t provisioned_iops = 0;
+  int64_t current_iops = 0;
+  int64_t average_iops = 0;
+  int64_t max_iops = 0;
+  int64_t peak_iops = 0;
+  std::string cluster_mvip;
+  std::string cluster_uuid;
+};
+
+}  // namespace solidfire

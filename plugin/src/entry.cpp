@@ -1,0 +1,128 @@
+// vdp_plugin_entry and the static descriptor: the plugin's only exported symbol.
+#include "guard.h"
+#include "operations.h"
+#include "vdp/vdp.h"
+
+namespace sfplugin {
+namespace {
+
+// A slot whose operation is not built yet: NOT_SUPPORTED with a message naming the operation.
+template <const char* Name>
+vdp_status not_supported(vdp_driver* d, vdp_context* c, const char*, size_t, char** out, size_t* out_len) noexcept {
+  if (out == nullptr) return VDP_E_INVALID_ARGUMENT;
+  return fail(simple_error(VDP_E_NOT_SUPPORTED, std::string(Name) + " is not supported by this version of the plugin",
+                           Name),
+              d, c, out, out_len);
+}
+
+#define VDP_PENDING(op)                 \
+  constexpr char k_##op[] = #op;        \
+  constexpr vdp_op_fn pending_##op = &not_supported<k_##op>;
+
+VDP_PENDING(extend_volume)
+VDP_PENDING(create_snapshot)
+VDP_PENDING(delete_snapshot)
+VDP_PENDING(create_volume_from_snapshot)
+VDP_PENDING(create_cloned_volume)
+VDP_PENDING(revert_to_snapshot)
+VDP_PENDING(retype)
+VDP_PENDING(migrate_volume)
+VDP_PENDING(manage_existing)
+VDP_PENDING(manage_existing_get_size)
+VDP_PENDING(unmanage)
+VDP_PENDING(accept_transfer)
+VDP_PENDING(terminate_connection)
+VDP_PENDING(attach_volume)
+VDP_PENDING(detach_volume)
+VDP_PENDING(update_provider_info)
+VDP_PENDING(clone_image)
+VDP_PENDING(create_group)
+VDP_PENDING(update_group)
+VDP_PENDING(delete_group)
+VDP_PENDING(create_group_from_src)
+VDP_PENDING(create_group_snapshot)
+VDP_PENDING(delete_group_snapshot)
+VDP_PENDING(create_consistencygroup)
+VDP_PENDING(update_consistencygroup)
+VDP_PENDING(delete_consistencygroup)
+VDP_PENDING(create_consistencygroup_from_src)
+VDP_PENDING(create_cgsnapshot)
+VDP_PENDING(delete_cgsnapshot)
+VDP_PENDING(failover_host)
+VDP_PENDING(failover)
+VDP_PENDING(failover_completed)
+VDP_PENDING(freeze_backend)
+VDP_PENDING(thaw_backend)
+#undef VDP_PENDING
+
+constexpr vdp_plugin kDescriptor = {
+    .struct_size = sizeof(vdp_plugin),
+    .abi_version = VDP_ABI_VERSION,
+    .schema_version = VDP_SCHEMA_VERSION,
+    .reserved0 = 0,
+    .name = "solidfire",
+    .vendor = "NetApp SolidFire (vdp)",
+    .driver_version = VDP_SOLIDFIRE_DRIVER_VERSION,
+    .create = &create,
+    .setup = &setup,
+    .destroy = &destroy,
+    .free_string = &free_string,
+    .create_volume = &create_volume,
+    .delete_volume = &delete_volume,
+    .extend_volume = pending_extend_volume,
+    .create_snapshot = pending_create_snapshot,
+    .delete_snapshot = pending_delete_snapshot,
+    .create_volume_from_snapshot = pending_create_volume_from_snapshot,
+    .create_cloned_volume = pending_create_cloned_volume,
+    .revert_to_snapshot = pending_revert_to_snapshot,
+    .retype = pending_retype,
+    .migrate_volume = pending_migrate_volume,
+    .manage_existing = pending_manage_existing,
+    .manage_existing_get_size = pending_manage_existing_get_size,
+    .unmanage = pending_unmanage,
+    .accept_transfer = pending_accept_transfer,
+    .create_export = &create_export,
+    .ensure_export = &ensure_export,
+    .remove_export = &remove_export,
+    .initialize_connection = &initialize_connection,
+    .terminate_connection = pending_terminate_connection,
+    .attach_volume = pending_attach_volume,
+    .detach_volume = pending_detach_volume,
+    .get_volume_stats = &get_volume_stats,
+    .update_provider_info = pending_update_provider_info,
+    .clone_image = pending_clone_image,
+    .create_group = pending_create_group,
+    .update_group = pending_update_group,
+    .delete_group = pending_delete_group,
+    .create_group_from_src = pending_create_group_from_src,
+    .create_group_snapshot = pending_create_group_snapshot,
+    .delete_group_snapshot = pending_delete_group_snapshot,
+    .create_consistencygroup = pending_create_consistencygroup,
+    .update_consistencygroup = pending_update_consistencygroup,
+    .delete_consistencygroup = pending_delete_consistencygroup,
+    .create_consistencygroup_from_src = pending_create_consistencygroup_from_src,
+    .create_cgsnapshot = pending_create_cgsnapshot,
+    .delete_cgsnapshot = pending_delete_cgsnapshot,
+    .failover_host = pending_failover_host,
+    .failover = pending_failover,
+    .failover_completed = pending_failover_completed,
+    .freeze_backend = pending_freeze_backend,
+    .thaw_backend = pending_thaw_backend,
+    .describe = &describe,
+};
+
+}  // namespace
+}  // namespace sfplugin
+
+extern "C" VDP_PLUGIN_EXPORT vdp_status vdp_plugin_entry(uint32_t host_abi, uint32_t* plugin_abi,
+                                                          const vdp_plugin** out) {
+  if (out != nullptr) *out = nullptr;
+  if (plugin_abi == nullptr || out == nullptr) {
+    if (plugin_abi != nullptr) *plugin_abi = VDP_ABI_VERSION;
+    return VDP_E_INVALID_ARGUMENT;
+  }
+  *plugin_abi = VDP_ABI_VERSION;
+  if (VDP_VERSION_MAJOR(host_abi) != VDP_VERSION_MAJOR(VDP_ABI_VERSION)) return VDP_E_ABI_MISMATCH;
+  *out = &sfplugin::kDescriptor;
+  return VDP_OK;
+}

@@ -1,0 +1,126 @@
+#include "request_types.h"
+
+#include "solidfire/error.h"
+
+namespace sfplugin {
+namespace {
+
+using solidfire::Error;
+using solidfire::ErrorCode;
+
+// Longest id we accept; Cinder ids are 36-character UUIDs.
+constexpr size_t kMaxIdLength = 255;
+
+[[noreturn]] void invalid(const std::string& field, const std::string& message) {
+  throw Error(ErrorCode::kInvalidArgument, field + ": " + message).with_field(field);
+}
+
+std::optional<std::string> opt_string(const JsonView& obj, const char* key) {
+  auto m = obj.member(key);
+  if (!m) return std::nullopt;
+  return m->as_string();
+}
+
+std::string string_or_empty(const JsonView& obj, const char* key) { return opt_string(obj, key).value_or(""); }
+
+std::string required_id(const JsonView& obj, const char* key) {
+  const JsonView m = obj.required(key);
+  std::string id = m.as_string();
+  if (id.empty()) invalid(m.path(), "must not be empty");
+  if (id.size() > kMaxIdLength) invalid(m.path(), "longer than 255 characters");
+  return id;
+}
+
+// Objects of scalars (Cinder stores extra specs and metadata as strings; numbers and booleans are
+// accepted and rendered as text).
+solidfire::StringMap parse_string_map(const JsonView& obj, const char* key) {
+  solidfire::StringMap out;
+  auto m = obj.member(key);
+  if (!m) return out;
+  m->for_each_member([&](const std::string& k, const JsonView& value) { out[k] = value.as_scalar_text(); });
+  return out;
+}
+
+solidfire::VolumeType parse_volume_type(const JsonView& t) {
+  t.expect_object();
+  solidfire::VolumeType type;
+  type.id = string_or_empty(t, "id");
+  type.name = string_or_empty(t, "name");
+  type.extra_specs = parse_string_map(t, "extra_specs");
+  // qos_specs: either the specs themselves or Cinder's {"consumer": ..., "specs": {...}} object.
+  if (auto qos = t.member("qos_specs")) {
+    qos->expect_object();
+    if (auto specs = qos->member("specs")) {
+      const std::string consumer = opt_string(*qos, "consumer").value_or("back-end");
+      if (consumer != "back-end" && consumer != "both" && consumer != "front-end") {
+        invalid(qos->path() + ".consumer", "must be one of back-end, front-end, both");
+      }
+      if (consumer != "front-end") type.qos_specs = parse_string_map(*qos, "specs");
+    } else {
+      type.qos_specs = parse_string_map(t, "qos_specs");
+    }
+  }
+  return type;
+}
+
+}  // namespace
+
+solidfire::Volume parse_volume(const JsonView& v, SizeRule size_rule) {
+  v.expect_object();
+  solidfire::Volume vol;
+  vol.id = required_id(v, "id");
+  if (auto size = v.member("size")) {
+    vol.size_gib = size->as_int();
+    if (vol.size_gib < 1) invalid(size->path(), "must be at least 1 (GiB)");
+  } else if (size_rule == SizeRule::kRequired) {
+    invalid(v.path() + ".size", "is required");
+  }
+  vol.project_id = string_or_empty(v, "project_id");
+  vol.user_id = string_or_empty(v, "user_id");
+  vol.display_name = string_or_empty(v, "display_name");
+  vol.created_at = string_or_empty(v, "created_at");
+  if (auto t = v.member("volume_type")) vol.volume_type = parse_volume_type(*t);
+  vol.metadata = parse_string_map(v, "metadata");
+  vol.provider_id = opt_string(v, "provider_id");
+  vol.provider_location = opt_string(v, "provider_location");
+  vol.provider_auth = opt_string(v, "provider_auth");
+  vol.migration_status = opt_string(v, "migration_status");
+  vol.status = opt_string(v, "status");
+  vol.replication_status = opt_string(v, "replication_status");
+  vol.group_id = opt_string(v, "group_id");
+  vol.name_id = opt_string(v, "name_id");
+  if (auto m = v.member("multiattach")) vol.multiattach = m->as_bool();
+  return vol;
+}
+
+solidfire::Connector parse_connector(const JsonView& v, bool initiator_required) {
+  v.expect_object();
+  solidfire::Connector c;
+  if (initiator_required) {
+    c.initiator = required_id(v, "initiator");
+  } else {
+    c.initiator = string_or_empty(v, "initiator");
+  }
+  c.host = string_or_empty(v, "host");
+  c.ip = string_or_empty(v, "ip");
+  if (auto m = v.member("multipath")) c.multipath = m->as_bool();
+  return c;
+}
+
+solidfire::Snapshot parse_snapshot(const JsonView& v) {
+  v.expect_object();
+  solidfire::Snapshot s;
+  s.id = required_id(v, "id");
+  s.volume_id = required_id(v, "volume_id");
+  if (auto size = v.member("volume_size")) {
+    s.volume_size_gib = size->as_int();
+    if (s.volume_size_gib < 1) invalid(size->path(), "must be at least 1 (GiB)");
+  }
+  s.project_id = string_or_empty(v, "project_id");
+  s.provider_id = opt_string(v, "provider_id");
+  s.group_snapshot_id = opt_string(v, "group_snapshot_id");
+  if (auto vol = v.member("volume")) s.volume = parse_volume(*vol, SizeRule::kOptional);
+  return s;
+}
+
+}  // namespace sfplugin

@@ -1,0 +1,110 @@
+#include "result_json.h"
+
+#include "json_out.h"
+
+namespace sfplugin {
+namespace {
+
+std::string version_text(unsigned v) { return std::to_string(v >> 16) + "." + std::to_string(v & 0xffffu); }
+
+}  // namespace
+
+std::string to_json(const solidfire::ModelUpdate& u) {
+  JsonOut out;
+  cJSON* o = out.get();
+  JsonOut::opt_str(o, "provider_id", u.provider_id);
+  JsonOut::opt_str(o, "provider_location", u.provider_location);
+  JsonOut::opt_str(o, "provider_auth", u.provider_auth);
+  JsonOut::opt_str(o, "provider_geometry", u.provider_geometry);
+  JsonOut::opt_str(o, "replication_status", u.replication_status);
+  return out.print();
+}
+
+std::string to_json(const solidfire::IscsiConnectionInfo& info) {
+  JsonOut out;
+  JsonOut::str(out.get(), "driver_volume_type", "iscsi");
+  cJSON* d = JsonOut::child_object(out.get(), "data");
+  JsonOut::boolean(d, "target_discovered", info.target_discovered);
+  JsonOut::str(d, "target_portal", info.target_portal);
+  JsonOut::str(d, "target_iqn", info.target_iqn);
+  JsonOut::num(d, "target_lun", static_cast<double>(info.target_lun));
+  JsonOut::str(d, "volume_id", info.volume_id);
+  if (!info.auth_method.empty()) {
+    JsonOut::str(d, "auth_method", info.auth_method);
+    JsonOut::str(d, "auth_username", info.auth_username);
+    JsonOut::str(d, "auth_password", info.auth_password);
+  }
+  JsonOut::boolean(d, "discard", info.discard);
+  JsonOut::boolean(d, "encrypted", info.encrypted);
+  if (info.physical_block_size) JsonOut::num(d, "physical_block_size", static_cast<double>(*info.physical_block_size));
+  if (info.logical_block_size) JsonOut::num(d, "logical_block_size", static_cast<double>(*info.logical_block_size));
+  if (!info.target_portals.empty()) {
+    cJSON* portals = JsonOut::child_array(d, "target_portals");
+    for (const auto& p : info.target_portals) JsonOut::push(portals, cJSON_CreateString(p.c_str()));
+    cJSON* iqns = JsonOut::child_array(d, "target_iqns");
+    for (const auto& q : info.target_iqns) JsonOut::push(iqns, cJSON_CreateString(q.c_str()));
+    cJSON* luns = JsonOut::child_array(d, "target_luns");
+    for (auto l : info.target_luns) JsonOut::push(luns, cJSON_CreateNumber(static_cast<double>(l)));
+  }
+  return out.print();
+}
+
+std::string to_json(const solidfire::BackendStats& s) {
+  JsonOut out;
+  cJSON* o = out.get();
+  JsonOut::str(o, "volume_backend_name", s.volume_backend_name);
+  JsonOut::str(o, "vendor_name", s.vendor_name);
+  JsonOut::str(o, "driver_version", s.driver_version);
+  JsonOut::str(o, "storage_protocol", s.storage_protocol);
+  JsonOut::num(o, "total_capacity_gb", s.total_capacity_gb);
+  JsonOut::num(o, "free_capacity_gb", s.free_capacity_gb);
+  if (s.provisioned_capacity_gb) JsonOut::num(o, "provisioned_capacity_gb", *s.provisioned_capacity_gb);
+  JsonOut::num(o, "reserved_percentage", static_cast<double>(s.reserved_percentage));
+  JsonOut::num(o, "max_over_subscription_ratio", s.max_over_subscription_ratio);
+  JsonOut::boolean(o, "thin_provisioning_support", s.thin_provisioning_support);
+  JsonOut::boolean(o, "QoS_support", s.QoS_support);
+  JsonOut::boolean(o, "multiattach", s.multiattach);
+  JsonOut::boolean(o, "consistencygroup_support", s.consistencygroup_support);
+  JsonOut::boolean(o, "consistent_group_snapshot_enabled", s.consistent_group_snapshot_enabled);
+  JsonOut::boolean(o, "replication_enabled", s.replication_enabled);
+  JsonOut::boolean(o, "shared_targets", s.shared_targets);
+  JsonOut::boolean(o, "online_extend_support", s.online_extend_support);
+  JsonOut::num(o, "compression_percent", s.compression_percent);
+  JsonOut::num(o, "deduplication_percent", s.deduplication_percent);
+  JsonOut::num(o, "thin_provision_percent", s.thin_provision_percent);
+  JsonOut::num(o, "provisioned_iops", static_cast<double>(s.provisioned_iops));
+  JsonOut::num(o, "current_iops", static_cast<double>(s.current_iops));
+  JsonOut::num(o, "average_iops", static_cast<double>(s.average_iops));
+  JsonOut::num(o, "max_iops", static_cast<double>(s.max_iops));
+  JsonOut::num(o, "peak_iops", static_cast<double>(s.peak_iops));
+  if (!s.cluster_mvip.empty()) JsonOut::str(o, "active_cluster_mvip", s.cluster_mvip);
+  if (!s.cluster_uuid.empty()) JsonOut::str(o, "cluster_uuid", s.cluster_uuid);
+  return out.print();
+}
+
+std::string warnings_json(const std::vector<std::string>& warnings) {
+  JsonOut out;
+  cJSON* list = JsonOut::child_array(out.get(), "warnings");
+  for (const auto& w : warnings) JsonOut::push(list, cJSON_CreateString(w.c_str()));
+  return out.print();
+}
+
+std::string to_json(const Description& d) {
+  JsonOut out;
+  cJSON* o = out.get();
+  JsonOut::str(o, "name", d.name);
+  JsonOut::str(o, "vendor", d.vendor);
+  JsonOut::str(o, "driver_version", d.driver_version);
+  JsonOut::str(o, "abi_version", version_text(d.abi_version));
+  JsonOut::str(o, "schema_version", version_text(d.schema_version));
+  cJSON* ops = JsonOut::child_array(o, "operations");
+  for (const auto& op : d.operations) JsonOut::push(ops, cJSON_CreateString(op.c_str()));
+  cJSON* caps = JsonOut::child_object(o, "capabilities");
+  JsonOut::str(caps, "storage_protocol", "iSCSI");
+  JsonOut::boolean(caps, "idempotent_operations", true);
+  JsonOut::boolean(caps, "deadlines", true);
+  JsonOut::boolean(caps, "cancellation", true);
+  return out.print();
+}
+
+}  // namespace sfplugin

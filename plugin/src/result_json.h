@@ -1,0 +1,26 @@
+// Typed driver results -> result JSON (abi/docs/operations.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "solidfire/types.h"
+
+namespace sfplugin {
+
+std::string to_json(const solidfire::ModelUpdate& update);
+std::string to_json(const solidfire::IscsiConnectionInfo& info);
+std::string to_json(const solidfire::BackendStats& stats);
+std::string warnings_json(const std::vector<std::string>& warnings);
+
+struct Description {
+  const char* name;
+  const char* vendor;
+  const char* driver_version;
+  unsigned abi_version;
+  unsigned schema_version;
+  std::vector<std::string> operations;  // operations this plugin really serves
+};
+std::string to_json(const Description& d);
+
+}  // namespace sfplugin
