@@ -1,0 +1,155 @@
+// element-sim: run simulated Element clusters until SIGINT/SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <spdlog/common.h>
+
+#include "element_sim/server.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: element-sim [options]\n"
+    "Simulated NetApp SolidFire/Element cluster(s) serving the JSON-RPC API.\n"
+    "\n"
+    "  --port N           first listening port (0 = ephemeral; cluster i uses N+i) [0]\n"
+    "  --clusters N       number of independent clusters, one port each [1]\n"
+    "  --bind ADDR        listening address [127.0.0.1]\n"
+    "  --advertise ADDR   address reported as mvip/svip and in url= [bind address]\n"
+    "  --user NAME        cluster admin user for HTTP Basic auth [admin]\n"
+    "  --password SECRET  cluster admin password [admin]\n"
+    "  --no-tls           plain HTTP instead of HTTPS\n"
+    "  --cert FILE        PEM certificate (with --key); default: self-signed, generated at start\n"
+    "  --key FILE         PEM private key (with --cert)\n"
+    "  --cert-out FILE    write the certificate in use (PEM) to FILE, for clients that verify TLS\n"
+    "  --seed N           seed for deterministic ids, secrets and uniqueIDs [1]\n"
+    "  --log-level L      trace|debug|info|warn|error|off [warn]; debug logs one line per RPC\n"
+    "  --io-threads N     I/O threads [2]\n"
+    "  --help             this text\n"
+    "\n"
+    "After listening, prints one line per cluster to stdout:\n"
+    "  element-sim listening cluster=0 url=https://127.0.0.1:43123 user=admin password=admin\n";
+
+[[noreturn]] void usage_error(const std::string& msg) {
+  std::cerr << "element-sim: " << msg << "\n(see element-sim --help)\n";
+  std::exit(2);
+}
+
+long long parse_int(const std::string& flag, const std::string& v, long long lo, long long hi) {
+  try {
+    size_t pos = 0;
+    long long n = std::stoll(v, &pos, 10);
+    if (pos != v.size() || n < lo || n > hi) throw std::out_of_range(v);
+    return n;
+  } catch (const std::exception&) {
+    usage_error("invalid value '" + v + "' for " + flag + " (expected an integer in " + std::to_string(lo) + ".." +
+                std::to_string(hi) + ")");
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  element_sim::Options o;
+  std::string cert_out;
+  bool cert = false, key = false, no_tls = false;
+
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::optional<std::string> inline_value;
+    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      inline_value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+    }
+    auto value = [&]() -> std::string {
+      if (inline_value) return *inline_value;
+      if (i + 1 >= argc) usage_error("missing value for " + arg);
+      return argv[++i];
+    };
+    auto no_value = [&] {
+      if (inline_value) usage_error(arg + " takes no value");
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (arg == "--port") {
+      o.port = static_cast<uint16_t>(parse_int(arg, value(), 0, 65535));
+    } else if (arg == "--clusters") {
+      o.clusters = static_cast<int>(parse_int(arg, value(), 1, 64));
+    } else if (arg == "--bind") {
+      o.bind_address = value();
+    } else if (arg == "--advertise") {
+      o.advertise_address = value();
+    } else if (arg == "--user") {
+      o.user = value();
+      if (o.user.empty() || o.user.find(':') != std::string::npos) usage_error("invalid value for --user");
+    } else if (arg == "--password") {
+      o.password = value();
+    } else if (arg == "--no-tls") {
+      no_value();
+      no_tls = true;
+    } else if (arg == "--cert") {
+      o.cert_file = value();
+      cert = true;
+    } else if (arg == "--key") {
+      o.key_file = value();
+      key = true;
+    } else if (arg == "--cert-out") {
+      cert_out = value();
+    } else if (arg == "--seed") {
+      o.seed = static_cast<uint64_t>(parse_int(arg, value(), 0, 0x7FFFFFFFFFFFFFFFLL));
+    } else if (arg == "--log-level") {
+      o.log_level = value();
+      if (o.log_level != "off" && spdlog::level::from_str(o.log_level) == spdlog::level::off)
+        usage_error("invalid value '" + o.log_level + "' for --log-level");
+    } else if (arg == "--io-threads") {
+      o.io_threads = static_cast<int>(parse_int(arg, value(), 1, 256));
+    } else {
+      usage_error("unknown option " + arg);
+    }
+  }
+  if (no_tls && (cert || key)) usage_error("--no-tls cannot be combined with --cert/--key");
+  if (cert != key) usage_error(cert ? "--cert requires --key" : "--key requires --cert");
+  if (no_tls && !cert_out.empty()) usage_error("--cert-out requires TLS");
+  o.tls = !no_tls;
+
+  // Block the termination signals before any thread exists; the main thread waits for them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  try {
+    element_sim::Server server(o);
+    server.start();
+    if (!cert_out.empty()) {
+      std::ofstream f(cert_out, std::ios::binary | std::ios::trunc);
+      f << server.certificate_pem();
+      if (!f.flush()) {
+        std::cerr << "element-sim: cannot write --cert-out file '" << cert_out << "'\n";
+        return 1;
+      }
+    }
+    for (int i = 0; i < server.cluster_count(); ++i) {
+      std::printf("element-sim listening cluster=%d url=%s user=%s password=%s\n", i, server.url(i).c_str(),
+                  o.user.c_str(), o.password.c_str());
+    }
+    std::fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    server.stop();
+  } catch (const std::exception& e) {
+    std::cerr << "element-sim: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
