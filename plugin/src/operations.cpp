@@ -48,7 +48,6 @@ vdp_status create(const vdp_host* host, vdp_config* cfg, vdp_driver** drv, char*
     const vdp_host& h = handle->host;
     handle->driver = solidfire::SolidFireDriver::create(
         [&h, cfg](const std::string& key) { return config_value(h, cfg, key); }, std::move(deps));
-    for (const auto& w : handle->driver->warnings()) handle->logger->warn("configuration: {}", w);
     if (!emit(warnings_json(handle->driver->warnings()), out, out_len)) return VDP_E_INTERNAL;
     *drv = handle.release();
     return VDP_OK;

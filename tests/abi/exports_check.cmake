@@ -1,0 +1,81 @@
+# exports_check.cmake - run with cmake -DPLUGIN=<so> -DNM=<nm> -DREADELF=<readelf> -P exports_check.cmake
+#
+# The plugin must export exactly one defined dynamic symbol, vdp_plugin_entry (DESIGN.md §2 "Symbols"),
+# and must be linked with -z nodelete (FLAGS_1 NODELETE in the dynamic section). Nothing is ignored:
+# any other defined dynamic symbol fails the test and the full list is printed.
+cmake_minimum_required(VERSION 3.25)
+
+foreach(var PLUGIN NM READELF)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "exports_check: ${var} not set")
+  endif()
+endforeach()
+if(NOT EXISTS "${PLUGIN}")
+  message(FATAL_ERROR "exports_check: plugin '${PLUGIN}' does not exist (not built?)")
+endif()
+
+execute_process(COMMAND "${NM}" -D --defined-only "${PLUGIN}"
+                RESULT_VARIABLE nm_rc OUTPUT_VARIABLE nm_out ERROR_VARIABLE nm_err)
+if(NOT nm_rc EQUAL 0)
+  message(FATAL_ERROR "exports_check: '${NM} -D --defined-only ${PLUGIN}' failed (${nm_rc}): ${nm_err}")
+endif()
+
+# Lines look like "000000000001a2b0 T vdp_plugin_entry" (newer binutils may append @VERSION / @@VERSION,
+# which is part of how the one symbol is printed, not another symbol).
+string(REPLACE "\n" ";" lines "${nm_out}")
+set(names "")
+set(listing "")
+foreach(line IN LISTS lines)
+  string(STRIP "${line}" line)
+  if(line STREQUAL "")
+    continue()
+  endif()
+  string(APPEND listing "    ${line}\n")
+  if(NOT line MATCHES "^([0-9a-fA-F]+ +)?([A-Za-z?]) +([^ ]+)$")
+    message(FATAL_ERROR "exports_check: cannot parse nm line '${line}'. Full output:\n${nm_out}")
+  endif()
+  set(name "${CMAKE_MATCH_3}")
+  string(REGEX REPLACE "@.*$" "" base "${name}")
+  list(APPEND names "${base}")
+  if(NOT base STREQUAL "vdp_plugin_entry")
+    list(APPEND unexpected "${line}")
+  endif()
+endforeach()
+
+list(LENGTH names count)
+set(failed FALSE)
+if(unexpected)
+  list(LENGTH unexpected n_unexpected)
+  message(SEND_ERROR "exports_check: ${n_unexpected} defined dynamic symbol(s) other than vdp_plugin_entry")
+  set(failed TRUE)
+endif()
+if(NOT "vdp_plugin_entry" IN_LIST names)
+  message(SEND_ERROR "exports_check: vdp_plugin_entry is not a defined dynamic symbol")
+  set(failed TRUE)
+elseif(NOT count EQUAL 1)
+  message(SEND_ERROR "exports_check: expected exactly 1 defined dynamic symbol, found ${count}")
+  set(failed TRUE)
+endif()
+if(failed)
+  message(FATAL_ERROR "exports_check: '${NM} -D --defined-only ${PLUGIN}' lists:\n${listing}")
+endif()
+message(STATUS "exports_check: only exported symbol: vdp_plugin_entry")
+
+execute_process(COMMAND "${READELF}" -d -W "${PLUGIN}"
+                RESULT_VARIABLE re_rc OUTPUT_VARIABLE re_out ERROR_VARIABLE re_err)
+if(NOT re_rc EQUAL 0)
+  message(FATAL_ERROR "exports_check: '${READELF} -d ${PLUGIN}' failed (${re_rc}): ${re_err}")
+endif()
+set(flags1 "")
+string(REPLACE "\n" ";" re_lines "${re_out}")
+foreach(line IN LISTS re_lines)
+  if(line MATCHES "\\(FLAGS_1\\)")
+    set(flags1 "${line}")
+  endif()
+endforeach()
+if(NOT flags1 MATCHES "NODELETE")
+  message(FATAL_ERROR "exports_check: plugin not linked with -z nodelete (no NODELETE in FLAGS_1). "
+                      "FLAGS_1 line: '${flags1}'. Dynamic section:\n${re_out}")
+endif()
+string(STRIP "${flags1}" flags1)
+message(STATUS "exports_check: ${flags1}")
