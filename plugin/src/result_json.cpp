@@ -79,6 +79,8 @@ std::string to_json(const solidfire::BackendStats& s) {
   JsonOut::num(o, "peak_iops", static_cast<double>(s.peak_iops));
   if (!s.cluster_mvip.empty()) JsonOut::str(o, "active_cluster_mvip", s.cluster_mvip);
   if (!s.cluster_uuid.empty()) JsonOut::str(o, "cluster_uuid", s.cluster_uuid);
+  // Present only when the last refresh failed and these figures are an earlier result.
+  if (s.stale_seconds) JsonOut::num(o, "stale_seconds", static_cast<double>(*s.stale_seconds));
   return out.print();
 }
 

@@ -113,6 +113,9 @@ struct BackendStats {
   int64_t peak_iops = 0;
   std::string cluster_mvip;
   std::string cluster_uuid;
+  // Set when the last refresh failed and these figures are a previous result this many seconds old
+  // (served for at most 10 minutes; after that the refresh error is raised).
+  std::optional<int64_t> stale_seconds;
 };
 
 }  // namespace solidfire

@@ -1,0 +1,60 @@
+// Tenant accounts: naming ("<sf_account_prefix>-<project_id>"), get-or-create through GetAccountByName
+// and AddAccount (race- and lost-response-safe), CSPRNG CHAP secrets and a small thread-safe cache, so
+// that repeated operations for one project cost no account RPC.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "config.h"
+#include "element_client.h"
+
+namespace solidfire {
+
+struct SfAccount {
+  int64_t id = 0;
+  std::string username;
+  std::string initiator_secret;  // secret
+  std::string target_secret;     // secret
+  int64_t volume_count = 0;      // volumes owned (incl. deleted, unpurged) when last read
+};
+
+// Element allows 2000 volumes per account; like Cinder, move to "<name>_" a little before that.
+inline constexpr int64_t kMaxVolumesPerAccount = 1990;
+
+// "<prefix>-<project_id>", or "<project_id>" without a prefix. Throws kInvalidArgument when the name
+// (plus the secondary account's "_") would not fit Element's 64 characters.
+std::string account_username(const DriverConfig& config, const std::string& project_id);
+
+// 16 characters from [A-Za-z0-9], drawn from getrandom(2) with rejection sampling (no modulo bias).
+std::string generate_chap_secret(size_t length = 16);
+
+// Parses an Element Account object; nullopt when accountID/username are missing.
+std::optional<SfAccount> parse_account(JsonView account);
+
+class AccountManager {
+ public:
+  explicit AccountManager(ElementClient& client, std::shared_ptr<spdlog::logger> logger);
+
+  // Cached lookup; GetAccountByName on a miss. nullopt when the cluster has no such account.
+  std::optional<SfAccount> find(CallContext& ctx, const std::string& username, bool use_cache = true);
+  // Lookup, creating the account (with fresh CHAP secrets) when it does not exist.
+  SfAccount get_or_create(CallContext& ctx, const std::string& username);
+  void invalidate(const std::string& username);
+  void note_volume_created(const std::string& username);
+
+ private:
+  std::optional<SfAccount> fetch(CallContext& ctx, const std::string& username);
+  void remember(const SfAccount& account);
+
+  ElementClient& client_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, SfAccount> cache_;
+};
+
+}  // namespace solidfire

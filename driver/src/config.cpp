@@ -1,0 +1,215 @@
+// Parses and validates the driver's options (Cinder names, defaults and minimums) at create() time,
+// so that a bad value fails early with a message naming the option instead of at the first RPC.
+#include "config.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+
+#include "solidfire/error.h"
+#include "util.h"
+
+namespace solidfire {
+
+namespace {
+
+Error config_error(const std::string& option, const std::string& what) {
+  return Error(ErrorCode::kConfig, option + ": " + what).with_field(option);
+}
+
+std::optional<std::string> get(const ConfigSource& source, const std::string& key) {
+  if (!source) return std::nullopt;
+  auto v = source(key);
+  return v;
+}
+
+std::string required(const ConfigSource& source, const std::string& key) {
+  auto v = get(source, key);
+  if (!v || util::trim(*v).empty()) throw config_error(key, "is required");
+  return *v;
+}
+
+bool boolean(const ConfigSource& source, const std::string& key, bool fallback) {
+  auto v = get(source, key);
+  if (!v) return fallback;
+  auto b = parse_bool(*v);
+  if (!b) throw config_error(key, "'" + util::clean_utf8(*v, 64) + "' is not a boolean (true/false/yes/no/on/off/1/0)");
+  return *b;
+}
+
+int64_t integer(const ConfigSource& source, const std::string& key, int64_t fallback, int64_t min,
+                int64_t max) {
+  auto v = get(source, key);
+  if (!v) return fallback;
+  auto i = util::parse_int64(*v);
+  if (!i) throw config_error(key, "'" + util::clean_utf8(*v, 64) + "' is not an integer");
+  if (*i < min) throw config_error(key, std::to_string(*i) + " is below the minimum " + std::to_string(min));
+  if (*i > max) throw config_error(key, std::to_string(*i) + " is above the maximum " + std::to_string(max));
+  return *i;
+}
+
+bool has_space_or_control(const std::string& s) {
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7F) return true;
+  }
+  return false;
+}
+
+// Element volume names end up lower-cased in IQNs, so keep to characters an IQN accepts.
+bool valid_volume_name_chars(const std::string& s) {
+  for (const char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<bool> parse_bool(const std::string& text) {
+  const std::string s = util::to_lower(util::trim(text));
+  if (s == "true" || s == "yes" || s == "on" || s == "1") return true;
+  if (s == "false" || s == "no" || s == "off" || s == "0") return false;
+  return std::nullopt;
+}
+
+DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& warnings) {
+  DriverConfig c;
+  c.san_ip = util::trim(required(source, "san_ip"));
+  if (has_space_or_control(c.san_ip)) throw config_error("san_ip", "contains blanks or control characters");
+  c.san_login = required(source, "san_login");
+  c.san_password = required(source, "san_password");
+
+  c.sf_api_port = integer(source, "sf_api_port", 443, 1, 65535);
+
+  if (auto scheme = get(source, "sf_api_scheme")) {
+    const std::string s = util::to_lower(util::trim(*scheme));
+    if (s != "https" && s != "http") throw config_error("sf_api_scheme", "must be https or http");
+    c.sf_api_scheme = s;
+    if (s == "http") {
+      warnings.emplace_back(
+          "sf_api_scheme: plain HTTP sends the cluster credentials unencrypted; use it only with a simulator");
+    }
+  }
+
+  c.sf_emulate_512 = boolean(source, "sf_emulate_512", true);
+
+  if (auto prefix = get(source, "sf_account_prefix")) {
+    std::string p = util::trim(*prefix);
+    if (!p.empty()) {
+      if (p == "hostname") {
+        char host[HOST_NAME_MAX + 1] = {};
+        if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') {
+          throw config_error("sf_account_prefix", "'hostname' given but the host name cannot be read");
+        }
+        p = host;
+        warnings.emplace_back(
+            "sf_account_prefix: 'hostname' gives every host its own accounts, which breaks active-active "
+            "deployments and failover between hosts");
+      }
+      if (has_space_or_control(p)) throw config_error("sf_account_prefix", "contains blanks or control characters");
+      // "<prefix>-<project_id>" plus the secondary account's "_" must fit Element's 64 characters.
+      const size_t max_prefix = kElementNameMax - 1 - kAssumedProjectIdLength - 1;
+      if (p.size() > max_prefix) {
+        throw config_error("sf_account_prefix",
+                           "is " + std::to_string(p.size()) + " characters; at most " + std::to_string(max_prefix) +
+                               " fit (\"<prefix>-<project id>_\" must stay within 64 characters)");
+      }
+      c.sf_account_prefix = p;
+    }
+  }
+
+  if (auto prefix = get(source, "sf_volume_prefix")) {
+    const std::string& p = *prefix;
+    const size_t max_prefix = kElementNameMax - kCinderUuidLength;
+    if (p.size() > max_prefix) {
+      throw config_error("sf_volume_prefix", "is " + std::to_string(p.size()) + " characters; at most " +
+                                                 std::to_string(max_prefix) +
+                                                 " fit (prefix plus a 36-character UUID must stay within 64)");
+    }
+    if (!valid_volume_name_chars(p)) {
+      throw config_error("sf_volume_prefix", "may contain only letters, digits, '-' and '.'");
+    }
+    c.sf_volume_prefix = p;
+  }
+
+  if (auto svip = get(source, "sf_svip")) {
+    std::string s = util::trim(*svip);
+    if (!s.empty()) {
+      if (has_space_or_control(s)) throw config_error("sf_svip", "contains blanks or control characters");
+      c.sf_svip = s;
+    }
+  }
+
+  c.sf_allow_tenant_qos = boolean(source, "sf_allow_tenant_qos", false);
+  c.sf_enable_vag = boolean(source, "sf_enable_vag", false);
+
+  if (auto calc = get(source, "sf_provisioning_calc")) {
+    const std::string s = util::trim(*calc);
+    if (s == "maxProvisionedSpace") c.sf_provisioning_calc = ProvisioningCalc::kMaxProvisionedSpace;
+    else if (s == "usedSpace") c.sf_provisioning_calc = ProvisioningCalc::kUsedSpace;
+    else throw config_error("sf_provisioning_calc", "must be maxProvisionedSpace or usedSpace");
+  }
+
+  constexpr int64_t kMaxSeconds = 86400 * 7;
+  c.sf_api_request_timeout = integer(source, "sf_api_request_timeout", 30, 30, kMaxSeconds);
+  c.sf_volume_clone_timeout = integer(source, "sf_volume_clone_timeout", 600, 60, kMaxSeconds);
+  c.sf_volume_create_timeout = integer(source, "sf_volume_create_timeout", 60, 30, kMaxSeconds);
+  c.sf_cluster_pairing_timeout = integer(source, "sf_cluster_pairing_timeout", 60, 3, kMaxSeconds);
+  c.sf_volume_pairing_timeout = integer(source, "sf_volume_pairing_timeout", 3600, 30, kMaxSeconds);
+
+  c.driver_ssl_cert_verify = boolean(source, "driver_ssl_cert_verify", true);
+  if (!c.driver_ssl_cert_verify) {
+    warnings.emplace_back("driver_ssl_cert_verify: TLS certificate verification is off; the cluster's identity is not checked");
+  }
+  if (auto path = get(source, "driver_ssl_cert_path")) {
+    c.driver_ssl_cert_path = util::trim(*path);
+    if (!c.driver_ssl_cert_path.empty() && access(c.driver_ssl_cert_path.c_str(), R_OK) != 0) {
+      throw config_error("driver_ssl_cert_path", "'" + util::clean_utf8(c.driver_ssl_cert_path, 256) +
+                                                     "' does not exist or is not readable");
+    }
+  }
+
+  if (auto name = get(source, "volume_backend_name")) {
+    const std::string n = util::trim(*name);
+    if (!n.empty()) c.volume_backend_name = n;
+  }
+  c.reserved_percentage = integer(source, "reserved_percentage", 0, 0, 100);
+
+  if (auto ratio = get(source, "max_over_subscription_ratio")) {
+    const std::string s = util::trim(*ratio);
+    char* end = nullptr;
+    errno = 0;
+    const double d = s.empty() ? NAN : std::strtod(s.c_str(), &end);
+    if (s.empty() || end == nullptr || *end != '\0' || errno != 0 || !std::isfinite(d)) {
+      throw config_error("max_over_subscription_ratio", "'" + util::clean_utf8(s, 64) + "' is not a number");
+    }
+    if (d <= 0) throw config_error("max_over_subscription_ratio", "must be greater than 0");
+    c.max_over_subscription_ratio = d;
+  }
+
+  if (auto name = get(source, "sf_template_account_name")) {
+    const std::string n = util::trim(*name);
+    if (n.empty() || n.size() > kElementNameMax - 1) {
+      throw config_error("sf_template_account_name", "must be 1 to 63 characters");
+    }
+    c.sf_template_account_name = n;
+  }
+  c.sf_allow_template_caching = boolean(source, "sf_allow_template_caching", false);
+
+  if (auto rep = get(source, "replication_device")) {
+    if (!util::trim(*rep).empty()) c.replication_device = *rep;
+  }
+
+  if (get(source, "sf_enable_volume_mapping")) {
+    warnings.emplace_back("sf_enable_volume_mapping: retired option; it is accepted and ignored");
+  }
+  return c;
+}
+
+}  // namespace solidfire

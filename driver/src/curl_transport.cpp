@@ -1,0 +1,226 @@
+// libcurl Transport. Easy handles live in a pool owned by the transport (checked out per request
+// under a mutex, returned afterwards): hosts call from arbitrary OS threads (Go), so nothing is
+// thread_local. One CURLSH shares TLS sessions, DNS and connections between the handles, so
+// keep-alive and session resumption work across requests whichever handle serves them.
+#include <curl/curl.h>
+#include <sys/stat.h>
+
+#include <array>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "solidfire/transport.h"
+
+namespace solidfire {
+
+namespace {
+
+std::once_flag g_curl_init_once;
+CURLcode g_curl_init_result = CURLE_OK;
+
+void global_init() {
+  // The plugin is linked -z nodelete and never unloaded, so there is no matching cleanup.
+  std::call_once(g_curl_init_once, [] { g_curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  if (g_curl_init_result != CURLE_OK) {
+    throw TransportError(TransportError::Kind::kOther, "libcurl initialisation failed");
+  }
+}
+
+constexpr size_t kMaxIdleHandles = 32;
+constexpr size_t kMaxResponseBytes = size_t{512} << 20;  // ListVolumes pages of 10,000 volumes fit easily
+constexpr std::chrono::milliseconds kMaxConnectTimeout{15000};
+
+size_t write_cb(char* data, size_t size, size_t nmemb, void* user) {
+  auto* out = static_cast<std::string*>(user);
+  const size_t n = size * nmemb;
+  if (out->size() + n > kMaxResponseBytes) return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+  out->append(data, n);
+  return n;
+}
+
+class CurlTransport final : public Transport {
+ public:
+  explicit CurlTransport(TlsOptions tls) : tls_(std::move(tls)) {
+    global_init();
+    share_ = curl_share_init();
+    if (share_ == nullptr) throw TransportError(TransportError::Kind::kOther, "curl_share_init failed");
+    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &CurlTransport::lock_cb);
+    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &CurlTransport::unlock_cb);
+    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    if (!tls_.ca_path.empty()) {
+      struct stat st{};
+      ca_is_dir_ = stat(tls_.ca_path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    }
+  }
+
+  ~CurlTransport() override {
+    for (CURL* h : idle_) curl_easy_cleanup(h);
+    idle_.clear();
+    curl_share_cleanup(share_);
+  }
+
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
+
+  HttpResponse post(const HttpRequest& request) override {
+    CURL* h = checkout();
+    struct Return {
+      CurlTransport* self;
+      CURL* h;
+      ~Return() { self->give_back(h); }
+    } guard{this, h};
+
+    HttpResponse response;
+    char errbuf[CURL_ERROR_SIZE] = {};
+    curl_slist* headers = nullptr;
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "Accept: application/json");
+    headers = curl_slist_append(headers, "Expect:");
+    struct Headers {
+      curl_slist* list;
+      ~Headers() { curl_slist_free_all(list); }
+    } header_guard{headers};
+
+    const long timeout_ms = static_cast<long>(std::max<int64_t>(1, request.timeout.count()));  // NOLINT
+    const long connect_ms = static_cast<long>(  // NOLINT
+        std::max<int64_t>(1, std::min(request.timeout, kMaxConnectTimeout).count()));
+
+    curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
+#endif
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_SHARE, share_);
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));  // NOLINT
+    curl_easy_setopt(h, CURLOPT_USERNAME, request.username.c_str());
+    curl_easy_setopt(h, CURLOPT_PASSWORD, request.password.c_str());
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &write_cb);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, tls_.verify ? 1L : 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, tls_.verify ? 2L : 0L);
+    curl_easy_setopt(h, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));  // NOLINT
+    if (!tls_.ca_path.empty()) {
+      curl_easy_setopt(h, ca_is_dir_ ? CURLOPT_CAPATH : CURLOPT_CAINFO, tls_.ca_path.c_str());
+    }
+
+    const CURLcode rc = curl_easy_perform(h);
+    // Do not keep pointers to this call's buffers in the pooled handle.
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
+    curl_easy_setopt(h, CURLOPT_PASSWORD, "");
+
+    if (rc != CURLE_OK) {
+      const std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
+      throw TransportError(classify(h, rc), detail);
+    }
+    long status = 0;  // NOLINT(google-runtime-int)
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    response.status = status;
+    return response;
+  }
+
+ private:
+  static TransportError::Kind classify(CURL* h, CURLcode rc) {
+    using Kind = TransportError::Kind;
+    switch (rc) {
+      case CURLE_COULDNT_CONNECT:
+      case CURLE_COULDNT_RESOLVE_HOST:
+      case CURLE_COULDNT_RESOLVE_PROXY:
+        return Kind::kConnect;
+      case CURLE_OPERATION_TIMEDOUT: {
+        // Timed out before the transfer started (connect or handshake): the request was never sent.
+        curl_off_t pretransfer = 0;
+        if (curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) == CURLE_OK && pretransfer == 0) {
+          return Kind::kConnect;
+        }
+        return Kind::kTimeout;
+      }
+      case CURLE_SEND_ERROR:
+      case CURLE_RECV_ERROR:
+      case CURLE_GOT_NOTHING:
+      case CURLE_PARTIAL_FILE:
+        return Kind::kReset;
+      case CURLE_SSL_CONNECT_ERROR:
+      case CURLE_PEER_FAILED_VERIFICATION:
+      case CURLE_SSL_CERTPROBLEM:
+      case CURLE_SSL_CIPHER:
+      case CURLE_SSL_CACERT_BADFILE:
+      case CURLE_SSL_ISSUER_ERROR:
+      case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      case CURLE_SSL_INVALIDCERTSTATUS:
+      case CURLE_SSL_CRL_BADFILE:
+      case CURLE_SSL_ENGINE_NOTFOUND:
+      case CURLE_SSL_ENGINE_SETFAILED:
+      case CURLE_SSL_ENGINE_INITFAILED:
+      case CURLE_USE_SSL_FAILED:
+        return Kind::kTls;
+      default:
+        return Kind::kOther;
+    }
+  }
+
+  CURL* checkout() {
+    {
+      std::lock_guard<std::mutex> lock(pool_mutex_);
+      if (!idle_.empty()) {
+        CURL* h = idle_.back();
+        idle_.pop_back();
+        return h;
+      }
+    }
+    CURL* h = curl_easy_init();
+    if (h == nullptr) throw TransportError(TransportError::Kind::kOther, "curl_easy_init failed");
+    return h;
+  }
+
+  void give_back(CURL* h) {
+    {
+      std::lock_guard<std::mutex> lock(pool_mutex_);
+      if (idle_.size() < kMaxIdleHandles) {
+        idle_.push_back(h);
+        return;
+      }
+    }
+    curl_easy_cleanup(h);
+  }
+
+  static void lock_cb(CURL* /*handle*/, curl_lock_data data, curl_lock_access /*access*/, void* user) {
+    static_cast<CurlTransport*>(user)->share_mutex(data).lock();
+  }
+  static void unlock_cb(CURL* /*handle*/, curl_lock_data data, void* user) {
+    static_cast<CurlTransport*>(user)->share_mutex(data).unlock();
+  }
+  std::mutex& share_mutex(curl_lock_data data) {
+    const auto i = static_cast<size_t>(data);
+    return share_mutexes_[i < share_mutexes_.size() ? i : 0];
+  }
+
+  TlsOptions tls_;
+  bool ca_is_dir_ = false;
+  CURLSH* share_ = nullptr;
+  std::array<std::mutex, CURL_LOCK_DATA_LAST + 1> share_mutexes_;
+  std::mutex pool_mutex_;
+  std::vector<CURL*> idle_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_curl_transport(const TlsOptions& tls) {
+  return std::make_unique<CurlTransport>(tls);
+}
+
+}  // namespace solidfire

@@ -1,0 +1,122 @@
+// Facade construction and cluster setup. create() validates configuration without network I/O;
+// setup() reads the cluster's identity (GetClusterInfo, GetClusterVersionInfo) and may be repeated.
+#include "driver_impl.h"
+
+#include <spdlog/spdlog.h>
+
+#include "util.h"
+
+namespace solidfire {
+
+std::optional<SfVolume> parse_volume(JsonView v) {
+  auto id = v.int64("volumeID");
+  if (!id) return std::nullopt;
+  SfVolume out;
+  out.id = *id;
+  out.account_id = v.int64("accountID").value_or(0);
+  out.name = v.string_or("name", "");
+  out.status = v.string_or("status", "");
+  out.iqn = v.string_or("iqn", "");
+  out.total_size = v.int64("totalSize").value_or(0);
+  out.enable512e = v.boolean("enable512e").value_or(true);
+  const JsonView attrs = v["attributes"];
+  if (attrs.is_object()) out.uuid_attr = attrs.string_or("uuid", "");
+  return out;
+}
+
+std::unique_ptr<SolidFireDriver> SolidFireDriver::create(const ConfigSource& source, DriverDeps deps) {
+  std::vector<std::string> warnings;
+  DriverConfig config = parse_config(source, warnings);
+  return std::make_unique<SolidFireDriverImpl>(std::move(config), std::move(warnings), std::move(deps),
+                                               ImplOptions{});
+}
+
+SolidFireDriverImpl::SolidFireDriverImpl(DriverConfig config, std::vector<std::string> warnings, DriverDeps deps,
+                                         ImplOptions options)
+    : config_(std::move(config)),
+      warnings_(std::move(warnings)),
+      clock_(deps.clock ? std::move(deps.clock) : system_clock()),
+      log_(deps.logger ? std::move(deps.logger) : util::null_logger()) {
+  if (deps.transport) {
+    transport_ = std::shared_ptr<Transport>(std::move(deps.transport));
+  } else {
+    TlsOptions tls;
+    tls.verify = config_.driver_ssl_cert_verify;
+    tls.ca_path = config_.driver_ssl_cert_path;
+    transport_ = std::shared_ptr<Transport>(make_curl_transport(tls));
+  }
+  ClientOptions copts;
+  copts.base_url = config_.sf_api_scheme + "://" + util::url_host(config_.san_ip) + ":" +
+                   std::to_string(config_.sf_api_port);
+  copts.username = config_.san_login;
+  copts.password = config_.san_password;
+  copts.request_timeout = std::chrono::seconds(config_.sf_api_request_timeout);
+  copts.retry = options.retry;
+  client_ = std::make_unique<ElementClient>(std::move(copts), transport_, clock_, log_);
+  accounts_ = std::make_unique<AccountManager>(*client_, log_);
+  for (const auto& w : warnings_) log_->warn("{}", w);
+}
+
+void SolidFireDriverImpl::setup(CallContext& ctx) {
+  ClusterInfo info;
+  try {
+    Json result = client_->call(ctx, "GetClusterInfo", Json::object(), "1.0", CallMode::kSetup);
+    const JsonView ci = result["clusterInfo"];
+    if (!ci.is_object()) {
+      throw Error(ErrorCode::kBackend, "unexpected reply from cluster to GetClusterInfo: no clusterInfo object");
+    }
+    info.name = ci.string_or("name", "");
+    info.mvip = ci.string_or("mvip", "");
+    info.svip = ci.string_or("svip", "");
+    info.uuid = ci.string_or("uuid", "");
+    info.unique_id = ci.string_or("uniqueID", "");
+    if (config_.sf_svip) info.svip = *config_.sf_svip;
+    if (info.svip.empty()) {
+      throw Error(ErrorCode::kBackend,
+                  "the cluster reported no svip (storage virtual IP) and sf_svip is not configured; set sf_svip");
+    }
+    if (info.uuid.empty()) {
+      throw Error(ErrorCode::kBackend, "unexpected reply from cluster to GetClusterInfo: no cluster uuid");
+    }
+    Json version = client_->call(ctx, "GetClusterVersionInfo", Json::object(), "1.0", CallMode::kSetup);
+    info.api_version = version.view().string_or("clusterAPIVersion", "");
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kUnavailable) {
+      throw Error(ErrorCode::kUnavailable, "cluster unreachable during setup: " + e.message())
+          .with_backend_error(e.backend_error())
+          .with_retryable(true);
+    }
+    throw;
+  }
+  log_->info("connected to Element cluster '{}' (mvip {}, svip {}, uuid {}, API {})", info.name, info.mvip, info.svip,
+             info.uuid, info.api_version.empty() ? "unknown" : info.api_version);
+  {
+    std::lock_guard<std::mutex> lock(cluster_mutex_);
+    cluster_ = std::move(info);
+  }
+  setup_done_.store(true);
+}
+
+ClusterInfo SolidFireDriverImpl::cluster() const {
+  std::lock_guard<std::mutex> lock(cluster_mutex_);
+  if (!cluster_ || !setup_done_.load()) {
+    throw Error(ErrorCode::kUnavailable, "driver not set up").with_retryable(true);
+  }
+  return *cluster_;
+}
+
+std::string SolidFireDriverImpl::portal(const ClusterInfo& cluster) const {
+  return util::iscsi_portal(config_.sf_svip ? *config_.sf_svip : cluster.svip);
+}
+
+ModelUpdate SolidFireDriverImpl::model_update(const ClusterInfo& cluster, const SfAccount& account,
+                                              const SfVolume& volume) const {
+  ModelUpdate m;
+  m.provider_id = std::to_string(volume.id) + " " + std::to_string(account.id) + " " + cluster.uuid;
+  m.provider_location = portal(cluster) + " " + volume.iqn + " 0";
+  m.provider_auth = "CHAP " + account.username + " " + account.target_secret;
+  if (!config_.sf_emulate_512) m.provider_geometry = "4096 4096";
+  return m;
+}
+
+}  // namespace solidfire

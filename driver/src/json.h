@@ -1,0 +1,107 @@
+// RAII wrapper over cJSON: an owning `Json` (parse/build) and a non-owning `JsonView` with lenient,
+// typed getters for Element replies. Integers are read from valuedouble with range and integral
+// checks (never valueint, which saturates at INT_MAX); numeric strings are accepted too, because
+// Element and its clients are lenient about types.
+#pragma once
+
+#include <cjson/cJSON.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace solidfire {
+
+class JsonView {
+ public:
+  JsonView() = default;
+  explicit JsonView(const cJSON* node) : node_(node) {}
+
+  bool valid() const { return node_ != nullptr && !cJSON_IsNull(node_); }
+  bool is_object() const { return node_ != nullptr && cJSON_IsObject(node_); }
+  bool is_array() const { return node_ != nullptr && cJSON_IsArray(node_); }
+  bool is_string() const { return node_ != nullptr && cJSON_IsString(node_); }
+  const cJSON* raw() const { return node_; }
+
+  // Member of an object (case-sensitive); invalid view when absent or not an object.
+  JsonView operator[](const char* key) const;
+  JsonView get(const char* key) const { return (*this)[key]; }
+  bool has(const char* key) const { return (*this)[key].valid(); }
+
+  // Array access.
+  size_t size() const;
+  JsonView at(size_t index) const;
+  std::vector<JsonView> items() const;
+
+  // Scalar conversions of this node; nullopt when absent or of an unusable type/range.
+  std::optional<int64_t> as_int64() const;
+  std::optional<double> as_double() const;
+  std::optional<std::string> as_string() const;
+  std::optional<bool> as_bool() const;
+
+  // Convenience: member conversions.
+  std::optional<int64_t> int64(const char* key) const { return (*this)[key].as_int64(); }
+  std::optional<double> number(const char* key) const { return (*this)[key].as_double(); }
+  std::optional<std::string> string(const char* key) const { return (*this)[key].as_string(); }
+  std::optional<bool> boolean(const char* key) const { return (*this)[key].as_bool(); }
+  std::string string_or(const char* key, std::string fallback) const {
+    auto v = string(key);
+    return v ? *v : std::move(fallback);
+  }
+
+  std::string print() const;  // compact serialisation ("null" for an invalid view)
+
+ private:
+  const cJSON* node_ = nullptr;
+};
+
+class Json {
+ public:
+  Json() = default;
+  explicit Json(cJSON* owned) : node_(owned) {}
+  Json(Json&&) noexcept = default;
+  Json& operator=(Json&&) noexcept = default;
+
+  static Json object();
+  static Json array();
+  static Json int_array(std::initializer_list<int64_t> values);
+  // Parses UTF-8 text; nullopt on malformed input.
+  static std::optional<Json> parse(std::string_view text);
+
+  explicit operator bool() const { return node_ != nullptr; }
+  JsonView view() const { return JsonView(node_.get()); }
+  JsonView operator[](const char* key) const { return view()[key]; }
+  cJSON* raw() const { return node_.get(); }
+  cJSON* release() { return node_.release(); }
+  Json clone() const;
+
+  // Builders on objects (replace an existing member of the same name). Return *this for chaining.
+  Json& set(const char* key, std::string_view value);
+  Json& set(const char* key, const char* value) { return set(key, std::string_view(value)); }
+  Json& set(const char* key, int64_t value);
+  Json& set(const char* key, int value) { return set(key, static_cast<int64_t>(value)); }
+  Json& set(const char* key, bool value);
+  Json& set(const char* key, Json value);
+  Json& set_null(const char* key);
+  // Builders on arrays.
+  Json& push(int64_t value);
+  Json& push(std::string_view value);
+  Json& push(Json value);
+
+  // Removes and returns a member (owning), or an empty Json when absent.
+  Json take(const char* key);
+
+  std::string print() const { return view().print(); }
+
+ private:
+  struct Deleter {
+    void operator()(cJSON* p) const { cJSON_Delete(p); }
+  };
+  std::unique_ptr<cJSON, Deleter> node_;
+};
+
+}  // namespace solidfire

@@ -1,0 +1,57 @@
+// Json helper: lenient typed getters that never saturate and never crash on odd replies.
+#include <gtest/gtest.h>
+
+#include "json.h"
+#include "util.h"
+
+namespace sftest {
+namespace {
+using solidfire::Json;
+
+TEST(Json, Int64FromDoubleWithChecks) {
+  auto j = Json::parse(R"({"big":17592186044416,"neg":-5,"frac":1.5,"str":"42","bad":"4x","huge":1e300,"b":true})");
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->view().int64("big"), 17592186044416);  // above INT_MAX: valueint would saturate
+  EXPECT_EQ(j->view().int64("neg"), -5);
+  EXPECT_FALSE(j->view().int64("frac"));
+  EXPECT_EQ(j->view().int64("str"), 42);
+  EXPECT_FALSE(j->view().int64("bad"));
+  EXPECT_FALSE(j->view().int64("huge"));
+  EXPECT_FALSE(j->view().int64("b"));
+  EXPECT_FALSE(j->view().int64("missing"));
+  EXPECT_EQ(j->view().boolean("b"), true);
+}
+
+TEST(Json, RejectsTruncatedAndTrailingGarbage) {
+  EXPECT_FALSE(Json::parse(R"({"result":{"a":1})"));
+  EXPECT_FALSE(Json::parse(R"({"a":1} x)"));
+  EXPECT_TRUE(Json::parse("{\"a\":1}\n"));
+}
+
+TEST(Json, BuildersRoundTrip) {
+  Json p = Json::object();
+  p.set("name", "x").set("size", int64_t{1} << 40).set("flag", false).set("ids", Json::int_array({1, 2}));
+  p.set("name", "y");  // replaces
+  auto back = Json::parse(p.print());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->view().string("name"), "y");
+  EXPECT_EQ(back->view().int64("size"), int64_t{1} << 40);
+  EXPECT_EQ(back->view()["ids"].size(), 2u);
+}
+
+TEST(Util, CleanUtf8AndPortals) {
+  EXPECT_EQ(solidfire::util::clean_utf8("ok\xff\xfe"), "ok??");
+  EXPECT_EQ(solidfire::util::clean_utf8("a\nb"), "a b");
+  EXPECT_EQ(solidfire::util::truncate_utf8("h\xc3\xa9llo", 2), "h");
+  EXPECT_EQ(solidfire::util::iscsi_portal("10.0.0.2"), "10.0.0.2:3260");
+  EXPECT_EQ(solidfire::util::iscsi_portal("10.0.0.2:3261"), "10.0.0.2:3261");
+  EXPECT_EQ(solidfire::util::iscsi_portal("fd00::2"), "[fd00::2]:3260");
+  EXPECT_EQ(solidfire::util::iscsi_portal("[fd00::2]"), "[fd00::2]:3260");
+  EXPECT_EQ(solidfire::util::iscsi_portal("[fd00::2]:3262"), "[fd00::2]:3262");
+  EXPECT_EQ(solidfire::util::url_host("fd00::1"), "[fd00::1]");
+  EXPECT_EQ(solidfire::util::parse_int64("9223372036854775807"), INT64_MAX);
+  EXPECT_FALSE(solidfire::util::parse_int64("9223372036854775808"));
+}
+
+}  // namespace
+}  // namespace sftest
