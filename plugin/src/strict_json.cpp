@@ -25,8 +25,12 @@ std::string child_path(const std::string& parent, const char* key) {
 // Rejects what cJSON accepts but I-JSON forbids: deep nesting, duplicate keys, non-finite numbers.
 void validate_tree(const cJSON* node, int depth, const std::string& path) {
   if (depth > kMaxDepth) invalid("request", "request: JSON nesting deeper than 64 levels");
-  if (cJSON_IsNumber(node) && !std::isfinite(node->valuedouble)) {
-    invalid(path.empty() ? "request" : path, (path.empty() ? "request" : path) + ": number out of range");
+  // I-JSON: numbers beyond +/-(2^53-1) lose precision in many consumers; they must travel as strings.
+  // This holds for unknown members too, so a request never silently carries a mangled value.
+  if (cJSON_IsNumber(node) &&
+      !(std::fabs(node->valuedouble) <= static_cast<double>(kMaxSafeInteger))) {
+    const std::string where = path.empty() ? "request" : path;
+    invalid(where, where + ": number out of range (|value| must be <= 2^53-1)");
   }
   if (cJSON_IsObject(node)) {
     std::set<std::string_view> seen;

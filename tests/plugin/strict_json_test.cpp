@@ -64,7 +64,12 @@ TEST(StrictJson, RejectsDeepNesting) {
   EXPECT_EQ(rejected_field(ok), "");
 }
 
-TEST(StrictJson, RejectsNonFiniteNumbers) { EXPECT_EQ(rejected_field(R"({"size":1e400})"), "size"); }
+TEST(StrictJson, RejectsNumbersBeyondSafeRangeAnywhere) {
+  EXPECT_EQ(rejected_field(R"({"size":1e400})"), "size");
+  EXPECT_EQ(rejected_field(R"({"unknown":{"n":9007199254740993}})"), "unknown.n");
+  EXPECT_EQ(rejected_field(R"({"list":[1,-1e300]})"), "list[1]");
+  EXPECT_EQ(rejected_field(R"({"ok":-9007199254740991,"f":0.5})"), "");
+}
 
 TEST(StrictJson, IntegersAreRangeChecked) {
   const std::string text = R"({"ok":9007199254740991,"big":9007199254740993,"frac":1.5,"neg":-3,"s":"7"})";
