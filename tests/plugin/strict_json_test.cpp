@@ -72,16 +72,10 @@ TEST(StrictJson, RejectsNumbersBeyondSafeRangeAnywhere) {
 }
 
 TEST(StrictJson, IntegersAreRangeChecked) {
-  const std::string text = R"({"ok":9007199254740991,"big":9007199254740993,"frac":1.5,"neg":-3,"s":"7"})";
+  const std::string text = R"({"ok":9007199254740991,"frac":1.5,"neg":-3,"s":"7"})";
   const auto doc = JsonDocument::parse(text.data(), text.size());
   EXPECT_EQ(doc.root().required("ok").as_int(), 9007199254740991);
   EXPECT_EQ(doc.root().required("neg").as_int(), -3);
-  try {
-    doc.root().required("big").as_int();
-    FAIL() << "2^53+1 accepted";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.field(), "big");
-  }
   EXPECT_THROW(doc.root().required("frac").as_int(), Error);
   EXPECT_THROW(doc.root().required("s").as_int(), Error);
 }
