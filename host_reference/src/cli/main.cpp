@@ -1,0 +1,84 @@
+// vdp-host: the reference host's command line.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "help.h"
+#include "options.h"
+#include "signals.h"
+#include "vdp_host/host.h"
+
+#ifndef VDP_HOST_VERSION
+#define VDP_HOST_VERSION "0.0.0"
+#endif
+
+using namespace vdp::host;
+using namespace vdp::host::cli;
+
+namespace {
+
+int usage_error(const std::string& message, const std::string& command) {
+  std::fprintf(stderr, "vdp-host: %s\n", message.c_str());
+  std::fprintf(stderr, "try 'vdp-host %s--help'\n", command.empty() ? "" : (command + " ").c_str());
+  return kExitUsage;
+}
+
+int dispatch(const Options& o) {
+  if (o.command == "info") return cmd_info(o);
+  if (o.command == "call") return cmd_call(o);
+  if (o.command == "run") return cmd_run(o);
+  if (o.command == "demo") return cmd_demo(o);
+  throw UsageError("unknown command '" + o.command + "'");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  Options o;
+  try {
+    o = parse_options(args);
+  } catch (const UsageError& e) {
+    return usage_error(e.what(), "");
+  }
+  if (o.version) {
+    std::printf("vdp-host %s (host ABI %s, schema %s)\n", VDP_HOST_VERSION, version_string(VDP_ABI_VERSION).c_str(),
+                version_string(VDP_SCHEMA_VERSION).c_str());
+    return kExitOk;
+  }
+  if (o.command == "help") {
+    const std::string topic = o.args.empty() ? "" : o.args[0];
+    const std::string text = help_text(topic);
+    if (text.empty()) return usage_error("no help for '" + topic + "'", "");
+    std::fputs(text.c_str(), stdout);
+    return kExitOk;
+  }
+  if (o.help) {
+    const std::string text = help_text(o.command);
+    if (text.empty()) return usage_error("unknown command '" + o.command + "'", "");
+    std::fputs(text.c_str(), stdout);
+    return kExitOk;
+  }
+  if (o.command.empty()) {
+    std::fputs(help_text("").c_str(), stderr);
+    return kExitUsage;
+  }
+  if (o.keep_going && o.command != "run") return usage_error("--keep-going applies to run only", o.command);
+
+  install_interrupt_handler();
+  try {
+    const int rc = dispatch(o);
+    std::fflush(stdout);
+    return rc;
+  } catch (const UsageError& e) {
+    return usage_error(e.what(), o.command);
+  } catch (const HostError& e) {
+    std::fprintf(stderr, "vdp-host: %s\n", e.what());
+    return kExitLoad;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vdp-host: internal error: %s\n", e.what());
+    return kExitOperation;
+  }
+}

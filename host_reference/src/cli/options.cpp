@@ -1,0 +1,92 @@
+#include "options.h"
+
+#include <cmath>
+#include <cstdlib>
+
+#include <vdp/vdp.h>
+
+namespace vdp::host::cli {
+
+int parse_log_level(const std::string& text) {
+  if (text == "trace") return VDP_LOG_TRACE;
+  if (text == "debug") return VDP_LOG_DEBUG;
+  if (text == "info") return VDP_LOG_INFO;
+  if (text == "warn" || text == "warning") return VDP_LOG_WARN;
+  if (text == "error") return VDP_LOG_ERROR;
+  if (text == "off") return kLogOff;
+  throw UsageError("invalid --log-level '" + text + "' (trace, debug, info, warn, error or off)");
+}
+
+namespace {
+
+std::chrono::milliseconds parse_timeout(const std::string& text) {
+  char* end = nullptr;
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(seconds) || seconds <= 0 || seconds > 1e9)
+    throw UsageError("invalid --timeout '" + text + "' (a positive number of seconds)");
+  return std::chrono::milliseconds(std::max<long long>(1, std::llround(seconds * 1000.0)));
+}
+
+}  // namespace
+
+Options parse_options(const std::vector<std::string>& argv) {
+  Options o;
+  bool options_done = false;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (options_done || a.size() < 2 || a[0] != '-' || a == "-") {
+      if (o.command.empty()) o.command = a;
+      else o.args.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      options_done = true;
+      continue;
+    }
+    std::string name = a;
+    std::optional<std::string> value;
+    if (const auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
+      name = a.substr(0, eq);
+      value = a.substr(eq + 1);
+    }
+    auto need_value = [&]() -> std::string {
+      if (value) return *value;
+      if (i + 1 >= argv.size()) throw UsageError("option " + name + " needs a value");
+      return argv[++i];
+    };
+    auto no_value = [&] {
+      if (value) throw UsageError("option " + name + " takes no value");
+    };
+    if (name == "--plugin") {
+      o.plugin = need_value();
+      o.plugin_given = true;
+      if (o.plugin.empty()) throw UsageError("--plugin needs a path or a name");
+    } else if (name == "--config") {
+      o.config = need_value();
+      if (o.config.empty()) throw UsageError("--config needs a file");
+    } else if (name == "--backend") {
+      o.backend = need_value();
+    } else if (name == "--json") {
+      no_value();
+      o.json = true;
+    } else if (name == "--timeout") {
+      o.timeout = parse_timeout(need_value());
+    } else if (name == "--log-level") {
+      o.log_level = parse_log_level(need_value());
+    } else if (name == "--keep-going") {
+      no_value();
+      o.keep_going = true;
+    } else if (name == "--help" || name == "-h") {
+      no_value();
+      o.help = true;
+    } else if (name == "--version") {
+      no_value();
+      o.version = true;
+    } else {
+      throw UsageError("unknown option " + name);
+    }
+  }
+  return o;
+}
+
+}  // namespace vdp::host::cli

@@ -1,0 +1,41 @@
+// Command-line parsing for vdp-host.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace vdp::host::cli {
+
+enum ExitCode : int { kExitOk = 0, kExitOperation = 1, kExitUsage = 2, kExitLoad = 3, kExitInterrupted = 130 };
+
+// A usage error: printed with a hint to --help, exit status 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+constexpr int kLogOff = 100;  // above VDP_LOG_ERROR
+
+struct Options {
+  std::string plugin = "solidfire";
+  bool plugin_given = false;
+  std::string config;
+  std::string backend;
+  bool json = false;
+  std::optional<std::chrono::milliseconds> timeout;
+  int log_level = 3;  // VDP_LOG_WARN
+  bool keep_going = false;
+  bool help = false;
+  bool version = false;
+  std::string command;            // "" when none was given
+  std::vector<std::string> args;  // positional arguments after the command
+};
+
+// Throws UsageError.
+Options parse_options(const std::vector<std::string>& argv);
+int parse_log_level(const std::string& text);  // trace|debug|info|warn|error|off; throws UsageError
+
+}  // namespace vdp::host::cli

@@ -1,0 +1,128 @@
+#include "session.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "json.h"
+#include "signals.h"
+
+namespace vdp::host::cli {
+
+namespace {
+const char* level_name(int level) {
+  switch (level) {
+    case VDP_LOG_TRACE: return "trace";
+    case VDP_LOG_DEBUG: return "debug";
+    case VDP_LOG_INFO: return "info";
+    case VDP_LOG_WARN: return "warn";
+    case VDP_LOG_ERROR: return "error";
+    default: return "log";
+  }
+}
+}  // namespace
+
+LogSink make_log_sink(int level) {
+  if (level >= kLogOff) return {};
+  return [level](int msg_level, const std::string& message) {
+    if (msg_level < level) return;
+    std::fprintf(stderr, "vdp-host: %s %s\n", level_name(msg_level), message.c_str());
+    std::fflush(stderr);
+  };
+}
+
+ProgressView::ProgressView(int log_level) : tty_(::isatty(STDERR_FILENO) == 1), log_level_(log_level) {}
+
+void ProgressView::update(uint64_t done, uint64_t total, const std::string& message) {
+  if (tty_ && log_level_ < kLogOff) {
+    constexpr int kWidth = 30;
+    std::string bar;
+    std::string pct = "  ? %";
+    if (total > 0) {
+      const uint64_t d = std::min(done, total);
+      const auto filled = static_cast<int>(d * kWidth / total);
+      bar = std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(kWidth - filled), '.');
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%3u%%", static_cast<unsigned>(d * 100 / total));
+      pct = buf;
+    } else {
+      bar = std::string(kWidth, '.');
+    }
+    std::fprintf(stderr, "\r  [%s] %s %.60s\033[K", bar.c_str(), pct.c_str(), message.c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+  } else if (log_level_ <= VDP_LOG_INFO) {
+    std::fprintf(stderr, "vdp-host: progress %llu/%llu %s\n", static_cast<unsigned long long>(done),
+                 static_cast<unsigned long long>(total), message.c_str());
+  }
+}
+
+void ProgressView::finish() {
+  if (drawn_) std::fputs("\n", stderr);
+  drawn_ = false;
+}
+
+CallOptions make_call_options(const Options& o, ProgressView* view) {
+  CallOptions c;
+  c.timeout = o.timeout;
+  c.cancel_flag = &cancel_flag();
+  if (view) c.on_progress = [view](uint64_t done, uint64_t total, const std::string& msg) { view->update(done, total, msg); };
+  return c;
+}
+
+std::unique_ptr<Driver> make_driver(const Options& o, std::shared_ptr<Plugin> plugin, ConfigMap config) {
+  try {
+    return std::make_unique<Driver>(std::move(plugin), std::move(config), make_log_sink(o.log_level));
+  } catch (const CreateError& e) {
+    std::fprintf(stderr, "%s\n", reformat(e.error_json(), !o.json).c_str());
+    return nullptr;
+  }
+}
+
+std::string error_output(const CallResult& r, const std::string& op) {
+  if (!r.output.empty()) return r.output;
+  return make_error_json(r.status, "the plugin returned no error object", op, r.request_id);
+}
+
+void print_error(const Options& o, const CallResult& r, const std::string& op) {
+  std::fprintf(stderr, "%s\n", reformat(error_output(r, op), !o.json).c_str());
+  std::fflush(stderr);
+}
+
+bool needs_setup(const std::string& op) { return op != "setup" && op != "describe"; }
+
+std::string read_input(const std::string& path) {
+  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!f) throw UsageError("cannot read " + path + ": " + std::strerror(errno));
+  std::string text;
+  char buf[65536];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  if (f != stdin) std::fclose(f);
+  if (failed) throw UsageError("cannot read " + path);
+  return text;
+}
+
+std::string read_request_arg(const std::string& arg) {
+  if (arg == "-") return read_input("-");
+  if (!arg.empty() && arg[0] == '@') {
+    if (arg.size() == 1) throw UsageError("'@' needs a file name");
+    return read_input(arg.substr(1));
+  }
+  return arg;
+}
+
+std::shared_ptr<Plugin> load_plugin(const Options& o) { return Plugin::load(o.plugin); }
+
+ConfigMap load_config(const Options& o) {
+  if (o.config.empty()) {
+    if (!o.backend.empty()) throw UsageError("--backend needs --config");
+    return {};
+  }
+  return load_ini_backend(o.config, o.backend);
+}
+
+}  // namespace vdp::host::cli

@@ -1,0 +1,269 @@
+// The vdp-host command line against the fake plugin: exit statuses, output streams, request sources.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "test_util.h"
+
+using vdp_host_test::fake_plugin;
+
+namespace {
+
+struct Proc {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::string text;
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    char buf[4096];
+    size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    std::fclose(f);
+  }
+  return text;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/vdp-host-cli-XXXXXX";
+    path_ = ::mkdtemp(tmpl);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string file(const std::string& name, const std::string& content = {}) const {
+    const std::string p = path_ + "/" + name;
+    std::ofstream(p) << content;
+    return p;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Runs vdp-host with `args` (no shell), stdin from `input`; optionally sends SIGINT after `interrupt_ms`.
+Proc run(const std::vector<std::string>& args, const std::string& input = "", int interrupt_ms = -1) {
+  const TempDir dir;
+  const std::string in_path = dir.file("stdin", input);
+  const std::string out_path = dir.path() + "/stdout";
+  const std::string err_path = dir.path() + "/stderr";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (!std::freopen(in_path.c_str(), "r", stdin) || !std::freopen(out_path.c_str(), "w", stdout) ||
+        !std::freopen(err_path.c_str(), "w", stderr))
+      ::_exit(126);
+    std::vector<char*> argv;
+    std::string exe = VDP_HOST_EXE;
+    argv.push_back(exe.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(exe.c_str(), argv.data());
+    ::_exit(127);
+  }
+  if (interrupt_ms >= 0) {
+    ::usleep(static_cast<useconds_t>(interrupt_ms) * 1000);
+    ::kill(pid, SIGINT);
+  }
+  int wstatus = 0;
+  ::waitpid(pid, &wstatus, 0);
+  Proc r;
+  r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  return r;
+}
+
+std::vector<std::string> with_fake(std::vector<std::string> args, const std::string& variant = "vdp_fake") {
+  args.insert(args.begin(), {"--plugin", fake_plugin(variant)});
+  return args;
+}
+
+bool has(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+
+size_t lines(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+}  // namespace
+
+TEST(Cli, CallCreateVolumePrettyAndCompact) {
+  Proc r = run(with_fake({"call", "create_volume", R"({"volume": {"id": "v1", "size": 1}})"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "\n  \"provider_id\": \"fake-1\"")) << r.out;
+  EXPECT_EQ(r.err, "");
+
+  r = run(with_fake({"--json", "call", "create_volume", R"({"volume": {"id": "v1"}})"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(lines(r.out), 1u) << r.out;
+  EXPECT_TRUE(has(r.out, R"("provider_id":"fake-1")")) << r.out;
+}
+
+TEST(Cli, OperationFailureGoesToStderrWithStatus1) {
+  Proc r = run(with_fake({"--json", "call", "create_volume", R"({"fail": true})"}));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(has(r.err, R"("status":"NOT_FOUND")")) << r.err;
+
+  r = run(with_fake({"call", "extend_volume", "{}"}));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(has(r.err, "NOT_SUPPORTED")) << r.err;
+
+  r = run(with_fake({"call", "create_volume", R"({"null_out": true})"}));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(has(r.err, "BACKEND")) << r.err;
+}
+
+TEST(Cli, UsageErrorsExit2) {
+  EXPECT_EQ(run({}).status, 2);
+  EXPECT_EQ(run({"--bogus", "info"}).status, 2);
+  EXPECT_EQ(run({"frobnicate"}).status, 2);
+  EXPECT_EQ(run(with_fake({"call"})).status, 2);
+  Proc r = run(with_fake({"call", "no_such_operation"}));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(has(r.err, "unknown operation")) << r.err;
+  EXPECT_EQ(run(with_fake({"call", "create_volume", "{}", "extra"})).status, 2);
+  EXPECT_EQ(run(with_fake({"--timeout", "-1", "call", "describe"})).status, 2);
+  EXPECT_EQ(run(with_fake({"--log-level", "loud", "info"})).status, 2);
+  EXPECT_EQ(run(with_fake({"--backend", "x", "call", "describe"})).status, 2);  // --backend needs --config
+  EXPECT_EQ(run(with_fake({"call", "create_volume", "@/nonexistent/request.json"})).status, 2);
+  EXPECT_EQ(run(with_fake({"--keep-going", "info"})).status, 2);
+}
+
+TEST(Cli, Help) {
+  Proc r = run({"--help"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_TRUE(has(r.out, "usage: vdp-host")) << r.out;
+  for (const char* cmd : {"info", "call", "run", "demo"}) {
+    r = run({cmd, "--help"});
+    EXPECT_EQ(r.status, 0) << cmd;
+    EXPECT_TRUE(has(r.out, std::string(cmd))) << r.out;
+    r = run({"help", cmd});
+    EXPECT_EQ(r.status, 0) << cmd;
+  }
+  EXPECT_EQ(run({"--version"}).status, 0);
+}
+
+TEST(Cli, LoadErrorsExit3) {
+  Proc r = run({"--plugin", "/nonexistent/vdp_x.so", "info"});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_TRUE(has(r.err, "/nonexistent/vdp_x.so")) << r.err;
+  r = run(with_fake({"info"}, "vdp_fake_abi2"));
+  EXPECT_EQ(r.status, 3);
+  EXPECT_TRUE(has(r.err, "plugin 2.0, host 1.0")) << r.err;
+  r = run(with_fake({"info"}, "vdp_nosym"));
+  EXPECT_EQ(r.status, 3);
+  r = run({"--plugin", "definitely_not_installed", "info"});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_TRUE(has(r.err, "vdp_definitely_not_installed.so")) << r.err;
+}
+
+TEST(Cli, Info) {
+  Proc r = run(with_fake({"info"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "fake")) << r.out;
+  EXPECT_TRUE(has(r.out, "plugin 1.0, host 1.0")) << r.out;
+  EXPECT_TRUE(has(r.out, "create_volume")) << r.out;
+  r = run(with_fake({"--json", "info"}));
+  EXPECT_EQ(r.status, 0);
+  EXPECT_TRUE(has(r.out, R"("name":"fake")")) << r.out;
+  EXPECT_TRUE(has(r.out, R"("operations":["setup","create_volume","delete_volume","describe"])")) << r.out;
+}
+
+TEST(Cli, ConfigFileAndCreateErrors) {
+  const TempDir dir;
+  const std::string conf = dir.file("cinder.conf",
+                                    "[DEFAULT]\nenabled_backends = sf\n[sf]\nsan_ip = 192.0.2.7\n"
+                                    "[broken]\nfail_create = true\n[down]\nsetup_fail = 1\n");
+  Proc r = run(with_fake({"--json", "--config", conf, "call", "create_volume", "{}"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, R"("san_ip":"192.0.2.7")")) << r.out;
+
+  r = run(with_fake({"--config", conf, "--backend", "broken", "call", "create_volume", "{}"}));
+  EXPECT_EQ(r.status, 3);
+  EXPECT_TRUE(has(r.err, "CONFIG")) << r.err;
+
+  r = run(with_fake({"--config", conf, "--backend", "down", "call", "create_volume", "{}"}));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(has(r.err, "UNAVAILABLE")) << r.err;
+
+  r = run(with_fake({"--config", conf, "--backend", "missing", "info"}));  // info ignores the configuration
+  EXPECT_EQ(r.status, 0);
+  r = run(with_fake({"--config", conf, "--backend", "missing", "call", "describe"}));
+  EXPECT_EQ(r.status, 3);
+  EXPECT_TRUE(has(r.err, "no section [missing]")) << r.err;
+
+  const std::string bad = dir.file("bad.conf", "[sf]\nnot an option line\n");
+  r = run(with_fake({"--config", bad, "call", "describe"}));
+  EXPECT_EQ(r.status, 3);
+  EXPECT_TRUE(has(r.err, bad + ":2:")) << r.err;
+}
+
+TEST(Cli, RequestFromFileAndStdin) {
+  const TempDir dir;
+  const std::string req = dir.file("req.json", R"({"volume": {"id": "from-file"}})");
+  Proc r = run(with_fake({"--json", "call", "create_volume", "@" + req}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, R"("req_len":31)")) << r.out;
+  r = run(with_fake({"--json", "call", "create_volume", "-"}), R"({"a": 1})");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, R"("req_len":8)")) << r.out;
+  r = run(with_fake({"--json", "call", "create_volume"}));  // default {}
+  EXPECT_TRUE(has(r.out, R"("req_len":2)")) << r.out;
+}
+
+TEST(Cli, RunScript) {
+  const TempDir dir;
+  const std::string script = dir.file("ops.jsonl",
+                                      "# a comment\n"
+                                      R"({"op": "create_volume", "request": {"volume": {"id": "a"}}})" "\n"
+                                      "\n"
+                                      R"({"op": "delete_volume"})" "\n"
+                                      R"({"op": "create_volume", "request": {"fail": true}})" "\n"
+                                      R"({"op": "describe"})" "\n");
+  Proc r = run(with_fake({"run", script}));
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(lines(r.out), 3u) << r.out;
+  EXPECT_TRUE(has(r.out, R"({"line":2,"op":"create_volume","status":"OK","code":0)")) << r.out;
+  EXPECT_TRUE(has(r.out, R"({"line":5,"op":"create_volume","status":"NOT_FOUND","code":2)")) << r.out;
+  EXPECT_TRUE(has(r.out, R"("error":{)")) << r.out;
+
+  r = run(with_fake({"run", "--keep-going", script}));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(lines(r.out), 4u) << r.out;
+
+  const std::string good = dir.file("good.jsonl", R"({"op":"setup"})" "\n" R"({"op":"delete_volume","request":{}})" "\n");
+  r = run(with_fake({"run", good}));
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(lines(r.out), 2u) << r.out;
+
+  const std::string bad = dir.file("bad.jsonl", "not json\n");
+  r = run(with_fake({"run", bad}));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(has(r.out, "bad.jsonl:1:")) << r.out;
+  EXPECT_EQ(run(with_fake({"run", dir.path() + "/missing.jsonl"})).status, 2);
+}
+
+TEST(Cli, TimeoutAndInterrupt) {
+  Proc r = run(with_fake({"--json", "--timeout", "0.2", "call", "create_volume", R"({"wait": true})"}));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(has(r.err, "TIMEOUT")) << r.err;
+
+  r = run(with_fake({"--json", "call", "create_volume", R"({"wait": true})"}), "", 300);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(has(r.err, "CANCELLED")) << r.err;
+}
