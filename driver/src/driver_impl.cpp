@@ -119,4 +119,14 @@ ModelUpdate SolidFireDriverImpl::model_update(const ClusterInfo& cluster, const 
   return m;
 }
 
+// Each served operation is listed once here; describe reports this list.
+std::vector<std::string> SolidFireDriverImpl::supported_operations() const {
+  return {
+      "create_volume", "delete_volume", "get_volume_stats", "create_export", "ensure_export", "remove_export",
+      "initialize_connection",
+      // volume data operations
+      // access and administration operations
+  };
+}
+
 }  // namespace solidfire

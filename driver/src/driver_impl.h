@@ -64,6 +64,13 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   ModelUpdate create_export(CallContext& ctx, const Volume& volume, const std::optional<Connector>& connector) override;
   ModelUpdate ensure_export(CallContext& ctx, const Volume& volume) override;
   IscsiConnectionInfo initialize_connection(CallContext& ctx, const Volume& volume, const Connector& connector) override;
+  std::vector<std::string> supported_operations() const override;
+
+  // --- volume data operations (snapshots, clones, extend, retype): volume_data_ops*.cpp ---
+  // --- end volume data operations ---
+
+  // --- access and administration operations (VAGs, attach, manage, transfer, provider info): access_ops*.cpp ---
+  // --- end access and administration operations ---
 
   // For tests and diagnostics.
   ElementClient& client() { return *client_; }

@@ -19,22 +19,7 @@ vdp_status not_supported(vdp_driver* d, vdp_context* c, const char*, size_t, cha
   constexpr char k_##op[] = #op;        \
   constexpr vdp_op_fn pending_##op = &not_supported<k_##op>;
 
-VDP_PENDING(extend_volume)
-VDP_PENDING(create_snapshot)
-VDP_PENDING(delete_snapshot)
-VDP_PENDING(create_volume_from_snapshot)
-VDP_PENDING(create_cloned_volume)
-VDP_PENDING(revert_to_snapshot)
-VDP_PENDING(retype)
 VDP_PENDING(migrate_volume)
-VDP_PENDING(manage_existing)
-VDP_PENDING(manage_existing_get_size)
-VDP_PENDING(unmanage)
-VDP_PENDING(accept_transfer)
-VDP_PENDING(terminate_connection)
-VDP_PENDING(attach_volume)
-VDP_PENDING(detach_volume)
-VDP_PENDING(update_provider_info)
 VDP_PENDING(clone_image)
 VDP_PENDING(create_group)
 VDP_PENDING(update_group)
@@ -69,27 +54,27 @@ constexpr vdp_plugin kDescriptor = {
     .free_string = &free_string,
     .create_volume = &create_volume,
     .delete_volume = &delete_volume,
-    .extend_volume = pending_extend_volume,
-    .create_snapshot = pending_create_snapshot,
-    .delete_snapshot = pending_delete_snapshot,
-    .create_volume_from_snapshot = pending_create_volume_from_snapshot,
-    .create_cloned_volume = pending_create_cloned_volume,
-    .revert_to_snapshot = pending_revert_to_snapshot,
-    .retype = pending_retype,
+    .extend_volume = &extend_volume,
+    .create_snapshot = &create_snapshot,
+    .delete_snapshot = &delete_snapshot,
+    .create_volume_from_snapshot = &create_volume_from_snapshot,
+    .create_cloned_volume = &create_cloned_volume,
+    .revert_to_snapshot = &revert_to_snapshot,
+    .retype = &retype,
     .migrate_volume = pending_migrate_volume,
-    .manage_existing = pending_manage_existing,
-    .manage_existing_get_size = pending_manage_existing_get_size,
-    .unmanage = pending_unmanage,
-    .accept_transfer = pending_accept_transfer,
+    .manage_existing = &manage_existing,
+    .manage_existing_get_size = &manage_existing_get_size,
+    .unmanage = &unmanage,
+    .accept_transfer = &accept_transfer,
     .create_export = &create_export,
     .ensure_export = &ensure_export,
     .remove_export = &remove_export,
     .initialize_connection = &initialize_connection,
-    .terminate_connection = pending_terminate_connection,
-    .attach_volume = pending_attach_volume,
-    .detach_volume = pending_detach_volume,
+    .terminate_connection = &terminate_connection,
+    .attach_volume = &attach_volume,
+    .detach_volume = &detach_volume,
     .get_volume_stats = &get_volume_stats,
-    .update_provider_info = pending_update_provider_info,
+    .update_provider_info = &update_provider_info,
     .clone_image = pending_clone_image,
     .create_group = pending_create_group,
     .update_group = pending_update_group,

@@ -25,6 +25,17 @@ std::string log_level_option(const vdp_host& host, vdp_config* cfg) {
       .with_field("vdp_log_level");
 }
 
+std::string optional_text(const JsonView& request, const char* key) {
+  auto m = request.member(key);
+  return m ? m->as_string() : std::string();
+}
+
+int64_t positive_size(const JsonView& v) {
+  const int64_t size = v.as_int();
+  if (size < 1) throw Error(ErrorCode::kInvalidArgument, v.path() + ": must be at least 1 (GiB)").with_field(v.path());
+  return size;
+}
+
 std::optional<solidfire::Connector> optional_connector(const JsonView& request, bool initiator_required) {
   if (auto c = request.member("connector")) return parse_connector(*c, initiator_required);
   return std::nullopt;
@@ -80,9 +91,11 @@ vdp_status setup(vdp_driver* d, vdp_context* c, const char* req, size_t len, cha
 }
 
 vdp_status describe(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out, size_t* out_len) noexcept {
-  return run_op("describe", d, c, req, len, out, out_len, [](OpCall&) {
+  return run_op("describe", d, c, req, len, out, out_len, [](OpCall& call) {
+    std::vector<std::string> ops = {"setup", "describe"};
+    for (auto& op : call.driver().supported_operations()) ops.push_back(std::move(op));
     Description desc{"solidfire", "NetApp SolidFire (vdp)", VDP_SOLIDFIRE_DRIVER_VERSION, VDP_ABI_VERSION,
-                     VDP_SCHEMA_VERSION, served_operations()};
+                     VDP_SCHEMA_VERSION, std::move(ops)};
     return to_json(desc);
   });
 }
@@ -129,11 +142,10 @@ vdp_status ensure_export(vdp_driver* d, vdp_context* c, const char* req, size_t 
   });
 }
 
-// Element exports need no teardown: CHAP credentials belong to the account and stay valid.
 vdp_status remove_export(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
                          size_t* out_len) noexcept {
   return run_op("remove_export", d, c, req, len, out, out_len, [](OpCall& call) {
-    parse_volume(call.request.required("volume"), SizeRule::kOptional);
+    call.driver().remove_export(call.ctx, parse_volume(call.request.required("volume"), SizeRule::kOptional));
     return std::string("{}");
   });
 }
@@ -147,11 +159,154 @@ vdp_status initialize_connection(vdp_driver* d, vdp_context* c, const char* req,
   });
 }
 
-const std::vector<std::string>& served_operations() {
-  static const std::vector<std::string> ops = {"setup",         "describe",      "create_volume",
-                                               "delete_volume", "get_volume_stats", "create_export",
-                                               "ensure_export", "remove_export", "initialize_connection"};
-  return ops;
+vdp_status extend_volume(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                         size_t* out_len) noexcept {
+  return run_op("extend_volume", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
+    const int64_t new_size = positive_size(call.request.required("new_size"));
+    call.driver().extend_volume(call.ctx, volume, new_size);
+    return std::string("{}");
+  });
+}
+
+vdp_status create_snapshot(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                           size_t* out_len) noexcept {
+  return run_op("create_snapshot", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto snapshot = parse_snapshot(call.request.required("snapshot"));
+    return to_json(call.driver().create_snapshot(call.ctx, snapshot));
+  });
+}
+
+vdp_status delete_snapshot(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                           size_t* out_len) noexcept {
+  return run_op("delete_snapshot", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto snapshot = parse_snapshot(call.request.required("snapshot"));
+    call.driver().delete_snapshot(call.ctx, snapshot);
+    return std::string("{}");
+  });
+}
+
+vdp_status revert_to_snapshot(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                              size_t* out_len) noexcept {
+  return run_op("revert_to_snapshot", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
+    const auto snapshot = parse_snapshot(call.request.required("snapshot"));
+    call.driver().revert_to_snapshot(call.ctx, volume, snapshot);
+    return std::string("{}");
+  });
+}
+
+vdp_status create_volume_from_snapshot(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                       size_t* out_len) noexcept {
+  return run_op("create_volume_from_snapshot", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kRequired);
+    const auto snapshot = parse_snapshot(call.request.required("snapshot"));
+    return to_json(call.driver().create_volume_from_snapshot(call.ctx, volume, snapshot));
+  });
+}
+
+vdp_status create_cloned_volume(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                size_t* out_len) noexcept {
+  return run_op("create_cloned_volume", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kRequired);
+    const auto source = parse_volume(call.request.required("src_vref"), SizeRule::kOptional);
+    return to_json(call.driver().create_cloned_volume(call.ctx, volume, source));
+  });
+}
+
+vdp_status retype(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out, size_t* out_len) noexcept {
+  return run_op("retype", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
+    const auto new_type = parse_volume_type(call.request.required("new_type"));
+    return to_json(call.driver().retype(call.ctx, volume, new_type));
+  });
+}
+
+vdp_status terminate_connection(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                size_t* out_len) noexcept {
+  return run_op("terminate_connection", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
+    bool force = false;
+    if (auto f = call.request.member("force")) force = f->as_bool();
+    call.driver().terminate_connection(call.ctx, volume, optional_connector(call.request, true), force);
+    return std::string("{}");
+  });
+}
+
+vdp_status attach_volume(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                         size_t* out_len) noexcept {
+  return run_op("attach_volume", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
+    solidfire::AttachRequest attach;
+    attach.instance_uuid = optional_text(call.request, "instance_uuid");
+    attach.host_name = optional_text(call.request, "host_name");
+    attach.mountpoint = optional_text(call.request, "mountpoint");
+    attach.attach_time = optional_text(call.request, "attach_time");
+    call.driver().attach_volume(call.ctx, volume, attach);
+    return std::string("{}");
+  });
+}
+
+vdp_status detach_volume(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                         size_t* out_len) noexcept {
+  return run_op("detach_volume", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
+    std::optional<std::string> attachment_id;
+    if (auto a = call.request.member("attachment")) attachment_id = a->required("id").as_string();
+    call.driver().detach_volume(call.ctx, volume, attachment_id);
+    return std::string("{}");
+  });
+}
+
+vdp_status manage_existing(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                           size_t* out_len) noexcept {
+  return run_op("manage_existing", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
+    const auto ref = parse_existing_ref(call.request.required("existing_ref"));
+    return to_json(call.driver().manage_existing(call.ctx, volume, ref));
+  });
+}
+
+vdp_status manage_existing_get_size(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                    size_t* out_len) noexcept {
+  return run_op("manage_existing_get_size", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
+    const auto ref = parse_existing_ref(call.request.required("existing_ref"));
+    return size_json(call.driver().manage_existing_get_size(call.ctx, volume, ref));
+  });
+}
+
+vdp_status unmanage(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out, size_t* out_len) noexcept {
+  return run_op("unmanage", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
+    call.driver().unmanage(call.ctx, volume);
+    return std::string("{}");
+  });
+}
+
+vdp_status accept_transfer(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                           size_t* out_len) noexcept {
+  return run_op("accept_transfer", d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
+    const std::string new_user = optional_text(call.request, "new_user");
+    const std::string new_project = call.request.required("new_project").as_string();
+    return to_json(call.driver().accept_transfer(call.ctx, volume, new_user, new_project));
+  });
+}
+
+vdp_status update_provider_info(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                size_t* out_len) noexcept {
+  return run_op("update_provider_info", d, c, req, len, out, out_len, [](OpCall& call) {
+    std::vector<solidfire::Volume> volumes;
+    std::vector<solidfire::Snapshot> snapshots;
+    if (auto list = call.request.member("volumes")) {
+      list->for_each_element([&](const JsonView& v) { volumes.push_back(parse_volume(v, SizeRule::kOptional)); });
+    }
+    if (auto list = call.request.member("snapshots")) {
+      list->for_each_element([&](const JsonView& s) { snapshots.push_back(parse_snapshot(s)); });
+    }
+    return to_json(call.driver().update_provider_info(call.ctx, volumes, snapshots));
+  });
 }
 
 }  // namespace sfplugin

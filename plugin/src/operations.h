@@ -21,8 +21,21 @@ vdp_status create_export(vdp_driver*, vdp_context*, const char*, size_t, char**,
 vdp_status ensure_export(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
 vdp_status remove_export(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
 vdp_status initialize_connection(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status extend_volume(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status create_snapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status delete_snapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status revert_to_snapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status create_volume_from_snapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status create_cloned_volume(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status retype(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status terminate_connection(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status attach_volume(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status detach_volume(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status manage_existing(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status manage_existing_get_size(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status unmanage(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status accept_transfer(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status update_provider_info(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
 
-// Names of the operations this plugin really serves (for describe).
-const std::vector<std::string>& served_operations();
 
 }  // namespace sfplugin

@@ -41,6 +41,8 @@ solidfire::StringMap parse_string_map(const JsonView& obj, const char* key) {
   return out;
 }
 
+}  // namespace
+
 solidfire::VolumeType parse_volume_type(const JsonView& t) {
   t.expect_object();
   solidfire::VolumeType type;
@@ -63,7 +65,24 @@ solidfire::VolumeType parse_volume_type(const JsonView& t) {
   return type;
 }
 
-}  // namespace
+solidfire::ExistingRef parse_existing_ref(const JsonView& v) {
+  v.expect_object();
+  solidfire::ExistingRef ref;
+  if (auto id = v.member("source-id")) {
+    std::string text = id->as_scalar_text();
+    int64_t value = 0;
+    const bool digits = !text.empty() && text.size() <= 15 && text.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) value = std::stoll(text);
+    if (!digits || value < 1) invalid(id->path(), "must be a positive Element volume ID");
+    ref.source_id = value;
+  }
+  if (auto name = v.member("name")) {
+    ref.name = name->as_string();
+    if (ref.name->empty()) invalid(name->path(), "must not be empty");
+  }
+  if (!ref.source_id && !ref.name) invalid(v.path(), "needs \"source-id\" or \"name\"");
+  return ref;
+}
 
 solidfire::Volume parse_volume(const JsonView& v, SizeRule size_rule) {
   v.expect_object();

@@ -13,5 +13,8 @@ enum class SizeRule { kOptional, kRequired };
 solidfire::Volume parse_volume(const JsonView& v, SizeRule size_rule);
 solidfire::Connector parse_connector(const JsonView& v, bool initiator_required);
 solidfire::Snapshot parse_snapshot(const JsonView& v);
+solidfire::VolumeType parse_volume_type(const JsonView& t);
+// {"source-id": "<volumeID>" or <volumeID>} or {"name": "<Element volume name>"}.
+solidfire::ExistingRef parse_existing_ref(const JsonView& v);
 
 }  // namespace sfplugin

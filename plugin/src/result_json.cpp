@@ -84,6 +84,40 @@ std::string to_json(const solidfire::BackendStats& s) {
   return out.print();
 }
 
+std::string to_json(const solidfire::RetypeResult& result) {
+  JsonOut out;
+  JsonOut::boolean(out.get(), "retyped", result.retyped);
+  if (result.model_update) {
+    JsonOut update(cJSON_Parse(to_json(*result.model_update).c_str()));
+    cJSON_AddItemToObject(out.get(), "model_update", update.release());
+  } else {
+    JsonOut::null(out.get(), "model_update");
+  }
+  return out.print();
+}
+
+std::string to_json(const solidfire::ProviderInfoResult& result) {
+  JsonOut out;
+  const auto add_list = [&](const char* key, const std::vector<solidfire::ProviderIdUpdate>& updates) {
+    cJSON* list = JsonOut::child_array(out.get(), key);
+    for (const auto& u : updates) {
+      cJSON* item = JsonOut::check(cJSON_CreateObject());
+      JsonOut::push(list, item);
+      JsonOut::str(item, "id", u.id);
+      JsonOut::str(item, "provider_id", u.provider_id);
+    }
+  };
+  add_list("volumes", result.volumes);
+  add_list("snapshots", result.snapshots);
+  return out.print();
+}
+
+std::string size_json(int64_t size_gib) {
+  JsonOut out;
+  JsonOut::num(out.get(), "size", static_cast<double>(size_gib));
+  return out.print();
+}
+
 std::string warnings_json(const std::vector<std::string>& warnings) {
   JsonOut out;
   cJSON* list = JsonOut::child_array(out.get(), "warnings");

@@ -11,6 +11,9 @@ namespace sfplugin {
 std::string to_json(const solidfire::ModelUpdate& update);
 std::string to_json(const solidfire::IscsiConnectionInfo& info);
 std::string to_json(const solidfire::BackendStats& stats);
+std::string to_json(const solidfire::RetypeResult& result);
+std::string to_json(const solidfire::ProviderInfoResult& result);
+std::string size_json(int64_t size_gib);
 std::string warnings_json(const std::vector<std::string>& warnings);
 
 struct Description {

@@ -191,4 +191,12 @@ void JsonView::for_each_member(const std::function<void(const std::string&, cons
   }
 }
 
+void JsonView::for_each_element(const std::function<void(const JsonView&)>& fn) const {
+  if (!cJSON_IsArray(node_)) fail(std::string("must be an array, not ") + type_name(node_));
+  int index = 0;
+  for (const cJSON* child = node_->child; child != nullptr; child = child->next, ++index) {
+    fn(JsonView(child, path_ + "[" + std::to_string(index) + "]"));
+  }
+}
+
 }  // namespace sfplugin

@@ -39,6 +39,8 @@ class JsonView {
   void expect_object() const;     // throws unless an object
   // Calls fn(key, value) for each member with a non-null value (expects an object).
   void for_each_member(const std::function<void(const std::string&, const JsonView&)>& fn) const;
+  // Calls fn(element) for each element of an array (expects an array; null elements are errors).
+  void for_each_element(const std::function<void(const JsonView&)>& fn) const;
 
  private:
   [[noreturn]] void fail(const std::string& what) const;

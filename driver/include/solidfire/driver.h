@@ -56,6 +56,32 @@ class SolidFireDriver {
   virtual ModelUpdate create_export(CallContext& ctx, const Volume& volume, const std::optional<Connector>& connector) = 0;
   virtual ModelUpdate ensure_export(CallContext& ctx, const Volume& volume) = 0;
   virtual IscsiConnectionInfo initialize_connection(CallContext& ctx, const Volume& volume, const Connector& connector) = 0;
+
+  // Operations added after the first slice. The defaults refuse with kNotSupported naming the
+  // operation; the implementation overrides what it serves and lists it in supported_operations().
+  virtual std::vector<std::string> supported_operations() const;
+
+  virtual void extend_volume(CallContext& ctx, const Volume& volume, int64_t new_size_gib);
+  virtual ModelUpdate create_snapshot(CallContext& ctx, const Snapshot& snapshot);
+  virtual void delete_snapshot(CallContext& ctx, const Snapshot& snapshot);
+  virtual void revert_to_snapshot(CallContext& ctx, const Volume& volume, const Snapshot& snapshot);
+  virtual ModelUpdate create_volume_from_snapshot(CallContext& ctx, const Volume& volume, const Snapshot& snapshot);
+  virtual ModelUpdate create_cloned_volume(CallContext& ctx, const Volume& volume, const Volume& source);
+  virtual RetypeResult retype(CallContext& ctx, const Volume& volume, const VolumeType& new_type);
+
+  virtual void remove_export(CallContext& ctx, const Volume& volume);
+  // connector nullopt: detach from every initiator (Cinder's force-detach).
+  virtual void terminate_connection(CallContext& ctx, const Volume& volume, const std::optional<Connector>& connector,
+                                    bool force);
+  virtual void attach_volume(CallContext& ctx, const Volume& volume, const AttachRequest& attach);
+  virtual void detach_volume(CallContext& ctx, const Volume& volume, const std::optional<std::string>& attachment_id);
+  virtual ModelUpdate manage_existing(CallContext& ctx, const Volume& volume, const ExistingRef& ref);
+  virtual int64_t manage_existing_get_size(CallContext& ctx, const Volume& volume, const ExistingRef& ref);
+  virtual void unmanage(CallContext& ctx, const Volume& volume);
+  virtual ModelUpdate accept_transfer(CallContext& ctx, const Volume& volume, const std::string& new_user,
+                                      const std::string& new_project);
+  virtual ProviderInfoResult update_provider_info(CallContext& ctx, const std::vector<Volume>& volumes,
+                                                  const std::vector<Snapshot>& snapshots);
 };
 
 }  // namespace solidfire

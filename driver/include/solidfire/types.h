@@ -84,6 +84,34 @@ struct IscsiConnectionInfo {
   std::vector<int64_t> target_luns;
 };
 
+// Reference to a volume that exists on the cluster but not in the host's database (manage_existing).
+struct ExistingRef {
+  std::optional<int64_t> source_id;  // Element volumeID ("source-id")
+  std::optional<std::string> name;   // Element volume name ("name")
+};
+
+struct RetypeResult {
+  bool retyped = false;                     // false: the host must migrate instead
+  std::optional<ModelUpdate> model_update;
+};
+
+struct AttachRequest {
+  std::string instance_uuid;
+  std::string host_name;
+  std::string mountpoint;
+  std::string attach_time;  // ISO-8601 as given by the host; empty = now
+};
+
+// update_provider_info: only the ids whose provider_id changed, with the new value.
+struct ProviderIdUpdate {
+  std::string id;
+  std::string provider_id;
+};
+struct ProviderInfoResult {
+  std::vector<ProviderIdUpdate> volumes;
+  std::vector<ProviderIdUpdate> snapshots;
+};
+
 // Backend capabilities and capacity, as Cinder's get_volume_stats reports them.
 struct BackendStats {
   std::string volume_backend_name;
