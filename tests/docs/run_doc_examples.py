@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Runs every example of abi/docs/operations.md through vdp-host against a fresh element-sim.
+
+An example is a line starting with `vdp-host ` inside a ```sh block. It must succeed unless it ends
+with `# expect: STATUS`. A ```json block right after the example is its documented result: every key
+shown there must exist in the real result (values are not compared: secrets and times differ).
+Exit status: 0 all examples behave as documented, 1 otherwise.
+"""
+import argparse
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+
+FENCE = re.compile(r"^```(\w*)\s*$")
+
+
+def parse_examples(text):
+    """Yields (line_no, command_line, expected_status_or_None, documented_result_or_None)."""
+    lines = text.splitlines()
+    blocks = []  # (kind, start_line, body_lines)
+    i = 0
+    while i < len(lines):
+        m = FENCE.match(lines[i])
+        if m:
+            kind, start, body = m.group(1), i + 1, []
+            i += 1
+            while i < len(lines) and not FENCE.match(lines[i]):
+                body.append(lines[i])
+                i += 1
+            blocks.append((kind, start, body))
+        i += 1
+    examples = []
+    for index, (kind, start, body) in enumerate(blocks):
+        if kind != "sh":
+            continue
+        commands = [(start + n + 1, line.strip()) for n, line in enumerate(body) if line.strip().startswith("vdp-host ")]
+        documented = None
+        if index + 1 < len(blocks) and blocks[index + 1][0] == "json":
+            documented = json.loads("\n".join(blocks[index + 1][2]))
+        for n, (line_no, line) in enumerate(commands):
+            expect = None
+            if "# expect:" in line:
+                line, expect = line.split("# expect:", 1)
+                expect = expect.strip()
+            # The documented result belongs to the last command of the block.
+            examples.append((line_no, line.strip(), expect, documented if n == len(commands) - 1 else None))
+    return examples
+
+
+def missing_keys(documented, actual, path=""):
+    if not isinstance(documented, dict):
+        return []
+    if not isinstance(actual, dict):
+        return [path or "(root)"]
+    missing = []
+    for key, value in documented.items():
+        where = f"{path}.{key}" if path else key
+        if key not in actual:
+            missing.append(where)
+        else:
+            missing.extend(missing_keys(value, actual[key], where))
+    return missing
+
+
+def start_simulator(sim):
+    proc = subprocess.Popen([sim, "--port", "0", "--no-tls", "--seed", "1", "--log-level", "off"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    m = re.search(r"url=http://([^:]+):(\d+)", line)
+    if not m:
+        proc.kill()
+        raise SystemExit(f"element-sim did not start: {line!r} {proc.stderr.read()}")
+    return proc, m.group(2)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--host", required=True)
+    ap.add_argument("--sim", required=True)
+    ap.add_argument("--plugin", required=True)
+    ap.add_argument("--doc", required=True)
+    args = ap.parse_args()
+
+    with open(args.doc, encoding="utf-8") as f:
+        examples = parse_examples(f.read())
+    if not examples:
+        print("no examples found", file=sys.stderr)
+        return 1
+
+    sim, port = start_simulator(args.sim)
+    failures = 0
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            ini = os.path.join(tmp, "doc.conf")
+            with open(ini, "w", encoding="utf-8") as f:
+                f.write("[DEFAULT]\nenabled_backends = doc\n\n[doc]\n")
+                f.write(f"san_ip = 127.0.0.1\nsf_api_port = {port}\nsan_login = admin\nsan_password = admin\n")
+                f.write("sf_api_scheme = http\nvolume_backend_name = doc\n")
+            for line_no, line, expect, documented in examples:
+                argv = shlex.split(line)[1:]
+                cleaned = []
+                skip = False
+                for token in argv:  # the test owns --config/--backend/--plugin
+                    if skip:
+                        skip = False
+                        continue
+                    if token in ("--config", "--backend", "--plugin"):
+                        skip = True
+                        continue
+                    cleaned.append(token)
+                cmd = [args.host, "--plugin", args.plugin, "--config", ini, "--backend", "doc", "--json"] + cleaned
+                run = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+                label = f"operations.md:{line_no}: {' '.join(cleaned[:2])}"
+                if expect is None:
+                    if run.returncode != 0:
+                        failures += 1
+                        print(f"FAIL {label}: exit {run.returncode}\n{run.stderr}")
+                        continue
+                    if documented is not None:
+                        missing = missing_keys(documented, json.loads(run.stdout))
+                        if missing:
+                            failures += 1
+                            print(f"FAIL {label}: result lacks documented keys {missing}\n{run.stdout}")
+                            continue
+                    print(f"ok   {label}")
+                else:
+                    status = None
+                    try:
+                        status = json.loads(run.stderr[run.stderr.index("{"):]).get("status")
+                    except (ValueError, AttributeError):
+                        pass
+                    if run.returncode == 0 or status != expect:
+                        failures += 1
+                        print(f"FAIL {label}: expected {expect}, got exit {run.returncode} status {status}\n{run.stderr}")
+                        continue
+                    print(f"ok   {label} ({expect} as documented)")
+    finally:
+        sim.terminate()
+        sim.wait(timeout=10)
+    print(f"{len(examples) - failures} of {len(examples)} documented examples behave as documented")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
