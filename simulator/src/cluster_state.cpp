@@ -1,9 +1,11 @@
 #include "cluster_state.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 
+#include "fabric.h"
 #include "rpc.h"
 
 namespace element_sim {
@@ -22,10 +24,54 @@ std::string Rng::alnum(size_t n, std::string_view alphabet) {
   return s;
 }
 
-std::string Rng::uuid() {
-  uint64_t hi = next(), lo = next();
-  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
+Uuid Rng::uuid128() {
+  Uuid u;
+  u.hi = next();
+  u.lo = next();
+  u.hi = (u.hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  u.lo = (u.lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
+  return u;
+}
+
+std::string Rng::uuid() { return uuid128().str(); }
+
+void SortedIds::insert(int64_t id) {
+  if (v_.empty() || v_.back() < id) {
+    v_.push_back(id);
+    return;
+  }
+  auto it = std::lower_bound(v_.begin(), v_.end(), id);
+  if (it == v_.end() || *it != id) v_.insert(it, id);
+}
+
+void SortedIds::erase(int64_t id) {
+  auto it = std::lower_bound(v_.begin(), v_.end(), id);
+  if (it != v_.end() && *it == id) v_.erase(it);
+}
+
+size_t SortedIds::count(int64_t id) const { return std::binary_search(v_.begin(), v_.end(), id) ? 1 : 0; }
+
+SortedIds::const_iterator SortedIds::lower_bound(int64_t id) const { return std::lower_bound(v_.begin(), v_.end(), id); }
+
+Access::Access(std::string_view s) : v_(readWrite) {
+  if (s == "readOnly") v_ = readOnly;
+  if (s == "locked") v_ = locked;
+  if (s == "replicationTarget") v_ = replicationTarget;
+  if (s == "snapMirrorTarget") v_ = snapMirrorTarget;
+}
+
+const char* Access::c_str() const {
+  switch (v_) {
+    case readOnly: return "readOnly";
+    case readWrite: return "readWrite";
+    case locked: return "locked";
+    case replicationTarget: return "replicationTarget";
+    case snapMirrorTarget: return "snapMirrorTarget";
+  }
+  return "readWrite";
+}
+
+std::string Uuid::str() const {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
                 static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
@@ -60,8 +106,22 @@ namespace {
 constexpr std::string_view kLowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789";
 }
 
-Cluster::Cluster(int idx, const Options& o, const std::string& address)
-    : index(idx), opts(o), rng(o.seed * 0x2545F4914F6CDD1DULL + static_cast<uint64_t>(idx) + 1) {
+int64_t Clock::now_ms() const {
+  int64_t base = base_ms;
+  if (!manual) {
+    base = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+               .count();
+  }
+  return base + offset_ms.load(std::memory_order_relaxed);
+}
+
+Cluster::Cluster(int idx, const Options& o, const std::string& address, Clock* clk, Fabric* fab)
+    : index(idx),
+      opts(o),
+      clock(clk),
+      fabric(fab),
+      rng(o.seed * 0x2545F4914F6CDD1DULL + static_cast<uint64_t>(idx) + 1),
+      rng_seed(o.seed * 0x2545F4914F6CDD1DULL + static_cast<uint64_t>(idx) + 1) {
   Rng identity(o.seed ^ (0xA5A5A5A55A5A5A5AULL + static_cast<uint64_t>(idx) * 0x100000001B3ULL));
   unique_id = identity.alnum(4, kLowerAlnum);
   uuid = identity.uuid();
@@ -70,18 +130,63 @@ Cluster::Cluster(int idx, const Options& o, const std::string& address)
   svip = address;
 }
 
+void Cluster::reset_state() {
+  volumes.clear();
+  volumes_by_name.clear();
+  for (auto& s : volumes_by_status) s.clear();
+  paired_volumes.clear();
+  purge_queue.clear();
+  next_volume_id = 1;
+  provisioned_bytes = 0;
+  nonzero_blocks = 0;
+  accounts.clear();
+  account_by_name.clear();
+  next_account_id = 1;
+  snapshots.clear();
+  next_snapshot_id = 1;
+  snapshot_nonzero_blocks = 0;
+  group_snapshots.clear();
+  next_group_snapshot_id = 1;
+  access_groups.clear();
+  initiator_vag.clear();
+  initiator_ids.clear();
+  next_vag_id = 1;
+  next_initiator_id = 1;
+  qos_policies.clear();
+  next_qos_policy_id = 1;
+  async_results.clear();
+  clone_queue.clear();
+  clones_in_flight.clear();
+  clones_running = 0;
+  next_async_handle = 1;
+  next_clone_id = 1;
+  next_cluster_pair_id = 1;
+  rng = Rng(rng_seed);
+}
+
 Volume& Cluster::insert_volume(Volume v) {
   const int64_t id = v.id;
-  volumes_by_name[v.name].insert(id);
-  volumes_by_status[static_cast<int>(v.status)].insert(id);
-  if (auto* a = find_account(v.account_id)) a->volumes.insert(id);
-  provisioned_bytes += v.total_size;
-  nonzero_blocks += volume_nonzero_blocks(v.total_size);
-  return volumes.emplace(id, std::move(v)).first->second;
+  Volume& stored = volumes.emplace(id, std::move(v)).first->second;
+  volumes_by_name[std::string_view(stored.name)].insert(id);  // key views the stored name
+  volumes_by_status[static_cast<int>(stored.status)].insert(id);
+  if (auto* a = find_account(stored.account_id)) a->volumes.insert(id);
+  provisioned_bytes += stored.total_size;
+  nonzero_blocks += volume_nonzero_blocks(stored.total_size);
+  return stored;
 }
 
 void Cluster::set_status(Volume& v, VolumeStatus s, int64_t now) {
   if (v.status == s) return;
+  if (!v.pair_uuid.empty() && fabric != nullptr && (s == VolumeStatus::deleted || v.status == VolumeStatus::deleted)) {
+    std::lock_guard lk(fabric->mu);
+    auto p = fabric->volume_pairs.find(v.pair_uuid);
+    if (p != fabric->volume_pairs.end()) {
+      for (auto& side : p->second.side) {
+        if (side.cluster == index && side.volume_id == v.id)
+          side.state = s == VolumeStatus::deleted ? Fabric::kDeleted : Fabric::kLive;
+      }
+    }
+  }
   volumes_by_status[static_cast<int>(v.status)].erase(v.id);
   if (v.status == VolumeStatus::deleted) purge_queue.erase({v.purge_time, v.id});
   v.status = s;
@@ -100,15 +205,45 @@ void Cluster::purge_volume(int64_t id) {
   auto it = volumes.find(id);
   if (it == volumes.end()) return;
   Volume& v = it->second;
-  auto n = volumes_by_name.find(v.name);
+  auto n = volumes_by_name.find(std::string_view(v.name));
   if (n != volumes_by_name.end()) {
     n->second.erase(id);
-    if (n->second.empty()) volumes_by_name.erase(n);
+    if (n->second.empty()) {
+      volumes_by_name.erase(n);
+    } else if (n->first.data() == v.name.data()) {
+      // The key views this volume's name: re-key it on a volume that stays.
+      std::set<int64_t> ids = std::move(n->second);
+      volumes_by_name.erase(n);
+      const Volume& other = volumes.at(*ids.begin());
+      volumes_by_name.emplace(std::string_view(other.name), std::move(ids));
+    }
   }
   volumes_by_status[static_cast<int>(v.status)].erase(id);
   paired_volumes.erase(id);
   if (v.status == VolumeStatus::deleted) purge_queue.erase({v.purge_time, id});
   if (auto* a = find_account(v.account_id)) a->volumes.erase(id);
+  // Snapshots go with the volume (and leave their group snapshots).
+  while (!v.snapshots.empty()) delete_snapshot(*v.snapshots.begin());
+  for (int64_t g : v.access_groups) {
+    if (auto it2 = access_groups.find(g); it2 != access_groups.end()) it2->second.volumes.erase(id);
+  }
+  if (v.qos_policy_id != 0) {
+    if (auto it2 = qos_policies.find(v.qos_policy_id); it2 != qos_policies.end()) it2->second.volumes.erase(id);
+  }
+  if (v.clone_source != 0) {  // unfinished clone (possibly deleted meanwhile): end its job
+    clone_queue.erase({v.clone_done_ms, id});
+    if (--clones_in_flight[v.clone_source] <= 0) clones_in_flight.erase(v.clone_source);
+    --clones_running;
+  }
+  if (!v.pair_uuid.empty() && fabric != nullptr) {
+    std::lock_guard lk(fabric->mu);
+    auto p = fabric->volume_pairs.find(v.pair_uuid);
+    if (p != fabric->volume_pairs.end()) {
+      for (auto& side : p->second.side) {
+        if (side.cluster == index && side.volume_id == id) side.state = Fabric::kPurged;
+      }
+    }
+  }
   provisioned_bytes -= v.total_size;
   nonzero_blocks -= volume_nonzero_blocks(v.total_size);
   volumes.erase(it);
@@ -118,6 +253,81 @@ void Cluster::auto_purge(int64_t now) {
   while (!purge_queue.empty() && purge_queue.begin()->first <= now) {
     purge_volume(purge_queue.begin()->second);
   }
+}
+
+void Cluster::advance(int64_t now_ms) {
+  while (!clone_queue.empty() && clone_queue.begin()->first <= now_ms) {
+    const int64_t id = clone_queue.begin()->second;
+    clone_queue.erase(clone_queue.begin());
+    if (Volume* v = find_volume(id)) complete_clone(*v);
+  }
+  auto_purge(now_ms / 1000);
+}
+
+void Cluster::complete_clone(Volume& v) {
+  if (v.clone_source != 0) {
+    if (--clones_in_flight[v.clone_source] <= 0) clones_in_flight.erase(v.clone_source);
+    --clones_running;
+    v.clone_source = 0;
+  }
+  if (v.status == VolumeStatus::init) {
+    volumes_by_status[static_cast<int>(VolumeStatus::init)].erase(v.id);
+    v.status = VolumeStatus::active;
+    volumes_by_status[static_cast<int>(VolumeStatus::active)].insert(v.id);
+  }
+}
+
+void Cluster::delete_snapshot(int64_t snapshot_id) {
+  auto it = snapshots.find(snapshot_id);
+  if (it == snapshots.end()) return;
+  Snapshot& s = it->second;
+  if (Volume* v = find_volume(s.volume_id)) v->snapshots.erase(snapshot_id);
+  snapshot_nonzero_blocks -= volume_nonzero_blocks(s.total_size);
+  if (s.group_id != 0) {
+    if (auto g = group_snapshots.find(s.group_id); g != group_snapshots.end()) {
+      auto& m = g->second.members;
+      m.erase(std::remove(m.begin(), m.end(), snapshot_id), m.end());
+    }
+  }
+  snapshots.erase(it);
+}
+
+void Cluster::change_size(Volume& v, int64_t new_size) {
+  provisioned_bytes += new_size - v.total_size;
+  nonzero_blocks += volume_nonzero_blocks(new_size) - volume_nonzero_blocks(v.total_size);
+  v.total_size = new_size;
+}
+
+std::string Cluster::reported_access(const Volume& v) const {
+  if (v.access == Access::replicationTarget && v.pair_uuid.empty()) return "locked";
+  return v.access;
+}
+
+Snapshot& Cluster::snapshot_or_fail(int64_t id) {
+  auto it = snapshots.find(id);
+  if (it == snapshots.end()) fail("xSnapshotIDDoesNotExist", "SnapshotID " + std::to_string(id) + " does not exist.");
+  return it->second;
+}
+
+AccessGroup& Cluster::access_group_or_fail(int64_t id) {
+  auto it = access_groups.find(id);
+  if (it == access_groups.end())
+    fail("xVolumeAccessGroupIDDoesNotExist", "VolumeAccessGroupID " + std::to_string(id) + " does not exist.");
+  return it->second;
+}
+
+QosPolicy& Cluster::qos_policy_or_fail(int64_t id) {
+  auto it = qos_policies.find(id);
+  if (it == qos_policies.end())
+    fail("xQoSPolicyDoesNotExist", "QoSPolicyID " + std::to_string(id) + " does not exist.");
+  return it->second;
+}
+
+GroupSnapshot& Cluster::group_snapshot_or_fail(int64_t id) {
+  auto it = group_snapshots.find(id);
+  if (it == group_snapshots.end())
+    fail("xGroupSnapshotIDDoesNotExist", "GroupSnapshotID " + std::to_string(id) + " does not exist.");
+  return it->second;
 }
 
 Volume* Cluster::find_volume(int64_t id) {
@@ -187,20 +397,25 @@ cJSON* Cluster::volume_json(const Volume& v) const {
   json::add_str(p, "name", v.name);
   json::add_int(p, "accountID", v.account_id);
   json::add_str(p, "createTime", iso8601(v.create_time));
-  json::add_str(p, "volumeUUID", v.uuid);
-  json::add_str(p, "volumeConsistencyGroupUUID", v.consistency_group_uuid);
+  json::add_str(p, "volumeUUID", v.uuid.str());
+  json::add_str(p, "volumeConsistencyGroupUUID", v.consistency_group_uuid.str());
   json::add_bool(p, "enableSnapMirrorReplication", v.enable_snapmirror);
   json::add_str(p, "status", to_string(v.status));
-  json::add_str(p, "access", v.access);
+  json::add_str(p, "access", reported_access(v));
   json::add_bool(p, "enable512e", v.enable512e);
   json::add_str(p, "iqn", iqn(v));
   json::add_str(p, "scsiEUIDeviceID", std::string(u) + vid + "f47acc01" + "00000000");
   json::add_str(p, "scsiNAADeviceID", std::string("6f47acc1") + "00000000" + u + vid);
   json::add(p, "qos", qos_json(v.qos));
-  json::add_null(p, "qosPolicyID");
+  if (v.qos_policy_id != 0) {
+    json::add_int(p, "qosPolicyID", v.qos_policy_id);
+  } else {
+    json::add_null(p, "qosPolicyID");
+  }
   cJSON* vags = json::add_arr(p, "volumeAccessGroups");
   for (int64_t g : v.access_groups) json::push_int(vags, g);
-  json::add_arr(p, "volumePairs");
+  cJSON* pairs = json::add_arr(p, "volumePairs");
+  if (!v.pair_uuid.empty()) append_volume_pairs(*this, v, pairs);
   json::add_str(p, "deleteTime", v.delete_time ? iso8601(v.delete_time) : "");
   json::add_str(p, "purgeTime", v.purge_time ? iso8601(v.purge_time) : "");
   json::add_null(p, "lastAccessTime");
@@ -210,10 +425,96 @@ cJSON* Cluster::volume_json(const Volume& v) const {
   json::add_int(p, "blockSize", kBlockSize);
   json::add_null(p, "virtualVolumeID");
   json::add_raw(p, "attributes", v.attributes);
-  json::add_str(p, "currentProtectionScheme", v.protection_scheme);
+  json::add_str(p, "currentProtectionScheme", "doubleHelix");
   json::add_null(p, "previousProtectionScheme");
   json::add_int(p, "fifoSize", v.fifo_size);
   json::add_int(p, "minFifoSize", v.min_fifo_size);
+  return o.release();
+}
+
+cJSON* Cluster::snapshot_json(const Snapshot& s) const {
+  json::Ptr o = json::object();
+  cJSON* p = o.get();
+  json::add_int(p, "snapshotID", s.id);
+  json::add_int(p, "volumeID", s.volume_id);
+  json::add_str(p, "name", s.name);
+  json::add_str(p, "checksum", s.checksum);
+  json::add_bool(p, "enableRemoteReplication", s.enable_remote_replication);
+  json::add_str(p, "expirationReason", s.expiration_time != 0 ? "Api" : "None");
+  if (s.expiration_time != 0) {
+    json::add_str(p, "expirationTime", iso8601(s.expiration_time));
+  } else {
+    json::add_null(p, "expirationTime");
+  }
+  json::add_arr(p, "remoteStatuses");
+  json::add_str(p, "status", "done");
+  json::add_str(p, "snapshotUUID", s.uuid);
+  json::add_int(p, "totalSize", s.total_size);
+  json::add_int(p, "groupID", s.group_id);
+  json::add_str(p, "groupSnapshotUUID", s.group_id != 0 ? s.group_uuid : "00000000-0000-0000-0000-000000000000");
+  json::add_str(p, "createTime", iso8601(s.create_time));
+  json::add_str(p, "instanceCreateTime", iso8601(s.create_time));
+  json::add_str(p, "instanceSnapshotUUID", s.uuid);
+  json::add_str(p, "volumeName", s.volume_name);
+  json::add_null(p, "virtualVolumeID");
+  json::add_raw(p, "attributes", s.attributes);
+  if (s.snap_mirror_label.empty()) {
+    json::add_null(p, "snapMirrorLabel");
+  } else {
+    json::add_str(p, "snapMirrorLabel", s.snap_mirror_label);
+  }
+  return o.release();
+}
+
+cJSON* Cluster::group_snapshot_json(const GroupSnapshot& g) const {
+  json::Ptr o = json::object();
+  cJSON* p = o.get();
+  json::add_int(p, "groupSnapshotID", g.id);
+  json::add_str(p, "groupSnapshotUUID", g.uuid);
+  cJSON* members = json::add_arr(p, "members");
+  for (int64_t sid : g.members) {
+    if (auto it = snapshots.find(sid); it != snapshots.end()) json::push(members, snapshot_json(it->second));
+  }
+  json::add_str(p, "name", g.name);
+  json::add_str(p, "createTime", iso8601(g.create_time));
+  json::add_str(p, "status", "done");
+  json::add_bool(p, "enableRemoteReplication", g.enable_remote_replication);
+  json::add_arr(p, "remoteStatuses");
+  json::add_raw(p, "attributes", g.attributes);
+  return o.release();
+}
+
+cJSON* Cluster::access_group_json(const AccessGroup& g) const {
+  json::Ptr o = json::object();
+  cJSON* p = o.get();
+  json::add_int(p, "volumeAccessGroupID", g.id);
+  json::add_str(p, "name", g.name);
+  cJSON* inits = json::add_arr(p, "initiators");
+  cJSON* init_ids = json::add_arr(p, "initiatorIDs");
+  for (const auto& i : g.initiators) {
+    json::push_str(inits, i);
+    auto id = initiator_ids.find(i);
+    json::push_int(init_ids, id == initiator_ids.end() ? 0 : id->second);
+  }
+  cJSON* vols = json::add_arr(p, "volumes");
+  cJSON* deleted = json::add_arr(p, "deletedVolumes");
+  for (int64_t vid : g.volumes) {
+    auto it = volumes.find(vid);
+    if (it == volumes.end()) continue;
+    json::push_int(it->second.status == VolumeStatus::deleted ? deleted : vols, vid);
+  }
+  json::add_raw(p, "attributes", g.attributes);
+  return o.release();
+}
+
+cJSON* Cluster::qos_policy_json(const QosPolicy& q) const {
+  json::Ptr o = json::object();
+  cJSON* p = o.get();
+  json::add_int(p, "qosPolicyID", q.id);
+  json::add_str(p, "name", q.name);
+  cJSON* vols = json::add_arr(p, "volumeIDs");
+  for (int64_t v : q.volumes) json::push_int(vols, v);
+  json::add(p, "qos", qos_json(q.qos));
   return o.release();
 }
 

@@ -1,6 +1,8 @@
 #include "http_server.h"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -9,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -76,6 +79,9 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 struct HttpServer::Impl {
   Config cfg;
   Handler handler;
+  ControlHandler control;
+  mutable std::mutex park_mu;
+  std::vector<std::function<void()>> parked;
   std::shared_ptr<spdlog::logger> log;
   std::unique_ptr<asio::io_context> ioc;
   std::optional<ssl::context> ssl_ctx;
@@ -85,19 +91,33 @@ struct HttpServer::Impl {
   bool running = false;
 
   using Response = http::response<http::string_body>;
+  using Outcome = HttpServer::Outcome;
 
   // Non-JSON (HTML) body, like a real cluster's web server for 401/404.
-  Response make_text(unsigned version, bool keep_alive, http::status status) const {
-    Response res{status, version};
+  static Outcome make_text(http::status status) {
+    Outcome o;
+    o.status = static_cast<unsigned>(status);
     const std::string title = std::to_string(static_cast<unsigned>(status)) + " " +
                               std::string(http::obsolete_reason(status));
-    std::string body = "<html><head><title>" + title + "</title></head><body><h1>" + title + "</h1></body></html>\n";
+    o.body = "<html><head><title>" + title + "</title></head><body><h1>" + title + "</h1></body></html>\n";
+    o.content_type = "text/html";
+    return o;
+  }
+
+  static Response to_response(Outcome&& o, unsigned version, bool keep_alive) {
+    Response res{static_cast<http::status>(o.status), version};
     res.set(http::field::server, "element-sim");
-    res.set(http::field::content_type, "text/html");
+    res.set(http::field::content_type, o.content_type);
+    for (auto& [k, v] : o.headers) res.set(k, v);
     res.keep_alive(keep_alive);
-    res.body() = std::move(body);
+    res.body() = std::move(o.body);
     res.prepare_payload();
     return res;
+  }
+
+  void park(std::function<void()> resume) {
+    std::lock_guard lk(park_mu);
+    parked.push_back(std::move(resume));
   }
 
   bool authorized(const http::request<http::string_body>& req) const {
@@ -112,16 +132,18 @@ struct HttpServer::Impl {
     return constant_time_equal(*decoded, cfg.user + ":" + cfg.password);
   }
 
-  Response handle(int cluster, http::request<http::string_body>&& req) const {
-    const unsigned ver = req.version();
-    const bool ka = req.keep_alive();
+  Outcome handle(int cluster, http::request<http::string_body>&& req) const {
     if (!authorized(req)) {
-      Response res = make_text(ver, ka, http::status::unauthorized);
-      res.set(http::field::www_authenticate, "Basic realm=\"SolidFire\"");
+      Outcome res = make_text(http::status::unauthorized);
+      res.headers.emplace_back("WWW-Authenticate", "Basic realm=\"SolidFire\"");
       return res;
     }
     std::string_view target(req.target().data(), req.target().size());
     if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
+    constexpr std::string_view kControl = "/control/";
+    if (control && target.substr(0, kControl.size()) == kControl) {
+      return control(cluster, std::string(req.method_string()), std::string(target), req.body());
+    }
     constexpr std::string_view kPrefix = "/json-rpc/";
     std::optional<ApiVersion> version;
     if (target.substr(0, kPrefix.size()) == kPrefix) {
@@ -129,19 +151,13 @@ struct HttpServer::Impl {
       if (!v.empty() && v.back() == '/') v.remove_suffix(1);
       version = find_supported_version(v);
     }
-    if (!version) return make_text(ver, ka, http::status::not_found);
+    if (!version) return make_text(http::status::not_found);
     if (req.method() != http::verb::post) {
-      Response res = make_text(ver, ka, http::status::method_not_allowed);
-      res.set(http::field::allow, "POST");
+      Outcome res = make_text(http::status::method_not_allowed);
+      res.headers.emplace_back("Allow", "POST");
       return res;
     }
-    Response res{http::status::ok, ver};
-    res.set(http::field::server, "element-sim");
-    res.set(http::field::content_type, "application/json");
-    res.keep_alive(ka);
-    res.body() = handler(cluster, *version, req.body());
-    res.prepare_payload();
-    return res;
+    return handler(cluster, *version, req.body());
   }
 };
 
@@ -195,13 +211,60 @@ class Session {
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream) return derived().do_eof();
     if (ec) return;  // timeout, reset, parse error: drop the connection
+    auto req = parser_->release();
+    const unsigned ver = req.version();
+    const bool ka = req.keep_alive();
+    HttpServer::Outcome out;
     try {
-      res_ = srv_.handle(cluster_, parser_->release());
+      out = srv_.handle(cluster_, std::move(req));
     } catch (const std::exception& e) {
       if (srv_.log) srv_.log->error("request handling failed: {}", e.what());
-      res_ = srv_.make_text(11, false, http::status::internal_server_error);
+      out = HttpServer::Impl::make_text(http::status::internal_server_error);
     }
+    process(std::move(out), ver, ka);
+  }
+
+  void process(HttpServer::Outcome out, unsigned ver, bool ka) {
+    using Kind = HttpServer::Outcome::Kind;
+    switch (out.kind) {
+      case Kind::reset: return close_now(true);
+      case Kind::drop: return close_now(false);
+      case Kind::pause: {
+        auto resume = std::move(out.resume);
+        auto& srv = const_cast<HttpServer::Impl&>(srv_);
+        srv.park([self = derived().shared_from_this(), resume, ver, ka] {
+          asio::post(self->stream().get_executor(), [self, resume, ver, ka] {
+            HttpServer::Outcome next;
+            try {
+              next = resume ? resume() : HttpServer::Impl::make_text(http::status::service_unavailable);
+            } catch (const std::exception&) {
+              next = HttpServer::Impl::make_text(http::status::internal_server_error);
+            }
+            if (next.kind == HttpServer::Outcome::Kind::pause) next.kind = HttpServer::Outcome::Kind::reply;
+            self->process(std::move(next), ver, ka);
+          });
+        });
+        return;
+      }
+      case Kind::reply: break;
+    }
+    const int64_t delay_ms = out.delay_ms;
+    res_ = HttpServer::Impl::to_response(std::move(out), ver, ka);
+    if (delay_ms > 0) {
+      timer_.emplace(derived().stream().get_executor());
+      timer_->expires_after(std::chrono::milliseconds(delay_ms));
+      timer_->async_wait([self = derived().shared_from_this()](beast::error_code tec) {
+        if (tec) return;
+        self->write();
+      });
+      return;
+    }
+    write();
+  }
+
+  void write() {
     const bool keep_alive = res_.keep_alive();
+    beast::get_lowest_layer(derived().stream()).expires_after(kIdleTimeout);
     http::async_write(derived().stream(), res_,
                       [self = derived().shared_from_this(), keep_alive](beast::error_code wec, std::size_t) {
                         if (wec) return;
@@ -210,10 +273,19 @@ class Session {
                       });
   }
 
+  // Closes the TCP connection without an HTTP answer: with RST (linger 0) or a plain FIN.
+  void close_now(bool rst) {
+    auto& sock = beast::get_lowest_layer(derived().stream()).socket();
+    beast::error_code ec;
+    if (rst) sock.set_option(asio::socket_base::linger(true, 0), ec);
+    sock.close(ec);
+  }
+
   const HttpServer::Impl& srv_;
   int cluster_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<asio::steady_timer> timer_;
   http::response<http::string_body> res_;
   http::response<http::empty_body> continue_;
 };
@@ -281,10 +353,11 @@ void do_accept(HttpServer::Impl& srv, tcp::acceptor& acceptor, int cluster) {
 
 }  // namespace
 
-HttpServer::HttpServer(Config cfg, Handler handler, std::shared_ptr<spdlog::logger> log)
+HttpServer::HttpServer(Config cfg, Handler handler, std::shared_ptr<spdlog::logger> log, ControlHandler control)
     : impl_(std::make_unique<Impl>()) {
   impl_->cfg = std::move(cfg);
   impl_->handler = std::move(handler);
+  impl_->control = std::move(control);
   impl_->log = std::move(log);
 }
 
@@ -355,9 +428,28 @@ void HttpServer::stop() {
   s.ioc->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
+  {
+    std::lock_guard lk(s.park_mu);
+    s.parked.clear();  // paused sessions die with the io_context below
+  }
   s.acceptors.clear();  // before the io_context: acceptors use its services
   s.ioc.reset();  // destroys pending handlers and with them every session
   s.ssl_ctx.reset();
+}
+
+size_t HttpServer::release_paused() {
+  std::vector<std::function<void()>> todo;
+  {
+    std::lock_guard lk(impl_->park_mu);
+    todo.swap(impl_->parked);
+  }
+  for (auto& f : todo) f();
+  return todo.size();
+}
+
+size_t HttpServer::paused_count() const {
+  std::lock_guard lk(impl_->park_mu);
+  return impl_->parked.size();
 }
 
 uint16_t HttpServer::port(int cluster) const {

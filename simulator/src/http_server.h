@@ -25,10 +25,25 @@ class HttpServer {
     std::string cert_pem, key_pem;
     std::string user, password;
   };
-  // Called for each authenticated POST to a supported /json-rpc/<version>; returns the JSON reply.
-  using Handler = std::function<std::string(int cluster, ApiVersion version, const std::string& body)>;
+  // What to do with a request: answer (possibly after a delay), close the connection (reset: RST,
+  // drop: FIN) without an answer, or hold it until release_paused().
+  struct Outcome {
+    enum class Kind { reply, reset, drop, pause };
+    Kind kind = Kind::reply;
+    unsigned status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;
+    int64_t delay_ms = 0;
+    std::function<Outcome()> resume;  // pause: produces the real outcome once released
+  };
+  // Called for each authenticated POST to a supported /json-rpc/<version>.
+  using Handler = std::function<Outcome(int cluster, ApiVersion version, const std::string& body)>;
+  // Called for each authenticated request to /control/... (method is "GET", "POST", ...).
+  using ControlHandler =
+      std::function<Outcome(int cluster, const std::string& method, const std::string& path, const std::string& body)>;
 
-  HttpServer(Config cfg, Handler handler, std::shared_ptr<spdlog::logger> log);
+  HttpServer(Config cfg, Handler handler, std::shared_ptr<spdlog::logger> log, ControlHandler control = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -36,6 +51,9 @@ class HttpServer {
   void start();  // throws std::runtime_error when a port cannot be bound or TLS material is bad
   void stop();   // idempotent; closes listeners and connections, joins threads
   uint16_t port(int cluster) const;
+  // Answers every paused request (each is executed now); returns how many.
+  size_t release_paused();
+  size_t paused_count() const;
 
   struct Impl;  // opaque; public so that the connection classes in the .cpp can name it
 

@@ -32,6 +32,15 @@ constexpr const char* kUsage =
     "  --seed N           seed for deterministic ids, secrets and uniqueIDs [1]\n"
     "  --log-level L      trace|debug|info|warn|error|off [warn]; debug logs one line per RPC\n"
     "  --io-threads N     I/O threads [2]\n"
+    "  --clone-delay-ms N simulated time a clone stays \"init\" before it is \"active\" [100]\n"
+    "  --replication-delay-ms N  time a new volume pair needs to reach remoteReplication.state Active [100]\n"
+    "  --state FILE       persist every change in FILE (journal, replayed at start; acknowledged changes\n"
+    "                     survive a crash or SIGKILL)\n"
+    "  --fault SPEC       inject faults (repeatable); SPEC = [CLUSTER/]METHOD:ACTION[:count=N][:prob=P],\n"
+    "                     ACTION = error=NAME | http=STATUS | reset | drop | latency=MS | pause\n"
+    "                     e.g. --fault 'CreateVolume:error=xDBVersionMismatch:count=2' --fault '*:http=503:prob=0.05'\n"
+    "                     Faults can also be scripted at runtime: POST /control/faults {\"faults\":[SPEC...]},\n"
+    "                     GET /control/state, POST /control/release, POST /control/reset (see README)\n"
     "  --help             this text\n"
     "\n"
     "After listening, prints one line per cluster to stdout:\n"
@@ -111,6 +120,21 @@ int main(int argc, char** argv) {
         usage_error("invalid value '" + o.log_level + "' for --log-level");
     } else if (arg == "--io-threads") {
       o.io_threads = static_cast<int>(parse_int(arg, value(), 1, 256));
+    } else if (arg == "--state") {
+      o.state_file = value();
+      if (o.state_file.empty()) usage_error("invalid value for --state");
+    } else if (arg == "--clone-delay-ms") {
+      o.clone_delay_ms = parse_int(arg, value(), 0, 86400000);
+    } else if (arg == "--replication-delay-ms") {
+      o.replication_sync_delay_ms = parse_int(arg, value(), 0, 86400000);
+    } else if (arg == "--fault") {
+      std::string spec = value();
+      try {
+        element_sim::Server::validate_fault(spec);
+      } catch (const std::exception& e) {
+        usage_error(std::string("invalid value for --fault: ") + e.what());
+      }
+      o.faults.push_back(std::move(spec));
     } else {
       usage_error("unknown option " + arg);
     }

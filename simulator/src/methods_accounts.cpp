@@ -1,4 +1,7 @@
-// Account methods: GetAccountByName, GetAccountByID, AddAccount, ListAccounts.
+// Account methods: GetAccountByName, GetAccountByID, AddAccount, ListAccounts, ModifyAccount,
+// RemoveAccount.
+#include <optional>
+
 #include "cluster_state.h"
 #include "common.h"
 #include "rpc.h"
@@ -70,12 +73,63 @@ json::Ptr list_accounts(Cluster& c, const Params& p, const CallInfo&) {
   return r;
 }
 
+json::Ptr modify_account(Cluster& c, const Params& p, const CallInfo&) {
+  Account& a = c.account_or_fail(p.req_int("accountID"));
+  std::optional<std::string> username = p.opt_string("username", true);
+  if (username) {
+    const size_t len = utf8_length(*username);
+    if (len < 1 || len > 64) fail_invalid("username", "must be 1 to 64 characters");
+    auto it = c.account_by_name.find(*username);
+    if (it != c.account_by_name.end() && it->second != a.id)
+      fail("xDuplicateUsername", "xDuplicateUsername: an account with username '" + *username + "' already exists");
+  }
+  std::optional<std::string> status = p.opt_string("status", true);
+  if (status && *status != "active" && *status != "locked")
+    fail("xUnrecognizedEnumString", "Unrecognized enum string status=" + *status);
+  auto secret = [&](const char* name) -> std::optional<std::string> {
+    auto s = p.opt_string(name, true);
+    if (s && (s->size() < kSecretMin || s->size() > kSecretMax))
+      fail_invalid(name, "CHAP secrets must be 12 to 16 characters long");
+    return s;
+  };
+  auto isec = secret("initiatorSecret");
+  auto tsec = secret("targetSecret");
+  std::optional<std::string> attrs;
+  if (const cJSON* at = p.opt_object("attributes")) attrs = attributes_text(at);
+  auto chap = p.opt_bool("enableChap");
+
+  if (username && *username != a.username) {
+    c.account_by_name.erase(a.username);
+    c.account_by_name.emplace(*username, a.id);
+    a.username = *username;
+  }
+  if (status) a.status = *status;
+  if (isec) a.initiator_secret = *isec;
+  if (tsec) a.target_secret = *tsec;
+  if (attrs) a.attributes = *attrs;  // replaces; {} clears
+  if (chap) a.enable_chap = *chap;
+  return account_result(c, a);
+}
+
+json::Ptr remove_account(Cluster& c, const Params& p, const CallInfo&) {
+  Account& a = c.account_or_fail(p.req_int("accountID"));
+  if (!a.volumes.empty())
+    fail("xAccountHasVolumes", "AccountID " + std::to_string(a.id) + " still owns " +
+                                   std::to_string(a.volumes.size()) +
+                                   " volume(s) (deleted volumes count until purged); delete and purge them first.");
+  c.account_by_name.erase(a.username);
+  c.accounts.erase(a.id);
+  return json::object();
+}
+
 }  // namespace
 
 void register_account_methods(Registry& r) {
   r.add("GetAccountByName", {1, 0}, get_account_by_name);
   r.add("GetAccountByID", {1, 0}, get_account_by_id);
-  r.add("AddAccount", {1, 0}, add_account);
+  r.add("AddAccount", {1, 0}, add_account, kMutating);
+  r.add("ModifyAccount", {1, 0}, modify_account, kMutating);
+  r.add("RemoveAccount", {1, 0}, remove_account, kMutating);
   r.add("ListAccounts", {1, 0}, list_accounts);
 }
 

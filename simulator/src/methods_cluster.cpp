@@ -1,6 +1,7 @@
 // Cluster-wide read-only methods: GetClusterInfo, GetClusterVersionInfo, GetClusterCapacity, GetAPI,
 // GetLimits, GetDefaultQoS.
 #include <algorithm>
+#include <cstdio>
 
 #include "cluster_state.h"
 #include "rpc.h"
@@ -95,13 +96,13 @@ json::Ptr get_cluster_capacity(Cluster& c, const Params&, const CallInfo& call) 
   json::add_int(cc, "peakActiveSessions", 0);
   json::add_int(cc, "peakIOPS", current_iops * 2);
   json::add_int(cc, "provisionedSpace", provisioned);
-  json::add_int(cc, "snapshotNonZeroBlocks", 0);
+  json::add_int(cc, "snapshotNonZeroBlocks", c.snapshot_nonzero_blocks);
   json::add_str(cc, "timestamp", iso8601(call.now));
   json::add_int(cc, "totalOps", 1000 + 100 * active);
   json::add_int(cc, "uniqueBlocks", unique);
   json::add_int(cc, "uniqueBlocksUsedSpace", unique_used);
   json::add_int(cc, "usedMetadataSpace", nonzero * 64);
-  json::add_int(cc, "usedMetadataSpaceInSnapshots", 0);
+  json::add_int(cc, "usedMetadataSpaceInSnapshots", c.snapshot_nonzero_blocks * 64);
   json::add_int(cc, "usedSpace", used);
   json::add_int(cc, "zeroBlocks", zero);
   // Legacy members read by the Newton-era driver on the 1.0 endpoint (percentages as integers).
@@ -167,6 +168,44 @@ json::Ptr get_limits(Cluster& c, const Params&, const CallInfo&) {
   return r;
 }
 
+// Trident reads clusterHardwareInfo.nodes as an object of node objects and collects their "serial".
+json::Ptr get_cluster_hardware_info(Cluster& c, const Params& p, const CallInfo&) {
+  const std::string type = p.opt_string("type", true).value_or("all");
+  if (type != "all" && type != "nodes" && type != "drives")
+    fail("xUnrecognizedEnumString", "Unrecognized enum string type=" + type);
+  json::Ptr r = json::object();
+  cJSON* hw = json::add_obj(r.get(), "clusterHardwareInfo");
+  if (type != "nodes") {
+    cJSON* drives = json::add_obj(hw, "drives");
+    for (int n = 1; n <= kNodeCount; ++n) {
+      cJSON* list = json::add_arr(drives, std::to_string(n).c_str());
+      for (int d = 1; d <= 2; ++d) {
+        json::Ptr drive = json::object();
+        json::add_int(drive.get(), "driveID", (n - 1) * 2 + d);
+        json::add_int(drive.get(), "nodeID", n);
+        json::add_str(drive.get(), "serial", "SIMDRV" + c.unique_id + std::to_string(n * 10 + d));
+        json::add_int(drive.get(), "size", int64_t{960197124096});
+        json::add_str(drive.get(), "status", "active");
+        json::push(list, drive.release());
+      }
+    }
+  }
+  if (type != "drives") {
+    cJSON* nodes = json::add_obj(hw, "nodes");
+    for (int n = 1; n <= kNodeCount; ++n) {
+      cJSON* node = json::add_obj(nodes, std::to_string(n).c_str());
+      json::add_int(node, "nodeID", n);
+      char serial[32];
+      std::snprintf(serial, sizeof serial, "SIM%s%04d", c.unique_id.c_str(), c.index * 100 + n);
+      json::add_str(node, "serial", serial);
+      json::add_str(node, "chassisSerial", serial);
+      json::add_str(node, "platform", "H610S");
+      json::add_str(node, "nodeVersion", kClusterVersion);
+    }
+  }
+  return r;
+}
+
 json::Ptr get_default_qos(Cluster&, const Params&, const CallInfo&) {
   json::Ptr r(Cluster::qos_json(Qos{}));
   return r;
@@ -181,6 +220,7 @@ void register_cluster_methods(Registry& r) {
   r.add("GetAPI", {1, 0}, get_api);
   r.add("GetLimits", {1, 0}, get_limits);
   r.add("GetDefaultQoS", {1, 0}, get_default_qos);
+  r.add("GetClusterHardwareInfo", {1, 0}, get_cluster_hardware_info);
 }
 
 }  // namespace element_sim

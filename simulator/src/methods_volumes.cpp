@@ -2,6 +2,7 @@
 // ListDeletedVolumes, ListVolumesForAccount, GetVolumeStats.
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <set>
 
 #include "cluster_state.h"
@@ -12,47 +13,7 @@ namespace element_sim {
 
 namespace {
 
-constexpr int64_t kMiB = 1048576;
-constexpr int64_t kVolumeSizeMin = 1000000000;
-constexpr int64_t kVolumeSizeMax = 17592186044416;
 constexpr int64_t kListVolumesDefaultLimit = 10000;
-
-struct QosLimits {
-  const char* member;
-  int64_t lo, hi;
-};
-constexpr QosLimits kMinIops{"minIOPS", 50, 15000};
-constexpr QosLimits kMaxIops{"maxIOPS", 100, 200000};
-constexpr QosLimits kBurstIops{"burstIOPS", 100, 200000};
-
-// Applies a (possibly partial) qos request object onto `base` and validates the result.
-Qos apply_qos(Qos base, const cJSON* qos) {
-  if (qos == nullptr) return base;
-  Params q(qos);
-  auto one = [&](const QosLimits& l, int64_t& field) {
-    auto v = q.opt_int(l.member, true);  // 0 = not specified (Go zero value)
-    if (!v) return;
-    if (*v < l.lo || *v > l.hi)
-      fail_invalid(std::string("qos.") + l.member,
-                   std::to_string(*v) + " is outside " + std::to_string(l.lo) + ".." + std::to_string(l.hi));
-    field = *v;
-  };
-  one(kMinIops, base.min_iops);
-  one(kMaxIops, base.max_iops);
-  one(kBurstIops, base.burst_iops);
-  if (base.min_iops > base.max_iops)
-    fail_invalid("qos.minIOPS", "minIOPS (" + std::to_string(base.min_iops) + ") must not exceed maxIOPS (" +
-                                    std::to_string(base.max_iops) + ")");
-  if (base.max_iops > base.burst_iops)
-    fail_invalid("qos.maxIOPS", "maxIOPS (" + std::to_string(base.max_iops) + ") must not exceed burstIOPS (" +
-                                    std::to_string(base.burst_iops) + ")");
-  return base;
-}
-
-bool valid_access(std::string_view a) {
-  return a == "readOnly" || a == "readWrite" || a == "locked" || a == "replicationTarget" ||
-         a == "snapMirrorTarget";
-}
 
 json::Ptr volume_result(const Cluster& c, const Volume& v, bool with_id) {
   json::Ptr r = json::object();
@@ -71,21 +32,17 @@ json::Ptr create_volume(Cluster& c, const Params& p, const CallInfo& call) {
   const size_t name_len = utf8_length(name);
   if (name_len < 1 || name_len > 64) fail_invalid("name", "volume names must be 1 to 64 characters");
   Account& account = c.account_or_fail(account_id);
-  if (requested < kVolumeSizeMin || requested > kVolumeSizeMax)
-    fail_invalid("totalSize", std::to_string(requested) + " is outside " + std::to_string(kVolumeSizeMin) + ".." +
-                                  std::to_string(kVolumeSizeMax));
-  const int64_t size = (requested + kMiB - 1) / kMiB * kMiB;
+  const int64_t size = volume_size_param(requested, "totalSize");
 
   Volume v;
   v.qos = apply_qos(Qos{}, p.opt_object("qos"));
   v.attributes = attributes_text(p.opt_object("attributes"));
   v.enable512e = p.opt_bool("enable512e").value_or(false);
   v.enable_snapmirror = p.opt_bool("enableSnapMirrorReplication").value_or(false);
-  if (auto access = p.opt_string("access", true)) {
-    if (!valid_access(*access)) fail("xUnrecognizedEnumString", "Unrecognized enum string access=" + *access);
-    if (*access != "readWrite" && *access != "snapMirrorTarget")
+  if (std::string access = access_param(p); !access.empty()) {
+    if (access != "readWrite" && access != "snapMirrorTarget")
       fail_invalid("access", "CreateVolume accepts only snapMirrorTarget");
-    v.access = *access;
+    v.access = Access(access);
   }
   if (auto scheme = p.opt_string("protectionScheme", true)) {
     if (*scheme != "singleHelix" && *scheme != "doubleHelix" && *scheme != "tripleHelix")
@@ -100,30 +57,267 @@ json::Ptr create_volume(Cluster& c, const Params& p, const CallInfo& call) {
     if (*min_fifo < 0 || *min_fifo > v.fifo_size) fail_invalid("minFifoSize", "must be 0..fifoSize");
     v.min_fifo_size = *min_fifo;
   }
-  if (auto policy = p.opt_int("qosPolicyID", true))
-    fail("xQoSPolicyDoesNotExist", "QoSPolicyID " + std::to_string(*policy) + " does not exist.");
+  QosPolicy* policy = nullptr;
+  if (auto pid = p.opt_int("qosPolicyID", true)) {
+    policy = &c.qos_policy_or_fail(*pid);
+    if (qos_specified(p.opt_object("qos")))
+      fail_invalid("qos", "qos and qosPolicyID are mutually exclusive");
+    v.qos = policy->qos;
+    if (!p.opt_bool("associateWithQoSPolicy").value_or(true)) policy = nullptr;
+  }
 
   // Limits. Deleted-but-unpurged volumes count against the per-account limit.
-  if (static_cast<int64_t>(account.volumes.size()) >= c.opts.volumes_per_account_max)
-    fail("xExceededLimit", "Exceeded max number of volumes per account. accountID=" + std::to_string(account_id) +
-                               " limit=" + std::to_string(c.opts.volumes_per_account_max));
-  if (c.opts.volume_count_max > 0 && static_cast<int64_t>(c.volumes.size()) >= c.opts.volume_count_max)
-    fail("xExceededLimit", "Exceeded max number of volumes. limit=" + std::to_string(c.opts.volume_count_max));
-  const int64_t over_prov = static_cast<int64_t>(c.opts.max_provisioned_space) * 5;
-  if (c.provisioned_bytes + size > over_prov)
-    fail("xExceededLimit", "Exceeded maxOverProvisionableSpace: provisioned=" + std::to_string(c.provisioned_bytes) +
-                               " requested=" + std::to_string(size) + " max=" + std::to_string(over_prov));
+  check_new_volume_limits(c, account, size);
 
   v.id = c.next_volume_id++;
   v.name = std::move(name);
   v.account_id = account_id;
   v.total_size = size;
   v.create_time = call.now;
-  v.uuid = c.rng.uuid();
-  v.consistency_group_uuid = c.rng.uuid();
+  v.uuid = c.rng.uuid128();
+  v.consistency_group_uuid = c.rng.uuid128();
   v.status = VolumeStatus::active;
+  if (policy != nullptr) v.qos_policy_id = policy->id;
   const Volume& stored = c.insert_volume(std::move(v));
+  if (policy != nullptr) policy->volumes.insert(stored.id);
   return volume_result(c, stored, true);
+}
+
+// ------------------------------------------------------------------ ModifyVolume
+
+json::Ptr modify_volume(Cluster& c, const Params& p, const CallInfo&) {
+  Volume& v = c.volume_or_fail(p.req_int("volumeID"));
+  // Validate everything first, then apply (a failed call changes nothing). `name`, `sliceCount`,
+  // `enable512e` and other unknown members are ignored: volumes cannot be renamed.
+  Account* new_account = nullptr;
+  if (auto a = p.opt_int("accountID", true); a && *a != v.account_id) {
+    new_account = &c.account_or_fail(*a);
+    if (static_cast<int64_t>(new_account->volumes.size()) >= c.opts.volumes_per_account_max)
+      fail("xExceededLimit", "Exceeded max number of volumes per account. accountID=" + std::to_string(*a) +
+                                 " limit=" + std::to_string(c.opts.volumes_per_account_max));
+  }
+  const std::string access = access_param(p);
+  std::optional<int64_t> new_size;
+  if (auto t = p.opt_int("totalSize", true)) {
+    if (*t < v.total_size) fail("xVolumeShrinkProhibited", "Lowering a volume size is not allowed.");
+    const int64_t size = volume_size_param(*t, "totalSize");
+    const int64_t over_prov = static_cast<int64_t>(c.opts.max_provisioned_space) * 5;
+    if (size > v.total_size && c.provisioned_bytes + (size - v.total_size) > over_prov)
+      fail("xExceededLimit", "Exceeded maxOverProvisionableSpace: provisioned=" + std::to_string(c.provisioned_bytes) +
+                                 " requested=" + std::to_string(size - v.total_size) +
+                                 " max=" + std::to_string(over_prov));
+    new_size = size;
+  }
+  const cJSON* qos_obj = p.opt_object("qos");
+  Qos qos = apply_qos(v.qos, qos_obj);
+  std::optional<std::string> attrs;
+  if (const cJSON* a = p.opt_object("attributes")) attrs = attributes_text(a);
+  QosPolicy* policy = nullptr;
+  bool dissociate = false;
+  if (auto pid = p.opt_int("qosPolicyID", true)) {
+    policy = &c.qos_policy_or_fail(*pid);
+    if (qos_specified(qos_obj)) fail_invalid("qos", "qos and qosPolicyID are mutually exclusive");
+    qos = policy->qos;
+    if (!p.opt_bool("associateWithQoSPolicy").value_or(true)) {
+      policy = nullptr;
+      dissociate = true;
+    }
+  } else if (qos_specified(qos_obj) || p.opt_bool("associateWithQoSPolicy") == std::optional<bool>(false)) {
+    dissociate = true;  // explicit QoS values detach the volume from its policy
+  }
+  std::optional<int64_t> fifo = p.opt_int("fifoSize", true);
+  if (fifo && (*fifo < 1 || *fifo > 32)) fail_invalid("fifoSize", "must be 1..32");
+  std::optional<int64_t> min_fifo = p.opt_int("minFifoSize");
+  if (min_fifo && (*min_fifo < 0 || *min_fifo > fifo.value_or(v.fifo_size)))
+    fail_invalid("minFifoSize", "must be 0..fifoSize");
+  std::optional<bool> snapmirror = p.opt_bool("enableSnapMirrorReplication");
+
+  // ---- apply ----
+  if (new_account != nullptr) {
+    if (Account* old = c.find_account(v.account_id)) old->volumes.erase(v.id);
+    new_account->volumes.insert(v.id);
+    v.account_id = new_account->id;
+  }
+  if (!access.empty()) v.access = Access(access);
+  if (new_size) c.change_size(v, *new_size);
+  v.qos = qos;
+  if ((policy != nullptr || dissociate) && v.qos_policy_id != 0) {
+    if (auto it = c.qos_policies.find(v.qos_policy_id); it != c.qos_policies.end()) it->second.volumes.erase(v.id);
+    v.qos_policy_id = 0;
+  }
+  if (policy != nullptr) {
+    v.qos_policy_id = policy->id;
+    policy->volumes.insert(v.id);
+  }
+  if (attrs) v.attributes = std::move(*attrs);
+  if (fifo) v.fifo_size = *fifo;
+  if (min_fifo) v.min_fifo_size = *min_fifo;
+  if (snapmirror) v.enable_snapmirror = *snapmirror;
+  return volume_result(c, v, false);
+}
+
+// ------------------------------------------------------------------ CloneVolume / async results
+
+json::Ptr clone_volume(Cluster& c, const Params& p, const CallInfo& call) {
+  Volume& src = c.volume_or_fail(p.req_int("volumeID"));
+  std::string name = p.req_string("name");
+  const size_t name_len = utf8_length(name);
+  if (name_len < 1 || name_len > 64) fail_invalid("name", "volume names must be 1 to 64 characters");
+  if (src.status == VolumeStatus::deleted)
+    fail("xVolumeIDDoesNotExist", "VolumeID " + std::to_string(src.id) + " does not exist.");
+  const Snapshot* snap = nullptr;
+  if (auto sid = p.opt_int("snapshotID", true)) {  // 0 = none (Go zero value)
+    snap = &c.snapshot_or_fail(*sid);
+    if (snap->volume_id != src.id)
+      fail("xSnapshotIDDoesNotExist",
+           "SnapshotID " + std::to_string(*sid) + " does not exist on volumeID " + std::to_string(src.id) + ".");
+  }
+  Account& account = c.account_or_fail(p.opt_int("newAccountID", true).value_or(src.account_id));
+  int64_t size = snap != nullptr ? snap->total_size : src.total_size;
+  if (auto ns = p.opt_int("newSize", true)) size = volume_size_param(*ns, "newSize");  // smaller is allowed
+  std::string access = access_param(p);
+  Qos qos = apply_qos(src.qos, p.opt_object("qos"));
+  std::string attrs = src.attributes;  // inherited unless given
+  if (const cJSON* a = p.opt_object("attributes")) attrs = attributes_text(a);
+  const bool e512 = p.opt_bool("enable512e").value_or(src.enable512e);
+  const bool snapmirror = p.opt_bool("enableSnapMirrorReplication").value_or(false);
+
+  auto in_flight = c.clones_in_flight.find(src.id);
+  if (in_flight != c.clones_in_flight.end() && in_flight->second >= c.opts.clone_jobs_per_volume_max)
+    fail("xMaxClonesPerVolumeExceeded", "Exceeded max number of concurrent clones per volume. volumeID=" +
+                                            std::to_string(src.id) +
+                                            " limit=" + std::to_string(c.opts.clone_jobs_per_volume_max));
+  if (c.clones_running >= c.opts.clone_jobs_per_cluster_max)
+    fail("xMaxClonesPerNodeExceeded",
+         "Exceeded max number of concurrent clones. limit=" + std::to_string(c.opts.clone_jobs_per_cluster_max));
+  check_new_volume_limits(c, account, size);
+
+  Volume v;
+  v.id = c.next_volume_id++;
+  v.name = std::move(name);
+  v.account_id = account.id;
+  v.total_size = size;
+  v.create_time = call.now;
+  v.uuid = c.rng.uuid128();
+  v.consistency_group_uuid = c.rng.uuid128();
+  v.qos = qos;
+  v.attributes = std::move(attrs);
+  v.enable512e = e512;
+  v.enable_snapmirror = snapmirror;
+  if (!access.empty()) {
+    v.access = Access(access);
+  } else {
+    v.access = src.access == Access::replicationTarget ? Access(Access::readWrite) : src.access;
+  }
+  v.fifo_size = src.fifo_size;
+  v.min_fifo_size = src.min_fifo_size;
+  const int64_t src_id = src.id;
+  const int64_t done_ms = call.now_ms + std::max<int64_t>(0, c.opts.clone_delay_ms);
+  if (c.opts.clone_delay_ms > 0) {
+    v.status = VolumeStatus::init;
+    v.clone_source = src_id;
+    v.clone_done_ms = done_ms;
+  }
+  const Volume& stored = c.insert_volume(std::move(v));
+  if (stored.status == VolumeStatus::init) {
+    c.clone_queue.insert({done_ms, stored.id});
+    ++c.clones_in_flight[src_id];
+    ++c.clones_running;
+  }
+  AsyncResult ar;
+  ar.handle = c.next_async_handle++;
+  ar.clone_id = c.next_clone_id++;
+  ar.volume_id = stored.id;
+  ar.source_volume_id = src_id;
+  ar.create_ms = call.now_ms;
+  ar.complete_ms = done_ms;
+  c.async_results.emplace(ar.handle, ar);
+
+  json::Ptr r = json::object();
+  json::add_int(r.get(), "volumeID", stored.id);
+  json::add_int(r.get(), "cloneID", ar.clone_id);
+  json::add_int(r.get(), "asyncHandle", ar.handle);
+  json::add(r.get(), "volume", c.volume_json(stored));
+  json::add(r.get(), "curve", Cluster::curve_json());
+  return r;
+}
+
+void add_async_body(cJSON* o, const AsyncResult& ar, int64_t now_ms, bool list_form) {
+  const bool done = now_ms >= ar.complete_ms;
+  const int64_t last = done ? ar.complete_ms : now_ms;
+  if (list_form) {
+    json::add_int(o, "asyncResultID", ar.handle);
+    json::add_bool(o, "completed", done);
+    json::add_str(o, "createTime", iso8601(ar.create_ms / 1000));
+    json::add_str(o, "lastUpdateTime", iso8601(last / 1000));
+    json::add_str(o, "resultType", "Clone");
+    json::add_bool(o, "success", done);
+    cJSON* d = json::add_obj(o, "data");
+    json::add_int(d, "cloneID", ar.clone_id);
+    json::add_str(d, "message", done ? "Clone complete." : "Clone in progress.");
+    json::add_int(d, "volumeID", ar.volume_id);
+    return;
+  }
+  json::add_str(o, "status", done ? "complete" : "running");
+  json::add_str(o, "resultType", "Clone");
+  json::add_str(o, "createTime", iso8601(ar.create_ms / 1000));
+  json::add_str(o, "lastUpdateTime", iso8601(last / 1000));
+  if (done) {
+    cJSON* res = json::add_obj(o, "result");
+    json::add_int(res, "cloneID", ar.clone_id);
+    json::add_str(res, "message", "Clone complete.");
+    json::add_int(res, "volumeID", ar.volume_id);
+  } else {
+    cJSON* det = json::add_obj(o, "details");
+    json::add_int(det, "cloneID", ar.clone_id);
+    json::add_str(det, "message", "Clone in progress.");
+    json::add_int(det, "volumeID", ar.volume_id);
+    json::add_int(det, "sourceVolumeID", ar.source_volume_id);
+  }
+}
+
+json::Ptr get_async_result(Cluster& c, const Params& p, const CallInfo& call) {
+  const int64_t handle = p.req_int("asyncHandle");
+  const bool keep = p.opt_bool("keepResult").value_or(false);
+  auto it = c.async_results.find(handle);
+  if (it == c.async_results.end())
+    fail("xAsyncHandleDoesNotExist", "Async handle " + std::to_string(handle) + " does not exist.");
+  json::Ptr r = json::object();
+  add_async_body(r.get(), it->second, call.now_ms, false);
+  if (call.now_ms >= it->second.complete_ms && !keep) c.async_results.erase(it);  // purge on read
+  return r;
+}
+
+json::Ptr list_async_results(Cluster& c, const Params& p, const CallInfo& call) {
+  std::optional<std::set<std::string>> types;
+  if (const cJSON* t = p.get("asyncResultTypes")) {
+    if (!cJSON_IsArray(t)) fail_invalid("asyncResultTypes", "expected an array of strings");
+    types.emplace();
+    const cJSON* el = nullptr;
+    cJSON_ArrayForEach(el, t) {
+      if (cJSON_IsString(el)) types->insert(el->valuestring);
+    }
+    if (types->empty()) types.reset();  // [] = no filter
+  }
+  json::Ptr r = json::object();
+  cJSON* arr = json::add_arr(r.get(), "asyncHandles");
+  if (types && types->count("Clone") == 0) return r;
+  for (const auto& [h, ar] : c.async_results) {
+    json::Ptr o = json::object();
+    add_async_body(o.get(), ar, call.now_ms, true);
+    json::push(arr, o.release());
+  }
+  return r;
+}
+
+// ------------------------------------------------------------------ RestoreDeletedVolume
+
+json::Ptr restore_deleted_volume(Cluster& c, const Params& p, const CallInfo& call) {
+  Volume& v = c.volume_or_fail(p.req_int("volumeID"));
+  if (v.status != VolumeStatus::deleted)
+    fail("xVolumeNotDeleted", "VolumeID " + std::to_string(v.id) + " is not deleted.");
+  c.set_status(v, VolumeStatus::active, call.now);
+  return json::object();
 }
 
 // ------------------------------------------------------------------ DeleteVolume / PurgeDeletedVolume
@@ -156,8 +350,8 @@ void scan(const std::set<int64_t>& ids, int64_t start, F&& f) {
 
 // Ascending merge of several ordered id sets (ListVolumes with several accounts).
 template <class F>
-void scan_merged(const std::vector<const std::set<int64_t>*>& sets, int64_t start, F&& f) {
-  std::vector<std::pair<std::set<int64_t>::const_iterator, std::set<int64_t>::const_iterator>> cur;
+void scan_merged(const std::vector<const SortedIds*>& sets, int64_t start, F&& f) {
+  std::vector<std::pair<SortedIds::const_iterator, SortedIds::const_iterator>> cur;
   for (const auto* s : sets) cur.emplace_back(s->lower_bound(start), s->end());
   for (;;) {
     size_t best = cur.size();
@@ -218,10 +412,10 @@ json::Ptr list(Cluster& c, const ListFilter& f) {
     std::set<int64_t> ids(f.ids->begin(), f.ids->end());
     scan(ids, f.start, visit);
   } else if (f.name) {
-    auto it = c.volumes_by_name.find(*f.name);
+    auto it = c.volumes_by_name.find(std::string_view(*f.name));
     if (it != c.volumes_by_name.end()) scan(it->second, f.start, visit);
   } else if (f.accounts) {
-    std::vector<const std::set<int64_t>*> sets;
+    std::vector<const SortedIds*> sets;
     for (int64_t a : *f.accounts) {
       if (const Account* acc = c.find_account(a)) sets.push_back(&acc->volumes);
     }
@@ -328,9 +522,14 @@ json::Ptr get_volume_stats(Cluster& c, const Params& p, const CallInfo& call) {
 }  // namespace
 
 void register_volume_methods(Registry& r) {
-  r.add("CreateVolume", {1, 0}, create_volume);
-  r.add("DeleteVolume", {1, 0}, delete_volume);
-  r.add("PurgeDeletedVolume", {1, 0}, purge_deleted_volume);
+  r.add("CreateVolume", {1, 0}, create_volume, kMutating);
+  r.add("ModifyVolume", {1, 0}, modify_volume, kMutating);
+  r.add("CloneVolume", {1, 0}, clone_volume, kMutating);
+  r.add("GetAsyncResult", {1, 0}, get_async_result, kMutating);  // purges completed results on read
+  r.add("ListAsyncResults", {9, 0}, list_async_results);
+  r.add("RestoreDeletedVolume", {1, 0}, restore_deleted_volume, kMutating);
+  r.add("DeleteVolume", {1, 0}, delete_volume, kMutating);
+  r.add("PurgeDeletedVolume", {1, 0}, purge_deleted_volume, kMutating);
   r.add("ListVolumes", {8, 0}, list_volumes);
   r.add("ListActiveVolumes", {1, 0}, list_active_volumes);
   r.add("ListDeletedVolumes", {1, 0}, list_deleted_volumes);

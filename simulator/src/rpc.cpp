@@ -9,6 +9,8 @@
 #include <mutex>
 
 #include "cluster_state.h"
+#include "fabric.h"
+#include "journal.h"
 
 namespace element_sim {
 
@@ -145,8 +147,8 @@ std::optional<std::vector<int64_t>> Params::opt_int_array(const char* name) cons
 
 // ---------------------------------------------------------------- Registry
 
-void Registry::add(std::string name, ApiVersion since, Handler fn) {
-  MethodInfo info{name, since, fn};
+void Registry::add(std::string name, ApiVersion since, Handler fn, unsigned flags) {
+  MethodInfo info{name, since, fn, flags};
   methods_[std::move(name)] = std::move(info);
 }
 
@@ -170,6 +172,10 @@ const Registry& default_registry() {
     register_cluster_methods(reg);
     register_account_methods(reg);
     register_volume_methods(reg);
+    register_snapshot_methods(reg);
+    register_access_group_methods(reg);
+    register_qos_policy_methods(reg);
+    register_pairing_methods(reg);
     return reg;
   }();
   return r;
@@ -189,7 +195,27 @@ cJSON* echo_id(const cJSON* id) {
 
 }  // namespace
 
-std::string dispatch(Cluster& cluster, std::string_view body, ApiVersion v, spdlog::logger* log) {
+std::string error_reply(std::string_view body, const std::string& name, const std::string& message) {
+  json::Ptr req = json::parse(body);
+  const cJSON* id = req && cJSON_IsObject(req.get()) ? cJSON_GetObjectItemCaseSensitive(req.get(), "id") : nullptr;
+  json::Ptr reply = json::object();
+  json::add(reply.get(), "id", echo_id(id));
+  cJSON* err = json::add_obj(reply.get(), "error");
+  json::add_int(err, "code", 500);
+  json::add_str(err, "name", name);
+  json::add_str(err, "message", message);
+  return json::print(reply.get());
+}
+
+std::string peek_method(std::string_view body) {
+  json::Ptr req = json::parse(body);
+  if (!req || !cJSON_IsObject(req.get())) return {};
+  const cJSON* m = cJSON_GetObjectItemCaseSensitive(req.get(), "method");
+  return cJSON_IsString(m) ? m->valuestring : "";
+}
+
+std::string dispatch(Cluster& cluster, std::string_view body, ApiVersion v, spdlog::logger* log, DispatchInfo* info_out,
+                     int64_t now_ms) {
   const auto t0 = std::chrono::steady_clock::now();
   json::Ptr reply = json::object();
   json::Ptr req = json::parse(body);
@@ -218,14 +244,38 @@ std::string dispatch(Cluster& cluster, std::string_view body, ApiVersion v, spdl
       fail("xInvalidRequest", "params must be an object of named parameters");
     }
     const MethodInfo* info = default_registry().find(method);
+    if (info_out != nullptr) info_out->method = method;
     if (info == nullptr || v < info->since) fail("xUnknownAPIMethod", "Unknown method=" + method);
+    if (info_out != nullptr) {
+      info_out->flags = info->flags;
+      info_out->known = true;
+    }
 
-    CallInfo call{v, now_seconds(), &default_registry()};
+    if (now_ms < 0) now_ms = cluster.clock != nullptr ? cluster.clock->now_ms() : now_seconds() * 1000;
+    CallInfo call{v, now_ms / 1000, &default_registry(), now_ms};
     json::Ptr result;
-    {
+    // Persistence: a mutating request is journalled (and made durable) while the lock(s) are held,
+    // whether it succeeded or not, so replay sees the same requests in the same order.
+    Journal* journal = (info->flags & kMutating) != 0 && cluster.fabric != nullptr ? cluster.fabric->journal : nullptr;
+    auto run = [&] {
+      try {
+        result = info->fn(cluster, Params(params), call);
+      } catch (const RpcError&) {
+        if (journal != nullptr) journal->append(cluster.index, v.str(), call.now_ms, body);
+        throw;
+      }
+      if (journal != nullptr) journal->append(cluster.index, v.str(), call.now_ms, body);
+    };
+    if ((info->flags & kCrossCluster) != 0 && cluster.fabric != nullptr) {
+      // Every cluster, ascending index (the order every multi-lock uses), then the call.
+      std::vector<std::unique_lock<std::mutex>> locks;
+      for (Cluster* c : cluster.fabric->clusters) locks.emplace_back(c->mu);
+      for (Cluster* c : cluster.fabric->clusters) c->advance(call.now_ms);
+      run();
+    } else {
       std::lock_guard lk(cluster.mu);
-      cluster.auto_purge(call.now);
-      result = info->fn(cluster, Params(params), call);
+      cluster.advance(call.now_ms);
+      run();
     }
     json::add(reply.get(), "id", echo_id(id));
     json::add(reply.get(), "result", result ? result.release() : json::object().release());
@@ -248,6 +298,7 @@ std::string dispatch(Cluster& cluster, std::string_view body, ApiVersion v, spdl
     json::add_str(err, "name", error_name);
     json::add_str(err, "message", std::string("Internal simulator error: ") + e.what());
   }
+  if (info_out != nullptr) info_out->error_name = error_name;
   std::string out = json::print(reply.get());
   if (log != nullptr && log->should_log(spdlog::level::debug)) {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);

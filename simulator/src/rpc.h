@@ -63,7 +63,12 @@ struct CallInfo {
   ApiVersion version;
   int64_t now = 0;  // unix seconds
   const class Registry* registry = nullptr;
+  int64_t now_ms = 0;  // simulated milliseconds (same clock as `now`)
 };
+
+// Method flags: mutating methods are journalled (persistence); cross-cluster methods run with every
+// cluster of the Server locked.
+enum MethodFlag : unsigned { kReadOnly = 0, kMutating = 1, kCrossCluster = 2 };
 
 using Handler = json::Ptr (*)(Cluster&, const Params&, const CallInfo&);
 
@@ -71,11 +76,12 @@ struct MethodInfo {
   std::string name;
   ApiVersion since;
   Handler fn = nullptr;
+  unsigned flags = kReadOnly;
 };
 
 class Registry {
  public:
-  void add(std::string name, ApiVersion since, Handler fn);
+  void add(std::string name, ApiVersion since, Handler fn, unsigned flags = kReadOnly);
   const MethodInfo* find(std::string_view name) const;
   // Names of the methods available at `v`, sorted.
   std::vector<std::string> names(ApiVersion v) const;
@@ -89,9 +95,27 @@ const Registry& default_registry();
 void register_cluster_methods(Registry& r);
 void register_account_methods(Registry& r);
 void register_volume_methods(Registry& r);
+void register_snapshot_methods(Registry& r);
+void register_access_group_methods(Registry& r);
+void register_qos_policy_methods(Registry& r);
+void register_pairing_methods(Registry& r);
+
+// What dispatch() learnt about a request (for fault injection, persistence and logging).
+struct DispatchInfo {
+  std::string method;      // empty when the body had none
+  unsigned flags = kReadOnly;
+  bool known = false;      // the method exists at this endpoint version
+  std::string error_name;  // empty on success
+};
 
 // Handles one request body for `cluster` at endpoint version `v` and returns the compact JSON reply.
 // Never throws except std::bad_alloc.
-std::string dispatch(Cluster& cluster, std::string_view body, ApiVersion v, spdlog::logger* log);
+// `now_ms` < 0 = the cluster's clock (replay passes the journalled time).
+std::string dispatch(Cluster& cluster, std::string_view body, ApiVersion v, spdlog::logger* log,
+                     DispatchInfo* info = nullptr, int64_t now_ms = -1);
+// A JSON-RPC error reply echoing the id of `body` (null when it has none).
+std::string error_reply(std::string_view body, const std::string& name, const std::string& message);
+// Extracts the method name of a request body without dispatching it ("" if none).
+std::string peek_method(std::string_view body);
 
 }  // namespace element_sim

@@ -4,13 +4,18 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <fstream>
 #include <random>
+#include <thread>
 #include <sstream>
 #include <stdexcept>
 
 #include "api_version.h"
 #include "cluster_state.h"
+#include "fabric.h"
+#include "faults.h"
+#include "journal.h"
 #include "http_server.h"
 #include "json.h"
 #include "rpc.h"
@@ -43,6 +48,16 @@ struct Server::Impl {
   Options opts;
   std::string address;
   std::shared_ptr<spdlog::logger> log;
+  Clock clock;
+  Fabric fabric;
+  std::unique_ptr<FaultInjector> faults;
+  std::unique_ptr<Journal> journal;
+  Server* self = nullptr;
+
+  HttpServer::Outcome rpc(int cluster, ApiVersion v, const std::string& body);
+  HttpServer::Outcome control(int cluster, const std::string& method, const std::string& path,
+                              const std::string& body);
+  std::string state_json() const;
   std::vector<std::unique_ptr<Cluster>> clusters;
   std::unique_ptr<HttpServer> http;
   std::string cert_pem;
@@ -66,8 +81,17 @@ Server::Server(Options opts) : impl_(std::make_unique<Impl>()) {
   auto level = spdlog::level::from_str(impl_->opts.log_level);
   if (level == spdlog::level::off && impl_->opts.log_level != "off") level = spdlog::level::warn;
   impl_->log->set_level(level);
-  for (int i = 0; i < impl_->opts.clusters; ++i)
-    impl_->clusters.push_back(std::make_unique<Cluster>(i, impl_->opts, impl_->address));
+  impl_->self = this;
+  impl_->faults = std::make_unique<FaultInjector>(impl_->opts.seed);
+  for (const auto& spec : impl_->opts.faults) impl_->faults->add(parse_fault(spec));
+  impl_->clock.manual = impl_->opts.manual_clock;
+  impl_->clock.base_ms = impl_->opts.manual_clock_start_ms != 0 ? impl_->opts.manual_clock_start_ms
+                                                                : now_seconds() * 1000;
+  for (int i = 0; i < impl_->opts.clusters; ++i) {
+    impl_->clusters.push_back(
+        std::make_unique<Cluster>(i, impl_->opts, impl_->address, &impl_->clock, &impl_->fabric));
+    impl_->fabric.clusters.push_back(impl_->clusters.back().get());
+  }
   // Distinct uniqueIDs across the clusters of one process (IQNs must not collide).
   for (size_t i = 1; i < impl_->clusters.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
@@ -76,6 +100,26 @@ Server::Server(Options opts) : impl_(std::make_unique<Impl>()) {
         j = static_cast<size_t>(-1);  // restart the scan
       }
     }
+  }
+  if (!impl_->opts.state_file.empty()) {
+    Impl& s = *impl_;
+    s.journal = std::make_unique<Journal>(s.opts.state_file, [&s](const Journal::Record& r) {
+      if (r.reset) {
+        std::lock_guard lk(s.fabric.mu);
+        s.fabric.cluster_pairs.clear();
+        s.fabric.volume_pairs.clear();
+        for (auto& c : s.clusters) c->reset_state();
+        return;
+      }
+      auto v = find_supported_version(r.version);
+      if (!v || r.cluster < 0 || r.cluster >= static_cast<int>(s.clusters.size()))
+        throw std::runtime_error("element-sim: state file '" + s.opts.state_file + "' has a record for cluster " +
+                                 std::to_string(r.cluster) + " / version " + r.version +
+                                 " that this configuration does not serve");
+      dispatch(*s.clusters[static_cast<size_t>(r.cluster)], r.body, *v, nullptr, nullptr, r.now_ms);
+    });
+    s.fabric.journal = s.journal.get();
+    for (auto& c : s.clusters) c->reset_counts();
   }
 }
 
@@ -116,15 +160,186 @@ void Server::start() {
   }
   std::string cert = cfg.cert_pem;
   auto http = std::make_unique<HttpServer>(
-      std::move(cfg),
-      [this](int cluster, ApiVersion v, const std::string& body) {
-        return dispatch(impl_->cluster(cluster), body, v, impl_->log.get());
-      },
-      s.log);
+      std::move(cfg), [this](int cluster, ApiVersion v, const std::string& body) { return impl_->rpc(cluster, v, body); },
+      s.log,
+      [this](int cluster, const std::string& method, const std::string& path, const std::string& body) {
+        return impl_->control(cluster, method, path, body);
+      });
   http->start();
   s.http = std::move(http);
   s.cert_pem = std::move(cert);
   for (int i = 0; i < s.opts.clusters; ++i) s.log->info("cluster {} listening on {}", i, url(i));
+}
+
+HttpServer::Outcome Server::Impl::rpc(int cluster, ApiVersion v, const std::string& body) {
+  Impl& s = *this;
+  Cluster& c = s.cluster(cluster);
+  HttpServer::Outcome out;
+  if (!s.faults->active()) {
+    out.body = dispatch(c, body, v, s.log.get());
+    return out;
+  }
+  const std::string method = peek_method(body);
+  const FaultInjector::Decision d = s.faults->decide(cluster, method);
+  out.delay_ms = d.latency_ms;
+  if (!d.fire) {
+    out.body = dispatch(c, body, v, s.log.get());
+    return out;
+  }
+  if (s.log->should_log(spdlog::level::debug))
+    s.log->debug("cluster={} method={} injected fault kind={}", cluster, method.empty() ? "-" : method,
+                 static_cast<int>(d.kind));
+  switch (d.kind) {
+    case FaultRule::Kind::error:
+      c.count_rpc(method);
+      out.body = error_reply(body, d.error_name, "Injected fault: " + d.error_name);
+      break;
+    case FaultRule::Kind::http: {
+      c.count_rpc(method);
+      out.status = static_cast<unsigned>(d.http_status);
+      out.content_type = "text/html";
+      out.body = "<html><head><title>" + std::to_string(d.http_status) + "</title></head><body><h1>" +
+                 std::to_string(d.http_status) + "</h1></body></html>\n";
+      break;
+    }
+    case FaultRule::Kind::reset:
+      c.count_rpc(method);
+      out.kind = HttpServer::Outcome::Kind::reset;
+      break;
+    case FaultRule::Kind::drop:
+      dispatch(c, body, v, s.log.get());  // committed, then the reply is lost
+      out.kind = HttpServer::Outcome::Kind::drop;
+      break;
+    case FaultRule::Kind::pause:
+      out.kind = HttpServer::Outcome::Kind::pause;
+      out.resume = [this, cluster, v, body] {
+        HttpServer::Outcome next;
+        next.body = dispatch(this->cluster(cluster), body, v, log.get());
+        return next;
+      };
+      break;
+    case FaultRule::Kind::latency:
+      break;
+  }
+  return out;
+}
+
+namespace {
+
+HttpServer::Outcome control_reply(unsigned status, const std::string& body) {
+  HttpServer::Outcome o;
+  o.status = status;
+  o.body = body;
+  return o;
+}
+
+HttpServer::Outcome control_error(unsigned status, const std::string& msg) {
+  json::Ptr o = json::object();
+  json::add_str(o.get(), "error", msg);
+  return control_reply(status, json::print(o.get()));
+}
+
+}  // namespace
+
+std::string Server::Impl::state_json() const {
+  const Impl& s = *this;
+  json::Ptr o = json::object();
+  json::add_int(o.get(), "nowMs", s.clock.now_ms());
+  json::add_int(o.get(), "paused", static_cast<int64_t>(self->paused_count()));
+  json::add_raw(o.get(), "faults", s.faults->rules_json());
+  cJSON* arr = json::add_arr(o.get(), "clusters");
+  for (const auto& c : s.clusters) {
+    json::Ptr e = json::object();
+    json::add_int(e.get(), "index", c->index);
+    json::add_str(e.get(), "name", c->name);
+    json::add_str(e.get(), "uniqueID", c->unique_id);
+    json::add_str(e.get(), "url", s.http ? self->url(c->index) : "");
+    {
+      std::lock_guard lk(c->mu);
+      json::add_int(e.get(), "accounts", static_cast<int64_t>(c->accounts.size()));
+      json::add_int(e.get(), "volumes", static_cast<int64_t>(c->volumes.size()));
+      json::add_int(e.get(), "snapshots", static_cast<int64_t>(c->snapshots.size()));
+      json::add_int(e.get(), "volumeAccessGroups", static_cast<int64_t>(c->access_groups.size()));
+    }
+    json::add_int(e.get(), "rpcTotal", static_cast<int64_t>(c->rpc_total()));
+    json::push(arr, e.release());
+  }
+  return json::print(o.get());
+}
+
+HttpServer::Outcome Server::Impl::control(int, const std::string& method, const std::string& path,
+                                    const std::string& body) {
+  Impl& s = *this;
+  std::string p = path;
+  if (p.size() > 1 && p.back() == '/') p.pop_back();
+  json::Ptr req = body.empty() ? json::object() : json::parse(body);
+  if (!req || !cJSON_IsObject(req.get())) return control_error(400, "body must be a JSON object");
+  if (p == "/control/state" && method == "GET") return control_reply(200, state_json());
+  if (p == "/control/faults") {
+    if (method == "GET") return control_reply(200, "{\"faults\":" + s.faults->rules_json() + "}");
+    if (method == "DELETE") {
+      self->clear_faults();
+      return control_reply(200, "{\"faults\":[]}");
+    }
+    if (method == "POST") {
+      const cJSON* list = cJSON_GetObjectItemCaseSensitive(req.get(), "faults");
+      if (list != nullptr && !cJSON_IsArray(list)) return control_error(400, "faults must be an array of strings");
+      std::vector<FaultRule> rules;
+      const cJSON* el = nullptr;
+      cJSON_ArrayForEach(el, list) {
+        if (!cJSON_IsString(el)) return control_error(400, "faults must be an array of strings");
+        try {
+          rules.push_back(parse_fault(el->valuestring));
+        } catch (const std::invalid_argument& e) {
+          return control_error(400, e.what());
+        }
+      }
+      if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req.get(), "replace"))) s.faults->clear();
+      for (auto& r : rules) s.faults->add(std::move(r));
+      return control_reply(200, "{\"faults\":" + s.faults->rules_json() + "}");
+    }
+  }
+  if (p == "/control/release" && method == "POST")
+    return control_reply(200, "{\"released\":" + std::to_string(self->release_paused()) + "}");
+  if (p == "/control/reset" && method == "POST") {
+    self->clear_faults();
+    self->release_paused();
+    self->reset_state();
+    return control_reply(200, state_json());
+  }
+  if (p == "/control/clock" && method == "POST") {
+    const cJSON* ms = cJSON_GetObjectItemCaseSensitive(req.get(), "advanceMs");
+    if (!cJSON_IsNumber(ms) || ms->valuedouble < 0) return control_error(400, "advanceMs must be a non-negative number");
+    const int64_t now = self->advance_clock(static_cast<int64_t>(ms->valuedouble));
+    return control_reply(200, "{\"nowMs\":" + std::to_string(now) + "}");
+  }
+  return control_error(404, "unknown control endpoint " + method + " " + path);
+}
+
+void Server::add_fault(const std::string& spec) { impl_->faults->add(parse_fault(spec)); }
+
+void Server::validate_fault(const std::string& spec) { parse_fault(spec); }
+
+void Server::clear_faults() { impl_->faults->clear(); }
+
+std::string Server::faults_json() const { return impl_->faults->rules_json(); }
+
+size_t Server::release_paused() { return impl_->http ? impl_->http->release_paused() : 0; }
+
+size_t Server::paused_count() const { return impl_->http ? impl_->http->paused_count() : 0; }
+
+void Server::reset_state() {
+  Impl& s = *impl_;
+  {
+    std::vector<std::unique_lock<std::mutex>> locks;
+    for (auto& c : s.clusters) locks.emplace_back(c->mu);
+    std::lock_guard lk(s.fabric.mu);
+    s.fabric.cluster_pairs.clear();
+    s.fabric.volume_pairs.clear();
+    for (auto& c : s.clusters) c->reset_state();
+    if (s.journal) s.journal->append_reset();
+  }
+  reset_counts();
 }
 
 void Server::stop() {
@@ -160,6 +375,15 @@ std::string Server::handle(const std::string& request_body, const std::string& a
     json::add_str(err, "message", "Unknown API version " + api_version);
     return json::print(r.get());
   }
+  if (impl_->faults->active()) {
+    const std::string method = peek_method(request_body);
+    const FaultInjector::Decision d = impl_->faults->decide(cluster, method);
+    if (d.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(d.latency_ms));
+    if (d.fire && d.kind == FaultRule::Kind::error) {
+      c.count_rpc(method);
+      return error_reply(request_body, d.error_name, "Injected fault: " + d.error_name);
+    }
+  }
   return dispatch(c, request_body, *v, impl_->log.get());
 }
 
@@ -182,5 +406,12 @@ uint64_t Server::volumes_serialized() const {
 }
 
 const Options& Server::options() const { return impl_->opts; }
+
+int64_t Server::advance_clock(int64_t ms) {
+  impl_->clock.offset_ms.fetch_add(ms);
+  return impl_->clock.now_ms();
+}
+
+int64_t Server::now_ms() const { return impl_->clock.now_ms(); }
 
 }  // namespace element_sim

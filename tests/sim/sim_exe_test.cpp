@@ -138,7 +138,8 @@ TEST(Executable, PlainHttpAndSigint) {
 TEST(Executable, BadFlagsExit2NamingTheFlag) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"--bogus"}, {"--port", "70000"}, {"--port"}, {"--cert", "x.pem"}, {"--log-level", "loud"},
-           {"--clusters", "0"}}) {
+           {"--clusters", "0"}, {"--fault", "Nope"}, {"--fault", "X:explode"}, {"--state", ""},
+           {"--clone-delay-ms", "-1"}}) {
     Child c = spawn(args);
     const std::string err = read_lines(c.err, 1000, 5000);
     EXPECT_EQ(wait_exit(c.pid), 2) << args[0];
@@ -148,11 +149,26 @@ TEST(Executable, BadFlagsExit2NamingTheFlag) {
   }
 }
 
+TEST(Executable, FaultFlagTakesEffect) {
+  Child c = spawn({"--no-tls", "--fault", "GetClusterInfo:error=xNotPrimary:count=1", "--seed", "3"});
+  const std::string out = read_lines(c.out, 1);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(url=(http://127\.0\.0\.1:\d+) )"))) << out;
+  const std::string rpc = m[1].str() + "/json-rpc/12.3";
+  EXPECT_EQ(error_name(parse(post(rpc, "admin:admin", R"({"method":"GetClusterInfo","id":1})"))), "xNotPrimary");
+  EXPECT_TRUE(result(parse(post(rpc, "admin:admin", R"({"method":"GetClusterInfo","id":1})"))));
+  kill(c.pid, SIGTERM);
+  EXPECT_EQ(wait_exit(c.pid), 0);
+  close(c.out);
+  close(c.err);
+}
+
 TEST(Executable, Help) {
   Child c = spawn({"--help"});
   const std::string out = read_lines(c.out, 1000, 5000);
   EXPECT_EQ(wait_exit(c.pid), 0);
-  EXPECT_NE(out.find("--no-tls"), std::string::npos);
+  for (const char* flag : {"--no-tls", "--fault", "--state", "--clone-delay-ms", "/control/faults"})
+    EXPECT_NE(out.find(flag), std::string::npos) << flag;
   close(c.out);
   close(c.err);
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace element_sim {
 
@@ -32,6 +33,40 @@ struct Options {
   int64_t volume_count_max = 0;
   // Seconds between DeleteVolume and the automatic purge (Element: 8 h).
   int64_t purge_delay_seconds = 8 * 3600;
+
+  // ---- simulated time ----
+  // CloneVolume: the new volume is "init" until this many simulated milliseconds have passed, then
+  // "active" (its async handle completes at the same moment). 0 = complete at once.
+  int64_t clone_delay_ms = 100;
+  // Volume pairs report remoteReplication.state "ResumingDataTransfer" for this long after
+  // CompleteVolumePairing, then "Active".
+  int64_t replication_sync_delay_ms = 100;
+  // Manual clock: simulated time starts at `manual_clock_start_ms` (unix ms; 0 = the wall clock at
+  // construction) and moves only through Server::advance_clock().
+  bool manual_clock = false;
+  int64_t manual_clock_start_ms = 0;
+
+  // ---- limits (Element 12 defaults; tests may lower them) ----
+  int64_t snapshots_per_volume_max = 32;          // xMaxSnapshotsPerVolumeExceeded
+  int64_t volumes_per_group_snapshot_max = 32;    // xExceededLimit
+  int64_t clone_jobs_per_volume_max = 2;          // xMaxClonesPerVolumeExceeded
+  int64_t clone_jobs_per_cluster_max = 32;        // xMaxClonesPerNodeExceeded (8 per node x 4 nodes)
+  int64_t volume_access_group_count_max = 1000;   // xExceededLimit (no IQN in the message)
+  int64_t initiators_per_volume_access_group_max = 128;
+  int64_t volumes_per_volume_access_group_max = 2000;
+  int64_t volume_access_groups_per_volume_max = 64;
+  int64_t qos_policy_count_max = 500;
+  int64_t cluster_pairs_max = 4;
+
+  // ---- fault injection (grammar: README "Fault injection"); invalid specs make the constructor throw
+  // std::invalid_argument ----
+  std::vector<std::string> faults;
+
+  // ---- persistence ----
+  // Journal file: loaded (replayed) by the constructor, then every request to a mutating method is
+  // appended and fdatasync'd before its reply is sent (README "Persistence"). Empty = in memory only.
+  // The constructor throws std::runtime_error when the file cannot be read, written or is corrupt.
+  std::string state_file;
 };
 
 class Server {
@@ -60,6 +95,24 @@ class Server {
   // tests use it to check that filtered lookups cost O(result).
   uint64_t volumes_serialized() const;
   const Options& options() const;
+
+  // Simulated time (all clusters): advance by `ms` (works with either clock; with manual_clock it is
+  // the only way time moves). Returns the new simulated unix time in ms.
+  int64_t advance_clock(int64_t ms);
+  int64_t now_ms() const;
+
+  // Fault injection (same grammar as --fault; throws std::invalid_argument). Faults apply to HTTP
+  // requests; handle() honours only error= and latency= rules (latency as a sleep).
+  void add_fault(const std::string& spec);
+  static void validate_fault(const std::string& spec);  // throws std::invalid_argument
+  void clear_faults();
+  std::string faults_json() const;  // [{"spec","remaining","fired"}]
+  // Paused requests (fault "pause") are executed and answered; returns how many.
+  size_t release_paused();
+  size_t paused_count() const;
+  // Drops all objects of every cluster (accounts, volumes, ..., pairs) and the RPC counters; ids
+  // restart at 1. Identities, ports and faults are kept.
+  void reset_state();
 
  private:
   struct Impl;
