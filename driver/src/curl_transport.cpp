@@ -105,6 +105,10 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    // A write goes on a fresh connection: on a reused one, libcurl would replay the POST by itself if
+    // the server closed the connection before answering, executing a committed write twice. The new
+    // connection still resumes the TLS session from the share, and joins the pool afterwards.
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, request.idempotent ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &write_cb);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);

@@ -179,6 +179,7 @@ Json ElementClient::call(CallContext& ctx, std::string_view method_sv, const Jso
     request.username = options_.username;
     request.password = options_.password;
     request.timeout = std::min<milliseconds>(options_.request_timeout, left);
+    request.idempotent = read;
 
     const auto started = clock_->now();
     Failure failure;

@@ -14,6 +14,10 @@ struct HttpRequest {
   std::string username;             // HTTP Basic credentials
   std::string password;             // secret
   std::chrono::milliseconds timeout{30000};  // whole request, already capped by the deadline
+  // False for requests that change the cluster. The transport must then never resend the request on
+  // its own (libcurl silently replays a POST when a reused keep-alive connection dies before any reply
+  // byte, which would run a committed write twice); the caller's idempotency logic decides instead.
+  bool idempotent = false;
 };
 
 struct HttpResponse {
