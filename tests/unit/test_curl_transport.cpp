@@ -102,6 +102,7 @@ HttpRequest request_to(int port, std::chrono::milliseconds timeout = std::chrono
   r.username = "admin";
   r.password = "pw";
   r.timeout = timeout;
+  r.idempotent = true;  // a read: may travel on a pooled connection
   return r;
 }
 
@@ -128,6 +129,22 @@ TEST(CurlTransport, PostsWithBasicAuthAndReusesConnections) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(ok.load(), 20);
   EXPECT_LE(server.connections(), 5) << "keep-alive: pooled handles reuse connections";
+}
+
+// Writes must never ride a reused connection: libcurl would replay the POST on its own if that
+// connection died before the answer, running a committed write twice.
+TEST(CurlTransport, WritesUseAFreshConnectionEachTime) {
+  const std::string body = R"({"id":1,"result":{}})";
+  TinyServer server("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body);
+  auto t = solidfire::make_curl_transport({});
+  HttpRequest write = request_to(server.port());
+  write.idempotent = false;
+  write.body = R"({"method":"CreateVolume","params":{},"id":2})";
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(t->post(write).status, 200);
+  EXPECT_EQ(server.connections(), 3) << "each write opens its own connection";
+  EXPECT_EQ(t->post(request_to(server.port())).status, 200);
+  EXPECT_EQ(server.connections(), 3) << "a read reuses a pooled connection";
 }
 
 TEST(CurlTransport, StatusCodesArePassedThrough) {
