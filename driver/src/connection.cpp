@@ -1,7 +1,7 @@
 // Exports and iSCSI connection info. CHAP credentials come from the volume's tenant account (cached);
 // connection info is built from the stored provider_location/provider_auth without any RPC when they
-// are present, otherwise from the volume found by its provider_id. Volume access groups
-// (sf_enable_vag) are not implemented yet and are refused explicitly rather than ignored.
+// are present, otherwise from the volume found by its provider_id. With sf_enable_vag the volume is
+// first put into the initiator's volume access group (access_ops_vag.cpp).
 #include <spdlog/spdlog.h>
 
 #include "driver_impl.h"
@@ -48,9 +48,16 @@ ModelUpdate SolidFireDriverImpl::ensure_export(CallContext& ctx, const Volume& v
 IscsiConnectionInfo SolidFireDriverImpl::initialize_connection(CallContext& ctx, const Volume& volume,
                                                                const Connector& connector) {
   const ClusterInfo cl = cluster();
+  std::optional<SfVolume> located;  // found for the VAG grant: not looked up twice
   if (config_.sf_enable_vag) {
-    throw Error(ErrorCode::kNotSupported, "sf_enable_vag: volume access groups are not supported yet")
-        .with_field("sf_enable_vag");
+    // The volume (identity verified) goes into the initiator's access group (access_ops_vag.cpp).
+    auto av = access_find(ctx, volume);
+    if (!av) {
+      throw Error(ErrorCode::kNotFound, "volume " + volume.id + " was not found on the cluster")
+          .with_field("volume.id");
+    }
+    vag_grant(ctx, *av, connector.initiator);
+    located = av->volume;
   }
   IscsiConnectionInfo info;
   info.volume_id = volume.id;
@@ -78,7 +85,7 @@ IscsiConnectionInfo SolidFireDriverImpl::initialize_connection(CallContext& ctx,
     info.auth_username = auth[1];
     info.auth_password = auth[2];
   } else {
-    auto v = find_by_provider_id(ctx, volume);
+    auto v = located ? located : find_by_provider_id(ctx, volume);
     if (!v) {
       auto found = find_in_accounts(ctx, volume);
       for (const auto& f : found) {

@@ -125,7 +125,11 @@ std::vector<std::string> SolidFireDriverImpl::supported_operations() const {
       "create_volume", "delete_volume", "get_volume_stats", "create_export", "ensure_export", "remove_export",
       "initialize_connection",
       // volume data operations
+      "create_snapshot", "delete_snapshot", "revert_to_snapshot", "create_volume_from_snapshot",
+      "create_cloned_volume", "extend_volume", "retype",
       // access and administration operations
+      "terminate_connection", "attach_volume", "detach_volume", "manage_existing", "manage_existing_get_size",
+      "unmanage", "accept_transfer", "update_provider_info",
   };
 }
 

@@ -67,9 +67,88 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   std::vector<std::string> supported_operations() const override;
 
   // --- volume data operations (snapshots, clones, extend, retype): volume_data_ops*.cpp ---
+  void extend_volume(CallContext& ctx, const Volume& volume, int64_t new_size_gib) override;
+  ModelUpdate create_snapshot(CallContext& ctx, const Snapshot& snapshot) override;
+  void delete_snapshot(CallContext& ctx, const Snapshot& snapshot) override;
+  void revert_to_snapshot(CallContext& ctx, const Volume& volume, const Snapshot& snapshot) override;
+  ModelUpdate create_volume_from_snapshot(CallContext& ctx, const Volume& volume, const Snapshot& snapshot) override;
+  ModelUpdate create_cloned_volume(CallContext& ctx, const Volume& volume, const Volume& source) override;
+  RetypeResult retype(CallContext& ctx, const Volume& volume, const VolumeType& new_type) override;
+
+  // A volume located for a data operation, with its raw Element object (attributes, qos).
+  struct DataVolume {
+    SfVolume volume;
+    Json raw;
+  };
+  // An Element snapshot (only what the driver uses).
+  struct DataSnapshot {
+    int64_t id = 0;
+    int64_t volume_id = 0;
+    int64_t total_size = 0;
+    std::string name;
+  };
+  // The source of a clone: a volume, or a snapshot of one.
+  struct CloneSource {
+    int64_t volume_id = 0;
+    std::optional<int64_t> snapshot_id;
+    int64_t size_bytes = 0;
+    std::optional<DataVolume> volume;  // set for volume sources (they record cloned_count)
+  };
+
+ private:
+  std::optional<DataVolume> data_find_volume(CallContext& ctx, const Volume& volume);
+  DataVolume data_require_volume(CallContext& ctx, const Volume& volume, const std::string& field);
+  Volume data_snapshot_parent(const Snapshot& snapshot) const;
+  std::vector<DataSnapshot> data_list_snapshots(CallContext& ctx, int64_t volume_id);
+  std::optional<DataSnapshot> data_find_snapshot(CallContext& ctx, const Snapshot& snapshot,
+                                                 std::optional<int64_t> volume_id);
+  void data_modify_volume(CallContext& ctx, const Json& params);
+  ModelUpdate data_clone(CallContext& ctx, const Volume& volume, const CloneSource& source);
+  void data_wait_clone(CallContext& ctx, int64_t new_volume_id, std::optional<int64_t> async_handle);
+  bool data_discard_clone(CallContext& ctx, int64_t new_volume_id);
+
+ public:
   // --- end volume data operations ---
 
   // --- access and administration operations (VAGs, attach, manage, transfer, provider info): access_ops*.cpp ---
+  void terminate_connection(CallContext& ctx, const Volume& volume, const std::optional<Connector>& connector,
+                            bool force) override;
+  void attach_volume(CallContext& ctx, const Volume& volume, const AttachRequest& attach) override;
+  void detach_volume(CallContext& ctx, const Volume& volume, const std::optional<std::string>& attachment_id) override;
+  ModelUpdate manage_existing(CallContext& ctx, const Volume& volume, const ExistingRef& ref) override;
+  int64_t manage_existing_get_size(CallContext& ctx, const Volume& volume, const ExistingRef& ref) override;
+  void unmanage(CallContext& ctx, const Volume& volume) override;
+  ModelUpdate accept_transfer(CallContext& ctx, const Volume& volume, const std::string& new_user,
+                              const std::string& new_project) override;
+  ProviderInfoResult update_provider_info(CallContext& ctx, const std::vector<Volume>& volumes,
+                                          const std::vector<Snapshot>& snapshots) override;
+
+  // VAG name for an initiator: Cinder's (runs of non-alphanumerics -> '-'); over 64 characters, the
+  // first 47 characters, '-' and 16 hex digits of the FNV-1a 64 hash of the IQN (deterministic).
+  static std::string vag_name_for(const std::string& initiator);
+
+ private:
+  // A volume located for an access operation, with its raw Element object.
+  struct AccessVolume {
+    SfVolume volume;
+    Json raw;
+    std::vector<int64_t> access_groups;  // volumeAccessGroups
+  };
+  // Provider_id first (ListVolumes startVolumeID+limit:1, id and identity verified), then the
+  // project's primary and secondary accounts. Every match (active or deleted) when `all`.
+  std::vector<AccessVolume> access_locate(CallContext& ctx, const Volume& volume, bool all);
+  std::optional<AccessVolume> access_find(CallContext& ctx, const Volume& volume);  // active only
+  AccessVolume access_require(CallContext& ctx, const Volume& volume);              // NOT_FOUND otherwise
+  void access_modify_attributes(CallContext& ctx, int64_t volume_id, const Json& attributes);
+  // Puts the volume into the initiator's VAG (sf_enable_vag), creating or reusing it; bounded retries.
+  void vag_grant(CallContext& ctx, const AccessVolume& volume, const std::string& initiator);
+  // Removes the volume from the given VAGs, deleting a VAG that becomes empty (no volumes, no deleted
+  // volumes) and carries attributes.openstack. Missing VAGs and non-members are not errors.
+  void vag_revoke(CallContext& ctx, int64_t volume_id, const std::vector<int64_t>& vag_ids);
+  // The Element volume named by an ExistingRef; NOT_FOUND / FAILED_PRECONDITION / INVALID_ARGUMENT.
+  AccessVolume manage_resolve(CallContext& ctx, const ExistingRef& ref);
+
+ public:
   // --- end access and administration operations ---
 
   // For tests and diagnostics.

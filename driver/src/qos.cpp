@@ -104,6 +104,22 @@ Json QosSpec::to_json() const {
   return j;
 }
 
+QosSpec element_default_qos() { return QosSpec{int64_t{50}, int64_t{15000}, int64_t{15000}}; }
+
+QosSpec complete_qos(const QosSpec& spec, const QosSpec& base) {
+  const QosSpec d = element_default_qos();
+  int64_t min = spec.min_iops.value_or(base.min_iops.value_or(*d.min_iops));
+  int64_t max = spec.max_iops.value_or(base.max_iops.value_or(*d.max_iops));
+  int64_t burst = spec.burst_iops.value_or(base.burst_iops.value_or(*d.burst_iops));
+  if (!spec.max_iops) {
+    max = std::max(max, min);
+    if (spec.burst_iops) max = std::min(max, burst);
+  }
+  if (!spec.burst_iops) burst = std::max(burst, max);
+  if (!spec.min_iops) min = std::min(min, max);
+  return QosSpec{min, max, burst};
+}
+
 QosSpec volume_qos(const DriverConfig& config, const Volume& volume, std::vector<std::string>* notes) {
   Sourced type_qos;
   if (volume.volume_type) {

@@ -29,8 +29,21 @@ struct QosSpec {
   std::optional<int64_t> max_iops;
   std::optional<int64_t> burst_iops;
   bool empty() const { return !min_iops && !max_iops && !burst_iops; }
+  bool operator==(const QosSpec& o) const {
+    return min_iops == o.min_iops && max_iops == o.max_iops && burst_iops == o.burst_iops;
+  }
+  bool operator!=(const QosSpec& o) const { return !(*this == o); }
   Json to_json() const;  // {} when empty (Element defaults)
 };
+
+// Element's own values for members a request leaves out (CreateVolume defaults).
+QosSpec element_default_qos();
+
+// The full triple Element ends up holding when `spec` is applied to a volume whose QoS is `base`
+// (its current QoS, or Element's defaults for a new volume): members `spec` leaves out take `base`'s
+// value, moved just enough that minIOPS <= maxIOPS <= burstIOPS still holds (a type giving only
+// maxIOPS 20000 also lifts burstIOPS to 20000 instead of being refused by the cluster).
+QosSpec complete_qos(const QosSpec& spec, const QosSpec& base);
 
 // Throws Error(kInvalidArgument) naming the offending key as a dotted field. `notes` receives
 // human-readable remarks (clamped values) for the log.

@@ -12,6 +12,7 @@
 //   (primary and "<name>_"), and treats "not there" as success.
 #include <spdlog/spdlog.h>
 
+#include "access_ops_common.h"
 #include "driver_impl.h"
 #include "qos.h"
 #include "util.h"
@@ -23,6 +24,16 @@ constexpr size_t kMaxAttributesBytes = 999;  // Element: attributes JSON under 1
 constexpr int64_t kGiB = int64_t{1} << 30;
 
 bool is_not_found(const Error& e, const char* name) { return e.backend_error() == name; }
+
+// A migration target ("target:<source id>") is named after its source, like Cinder does, so that the
+// volume keeps the name of the Cinder volume it ends up serving; it carries uuid = the source id and
+// migration_uuid = its own id (lookups key on migration_uuid first: access_ops_common.cpp).
+std::optional<std::string> migration_source(const Volume& volume) {
+  if (!volume.migration_status || !util::starts_with(*volume.migration_status, "target:")) return std::nullopt;
+  std::string source = util::trim(volume.migration_status->substr(7));
+  if (source.empty() || source == volume.id) return std::nullopt;
+  return source;
+}
 
 // True when `v` belongs to the Cinder volume (by uuid attribute, or by name when it has no uuid).
 bool matches(const SfVolume& v, const std::vector<std::string>& ids, const std::string& prefix) {
@@ -77,6 +88,16 @@ SfAccount SolidFireDriverImpl::create_account_for(CallContext& ctx, const std::s
     if (account.volume_count >= kMaxVolumesPerAccount) {
       log_->info("account {} holds {} volumes; using secondary account {}_", primary, account.volume_count, primary);
       account = accounts_->get_or_create(ctx, primary + "_");
+      if (account.volume_count >= kMaxVolumesPerAccount) {
+        if (auto fresh = accounts_->find(ctx, primary + "_", /*use_cache=*/false)) account = *fresh;
+      }
+      if (account.volume_count >= kMaxVolumesPerAccount) {
+        throw Error(ErrorCode::kResourceExhausted, "accounts " + primary + " and " + primary + "_ both hold " +
+                                                       std::to_string(kMaxVolumesPerAccount) +
+                                                       " or more volumes; no room for another volume of project " +
+                                                       project_id)
+            .with_field("volume.project_id");
+      }
     }
   }
   return account;
@@ -89,13 +110,19 @@ std::optional<SfVolume> SolidFireDriverImpl::find_by_name(CallContext& ctx, cons
   params.set("accounts", Json::int_array({account_id}));
   Json result = client_->call(ctx, "ListVolumes", params, "8.0");
   std::optional<SfVolume> mine;
+  // The id the name was made from: a migration pair (source and target) shares it as attributes.uuid.
+  const std::string named_for =
+      util::starts_with(name, config_.sf_volume_prefix) ? name.substr(config_.sf_volume_prefix.size()) : "";
   for (const JsonView item : result["volumes"].items()) {
     auto v = parse_volume(item);
     if (!v || v->deleted() || v->name != name) continue;
-    if (v->uuid_attr == uuid) {
+    const JsonView attrs = item["attributes"];
+    const std::string migration = attrs.is_object() ? attrs.string_or("migration_uuid", "") : "";
+    if ((migration.empty() ? v->uuid_attr : migration) == uuid) {
       if (!mine) mine = v;
       continue;
     }
+    if (!named_for.empty() && v->uuid_attr == named_for) continue;  // the other half of a migration pair
     throw Error(ErrorCode::kAlreadyExists, "an active Element volume named " + name + " (volumeID " +
                                                std::to_string(v->id) + ") belongs to another volume")
         .with_field("volume.id");
@@ -117,7 +144,7 @@ SfVolume SolidFireDriverImpl::volume_by_id(CallContext& ctx, int64_t volume_id) 
 
 SfVolume SolidFireDriverImpl::create_with_recovery(CallContext& ctx, const Volume& volume, const SfAccount& account,
                                                    const Json& params) {
-  const std::string name = volume_name(volume.id);
+  const std::string name = volume_name(migration_source(volume).value_or(volume.id));
   auto from_result = [&](const Json& result) -> SfVolume {
     if (auto v = parse_volume(result["volume"])) return *v;
     auto id = result.view().int64("volumeID");
@@ -170,7 +197,8 @@ ModelUpdate SolidFireDriverImpl::create_volume(CallContext& ctx, const Volume& v
                                                  std::to_string(volume.size_gib))
         .with_field("volume.size");
   }
-  const std::string name = volume_name(volume.id);
+  const auto source = migration_source(volume);
+  const std::string name = volume_name(source.value_or(volume.id));
   if (name.size() > kElementNameMax) {
     throw Error(ErrorCode::kInvalidArgument, "volume name " + util::clean_utf8(name, 128) +
                                                  " exceeds Element's 64 characters")
@@ -179,7 +207,15 @@ ModelUpdate SolidFireDriverImpl::create_volume(CallContext& ctx, const Volume& v
   std::vector<std::string> notes;
   const QosSpec qos = volume_qos(config_, volume, &notes);
   for (const auto& n : notes) log_->warn("volume {}: {}", volume.id, n);
-  const Json attributes = volume_attributes(volume);
+  Json attributes = volume_attributes(volume);
+  if (source) {
+    attributes.set("uuid", *source);
+    attributes.set("migration_uuid", volume.id);
+    if (!access::fit_attributes(attributes, {"cinder-name"})) {
+      throw Error(ErrorCode::kInvalidArgument, "volume attributes exceed Element's 1000-byte limit")
+          .with_field("volume.volume_type.extra_specs");
+    }
+  }
 
   for (int round = 0;; ++round) {
     const SfAccount account = create_account_for(ctx, volume.project_id);
@@ -194,7 +230,8 @@ ModelUpdate SolidFireDriverImpl::create_volume(CallContext& ctx, const Volume& v
       params.set("totalSize", volume.size_gib * kGiB);
       params.set("enable512e", config_.sf_emulate_512);
       params.set("attributes", attributes.clone());
-      params.set("qos", qos.to_json());
+      // Partial QoS completed against Element's defaults so that min <= max <= burst holds.
+      params.set("qos", qos.empty() ? qos.to_json() : complete_qos(qos, element_default_qos()).to_json());
       const SfVolume created = create_with_recovery(ctx, volume, account, params);
       accounts_->note_volume_created(account.username);
       log_->info("created volume {} as volumeID {} in account {}", volume.id, created.id, account.username);
@@ -298,17 +335,18 @@ void SolidFireDriverImpl::remove_volume(CallContext& ctx, const SfVolume& sf_vol
 void SolidFireDriverImpl::delete_volume(CallContext& ctx, const Volume& volume) {
   (void)cluster();
   if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, "volume.id is required").with_field("volume.id");
-  std::vector<SfVolume> targets;
-  if (auto v = find_by_provider_id(ctx, volume)) {
-    targets.push_back(*v);
-  } else {
-    targets = find_in_accounts(ctx, volume);
-  }
+  // provider_id first, then the project's primary and secondary accounts (access_ops_common.cpp:
+  // identity by name_id-or-id against migration_uuid/uuid), keeping each volume's volumeAccessGroups:
+  // a volume still in VAGs leaves them before it is deleted (LP#1817611).
+  const auto targets = access_locate(ctx, volume, /*all=*/true);
   if (targets.empty()) {
     log_->info("volume {} not found on the cluster; treating delete as done", volume.id);
     return;
   }
-  for (const auto& t : targets) remove_volume(ctx, t);
+  for (const auto& t : targets) {
+    if (!t.access_groups.empty() && !t.volume.deleted()) vag_revoke(ctx, t.volume.id, t.access_groups);
+    remove_volume(ctx, t.volume);
+  }
 }
 
 }  // namespace solidfire

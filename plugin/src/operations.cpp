@@ -252,7 +252,11 @@ vdp_status detach_volume(vdp_driver* d, vdp_context* c, const char* req, size_t 
   return run_op("detach_volume", d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     std::optional<std::string> attachment_id;
-    if (auto a = call.request.member("attachment")) attachment_id = a->required("id").as_string();
+    if (auto a = call.request.member("attachment")) {
+      // The attachment's instance_uuid (when given) names the record attach_volume kept; else its id.
+      attachment_id = a->required("id").as_string();
+      if (auto instance = a->member("instance_uuid")) attachment_id = instance->as_string();
+    }
     call.driver().detach_volume(call.ctx, volume, attachment_id);
     return std::string("{}");
   });

@@ -10,7 +10,15 @@ namespace {
 
 const std::vector<std::string> kServed = {"setup",         "describe",      "create_volume",
                                           "delete_volume", "get_volume_stats", "create_export",
-                                          "ensure_export", "remove_export", "initialize_connection"};
+                                          "ensure_export", "remove_export", "initialize_connection",
+                                          // access and administration operations
+                                          "terminate_connection", "attach_volume", "detach_volume",
+                                          "manage_existing", "manage_existing_get_size", "unmanage",
+                                          "accept_transfer", "update_provider_info",
+                                          // volume data operations
+                                          "create_snapshot", "delete_snapshot", "revert_to_snapshot",
+                                          "create_volume_from_snapshot", "create_cloned_volume", "extend_volume",
+                                          "retype"};
 
 struct BadRequest {
   std::string name;
@@ -103,10 +111,13 @@ TEST_F(Malformed, GenericBadRequestsForEveryServedOperation) {
   const std::string valid_then_garbage = "{}garbage";
   for (const auto& name : kServed) {
     const auto r = raw->call(p->op(name), valid_then_garbage.data(), 2);
-    if (name == "setup" || name == "describe" || name == "get_volume_stats") {
+    if (name == "setup" || name == "describe" || name == "get_volume_stats" ||
+        name == "update_provider_info") {  // {} is a complete request for these
       EXPECT_EQ(r.status, VDP_OK) << name << ": req_len 2 of \"{}garbage\" must read as {}: " << r.out;
     } else {
-      EXPECT_TRUE(IsErrorJson(r.status, r.out, VDP_E_INVALID_ARGUMENT, name, "volume")) << name << ": {} by req_len";
+      // The first required member: "snapshot" for the snapshot operations, "volume" for the others.
+      const char* first = (name == "create_snapshot" || name == "delete_snapshot") ? "snapshot" : "volume";
+      EXPECT_TRUE(IsErrorJson(r.status, r.out, VDP_E_INVALID_ARGUMENT, name, first)) << name << ": {} by req_len";
     }
   }
 }
@@ -195,6 +206,58 @@ std::vector<Case> typed_cases() {
       {"initialize_connection", "{\"volume\":{\"id\":5},\"connector\":" + conn + "}", "volume.id"},
       {"initialize_connection", "{\"volume\":" + vol + ",\"connector\":" + conn + ",\"connector\":" + conn + "}",
        "connector"},
+      // access and administration operations
+      {"terminate_connection", "{}", "volume"},
+      {"terminate_connection", "{\"volume\":" + vol + ",\"connector\":5}", "connector"},
+      {"terminate_connection", "{\"volume\":" + vol + R"(,"connector":{"host":"h"}})", "connector.initiator"},
+      {"terminate_connection", "{\"volume\":" + vol + R"(,"force":"yes"})", "force"},
+      {"attach_volume", "{}", "volume"},
+      {"attach_volume", "{\"volume\":" + vol + R"(,"instance_uuid":5})", "instance_uuid"},
+      {"attach_volume", "{\"volume\":" + vol + R"(,"attach_time":[]})", "attach_time"},
+      {"detach_volume", "{}", "volume"},
+      {"detach_volume", "{\"volume\":" + vol + R"(,"attachment":{}})", "attachment.id"},
+      {"detach_volume", "{\"volume\":" + vol + R"(,"attachment":"a"})", "attachment"},
+      {"detach_volume", "{\"volume\":" + vol + R"(,"attachment":{"id":"a","instance_uuid":5}})",
+       "attachment.instance_uuid"},
+      {"manage_existing", "{\"volume\":" + vol + "}", "existing_ref"},
+      {"manage_existing", "{\"volume\":" + vol + R"(,"existing_ref":{}})", "existing_ref"},
+      {"manage_existing", "{\"volume\":" + vol + R"(,"existing_ref":{"source-id":0}})", "existing_ref.source-id"},
+      {"manage_existing", "{\"volume\":" + vol + R"(,"existing_ref":{"source-id":"12x"}})",
+       "existing_ref.source-id"},
+      {"manage_existing", "{\"volume\":" + vol + R"(,"existing_ref":{"name":""}})", "existing_ref.name"},
+      {"manage_existing_get_size", R"({"existing_ref":{"name":"x"}})", "volume"},
+      {"manage_existing_get_size", "{\"volume\":" + vol + R"(,"existing_ref":{"name":5}})", "existing_ref.name"},
+      {"unmanage", "{}", "volume"},
+      {"unmanage", R"({"volume":{"id":5}})", "volume.id"},
+      {"accept_transfer", "{\"volume\":" + vol + R"(,"new_user":"u"})", "new_project"},
+      {"accept_transfer", "{\"volume\":" + vol + R"(,"new_user":"u","new_project":5})", "new_project"},
+      {"accept_transfer", R"({"new_user":"u","new_project":"p"})", "volume"},
+      {"update_provider_info", R"({"volumes":{}})", "volumes"},
+      {"update_provider_info", R"({"volumes":[{"size":1}]})", "volumes[0].id"},
+      {"update_provider_info", R"({"snapshots":[{"id":"s"}]})", "snapshots[0].volume_id"},
+      // volume data operations
+      {"create_snapshot", "{}", "snapshot"},
+      {"create_snapshot", R"({"snapshot":5})", "snapshot"},
+      {"create_snapshot", R"({"snapshot":{"volume_id":"v"}})", "snapshot.id"},
+      {"create_snapshot", R"({"snapshot":{"id":"s"}})", "snapshot.volume_id"},
+      {"create_snapshot", R"({"snapshot":{"id":"s","volume_id":"v","volume_size":0}})", "snapshot.volume_size"},
+      {"create_snapshot", R"({"snapshot":{"id":"s","volume_id":"v","volume":{"size":1}}})", "snapshot.volume.id"},
+      {"delete_snapshot", R"({"snapshot":{"id":5,"volume_id":"v"}})", "snapshot.id"},
+      {"delete_snapshot", R"({"snapshot":{"id":"s","volume_id":"v","provider_id":7}})", "snapshot.provider_id"},
+      {"revert_to_snapshot", "{\"volume\":" + vol + "}", "snapshot"},
+      {"revert_to_snapshot", R"({"snapshot":{"id":"s","volume_id":"v"}})", "volume"},
+      {"create_volume_from_snapshot", "{\"volume\":" + vol + R"(,"snapshot":{"id":"s","volume_id":"v"}})",
+       "volume.size"},
+      {"create_volume_from_snapshot", "{\"volume\":{\"id\":" + qid + ",\"size\":1}}", "snapshot"},
+      {"create_cloned_volume", "{\"volume\":{\"id\":" + qid + ",\"size\":1}}", "src_vref"},
+      {"create_cloned_volume", "{\"volume\":{\"id\":" + qid + R"(,"size":1},"src_vref":{"id":5}})", "src_vref.id"},
+      {"extend_volume", "{\"volume\":" + vol + "}", "new_size"},
+      {"extend_volume", "{\"volume\":" + vol + R"(,"new_size":"2"})", "new_size"},
+      {"extend_volume", "{\"volume\":" + vol + R"(,"new_size":0})", "new_size"},
+      {"retype", "{\"volume\":" + vol + "}", "new_type"},
+      {"retype", "{\"volume\":" + vol + R"(,"new_type":"gold"})", "new_type"},
+      {"retype", "{\"volume\":" + vol + R"(,"new_type":{"id":"t","qos_specs":{"consumer":"x","specs":{}}}})",
+       "new_type.qos_specs.consumer"},
   };
   return cases;
 }

@@ -201,20 +201,6 @@ TEST_F(ConnFixture, SvipOverrideFormsPortalWhenLookingUpByProviderId) {
   }
 }
 
-TEST_F(ConnFixture, VagsNotSupportedYet) {
-  Harness h(std::map<std::string, std::string>{{"sf_enable_vag", "true"}});
-  h.setup();
-  FakeContext ctx(h.clock);
-  Volume v = make_volume(id);
-  try {
-    h.driver->initialize_connection(ctx, v, Connector{"iqn.host", "h", "1.2.3.4", false});
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kNotSupported);
-    EXPECT_EQ(e.field(), "sf_enable_vag");
-  }
-}
-
 TEST_F(ConnFixture, ExportsCarryChapOfTheProjectAccount) {
   Harness h;
   h.setup();

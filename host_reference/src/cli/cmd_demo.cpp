@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <functional>
+#include <vector>
 #include <random>
 #include <utility>
 
@@ -30,7 +32,7 @@ int cmd_demo(const Options&) {
 
 namespace {
 
-constexpr int kSteps = 8;
+constexpr int kSteps = 25;
 constexpr const char* kMask = "********";
 constexpr std::chrono::seconds kDefaultStepTimeout{120};
 
@@ -123,15 +125,30 @@ class Demo {
     copts_.user_id = "demo-user";
   }
 
-  // Runs one step; on failure prints the error and returns nullptr.
-  Json step(const char* op, const std::string& explanation, const cJSON* request) {
+  // Operations the plugin serves (from describe); steps for others are shown as skipped.
+  void set_served(std::vector<std::string> ops) { served_ = std::move(ops); }
+  bool serves(const char* op) const {
+    return served_.empty() || std::find(served_.begin(), served_.end(), op) != served_.end();
+  }
+  int skipped() const { return skipped_; }
+  int done() const { return n_; }
+
+  // Runs one step on `driver` (default: the demo's driver); on failure prints the error and returns
+  // nullptr. A step the plugin does not serve is reported and returns an empty object.
+  Json step(const char* op, const std::string& explanation, const cJSON* request, Driver* driver = nullptr) {
+    if (!serves(op)) {
+      ++n_;
+      ++skipped_;
+      if (!o_.json) std::printf("\n[%d/%d] %s: skipped, not served by this plugin\n", n_, kSteps, op);
+      return make_object();
+    }
     ++n_;
     if (!o_.json) {
       std::printf("\n[%d/%d] %s: %s\n", n_, kSteps, op, explanation.c_str());
       std::fflush(stdout);
     }
     const auto t0 = std::chrono::steady_clock::now();
-    const CallResult r = driver_.call(op, to_string(request, false), copts_);
+    const CallResult r = (driver != nullptr ? *driver : driver_).call(op, to_string(request, false), copts_);
     view_.finish();
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     Json result = r.ok() ? parse_json(r.output.empty() ? "{}" : r.output) : Json();
@@ -219,6 +236,8 @@ class Demo {
   ProgressView view_;
   CallOptions copts_;
   int n_ = 0;
+  int skipped_ = 0;
+  std::vector<std::string> served_;
 };
 
 Json connector_json() {
@@ -229,24 +248,47 @@ Json connector_json() {
   return c;
 }
 
-Json volume_json() {
-  Json v = make_object();
-  set_string(v.get(), "id", random_uuid());
-  set_number(v.get(), "size", 10);
-  set_string(v.get(), "project_id", "demo-project");
-  set_string(v.get(), "user_id", "demo-user");
-  set_string(v.get(), "display_name", "demo-volume");
+// A volume type whose extra specs carry QoS (and one volume attribute).
+Json volume_type_json(const char* name, const char* min, const char* max, const char* burst) {
   Json type = make_object();
   set_string(type.get(), "id", random_uuid());
-  set_string(type.get(), "name", "demo-qos");
+  set_string(type.get(), "name", name);
   Json specs = make_object();
-  set_string(specs.get(), "qos:minIOPS", "1000");
-  set_string(specs.get(), "qos:maxIOPS", "5000");
-  set_string(specs.get(), "qos:burstIOPS", "8000");
+  set_string(specs.get(), "qos:minIOPS", min);
+  set_string(specs.get(), "qos:maxIOPS", max);
+  set_string(specs.get(), "qos:burstIOPS", burst);
+  set_string(specs.get(), "SFAttribute:tier", name);
   set(type.get(), "extra_specs", std::move(specs));
   set(type.get(), "qos_specs", make_object());
-  set(v.get(), "volume_type", std::move(type));
+  return type;
+}
+
+Json volume_json(int size_gib, const char* display_name) {
+  Json v = make_object();
+  set_string(v.get(), "id", random_uuid());
+  set_number(v.get(), "size", size_gib);
+  set_string(v.get(), "project_id", "demo-project");
+  set_string(v.get(), "user_id", "demo-user");
+  set_string(v.get(), "display_name", display_name);
+  set(v.get(), "volume_type", volume_type_json("gold", "1000", "5000", "8000"));
   return v;
+}
+
+// {"snapshot": {...}} of `volume` (its provider_id locates the source).
+Json snapshot_json(const std::string& id, const cJSON* volume) {
+  Json snap = make_object();
+  set_string(snap.get(), "id", id);
+  set_string(snap.get(), "volume_id", get_string(volume, "id").value_or(""));
+  const cJSON* size = cJSON_GetObjectItemCaseSensitive(volume, "size");
+  set_number(snap.get(), "volume_size", cJSON_IsNumber(size) ? size->valuedouble : 1);
+  set_string(snap.get(), "project_id", "demo-project");
+  set(snap.get(), "volume", duplicate(volume));
+  return snap;
+}
+
+Json with(const char* key, Json value, Json req = make_object()) {
+  set(req.get(), key, std::move(value));
+  return req;
 }
 
 // {"volume": <volume>} plus {"connector": ...} when given.
@@ -320,29 +362,137 @@ int cmd_demo(const Options& o) {
   if (!stats) return kExitOperation;
   demo.render_stats(stats.get());
 
-  Json volume = volume_json();
+  {
+    // describe tells which operations this plugin serves; the demo skips the others visibly.
+    const CallResult d = driver->call("describe", "{}", {});
+    if (d.ok()) {
+      Json desc = parse_json(d.output);
+      std::vector<std::string> ops;
+      const cJSON* list = desc ? cJSON_GetObjectItemCaseSensitive(desc.get(), "operations") : nullptr;
+      for (const cJSON* c = list ? list->child : nullptr; c; c = c->next)
+        if (cJSON_IsString(c)) ops.emplace_back(c->valuestring);
+      demo.set_served(std::move(ops));
+    }
+  }
+
+  // --- volumes, exports, CHAP connection ---
+  Json volume = volume_json(10, "demo-volume");
   const std::string id = get_string(volume.get(), "id").value_or("");
-  Json create_req = volume_request(volume.get(), false);
-  Json created = demo.step("create_volume", "a 10 GiB volume " + id + " with QoS min/max/burst 1000/5000/8000 IOPS",
-                           create_req.get());
+  Json created = demo.step("create_volume", "a 10 GiB volume " + id + " of type gold (QoS 1000/5000/8000 IOPS)",
+                           volume_request(volume.get(), false).get());
   if (!created) return kExitOperation;
   demo.render_fields(created.get());
   merge(volume.get(), created.get());
 
-  Json export_req = volume_request(volume.get(), true);
-  Json exported = demo.step("create_export", "make the volume reachable for the connector's host", export_req.get());
+  Json exported = demo.step("create_export", "make the volume reachable for the connector's host",
+                            volume_request(volume.get(), true).get());
   if (!exported) return kExitOperation;
   demo.render_fields(exported.get());
   merge(volume.get(), exported.get());
 
-  Json conn_req = volume_request(volume.get(), true);
-  Json conn = demo.step("initialize_connection", "iSCSI target and CHAP credentials for the initiator", conn_req.get());
+  Json conn = demo.step("initialize_connection", "iSCSI target and CHAP credentials for the initiator",
+                        volume_request(volume.get(), true).get());
   if (!conn) return kExitOperation;
   demo.render_connection(conn.get());
 
+  // --- snapshots and clones ---
+  const std::string snap_id = random_uuid();
+  Json snapshot = snapshot_json(snap_id, volume.get());
+  Json snap = demo.step("create_snapshot", "a point-in-time snapshot " + snap_id, with("snapshot", duplicate(snapshot.get())).get());
+  if (!snap) return kExitOperation;
+  demo.render_fields(snap.get());
+  merge(snapshot.get(), snap.get());
+
+  Json from_snap = volume_json(12, "from-snapshot");
+  Json req = with("volume", duplicate(from_snap.get()));
+  set(req.get(), "snapshot", duplicate(snapshot.get()));
+  Json made = demo.step("create_volume_from_snapshot", "a 12 GiB volume from the snapshot (grown while cloning)", req.get());
+  if (!made) return kExitOperation;
+  demo.render_fields(made.get());
+  merge(from_snap.get(), made.get());
+
+  Json clone = volume_json(10, "clone");
+  req = with("volume", duplicate(clone.get()));
+  set(req.get(), "src_vref", duplicate(volume.get()));
+  Json cloned = demo.step("create_cloned_volume", "a clone of the first volume; the wait reports progress", req.get());
+  if (!cloned) return kExitOperation;
+  demo.render_fields(cloned.get());
+  merge(clone.get(), cloned.get());
+
+  req = with("volume", duplicate(volume.get()));
+  set(req.get(), "snapshot", duplicate(snapshot.get()));
+  if (!demo.step("revert_to_snapshot", "roll the first volume back to its snapshot", req.get())) return kExitOperation;
+
+  // --- resize and retype ---
+  req = with("volume", duplicate(volume.get()));
+  set_number(req.get(), "new_size", 20);
+  if (!demo.step("extend_volume", "grow the first volume to 20 GiB (QoS re-scaled when the type scales it)", req.get()))
+    return kExitOperation;
+  set_number(volume.get(), "size", 20);
+
+  req = with("volume", duplicate(volume.get()));
+  set(req.get(), "new_type", volume_type_json("silver", "500", "2000", "4000"));
+  Json retyped = demo.step("retype", "change its type to silver (QoS 500/2000/4000) in place", req.get());
+  if (!retyped) return kExitOperation;
+  if (cJSON_IsObject(retyped.get()) && retyped->child) demo.render_fields(retyped.get());
+
+  // --- bookkeeping, VAG access, transfer, manage ---
+  req = with("volume", duplicate(volume.get()));
+  set_string(req.get(), "instance_uuid", random_uuid());
+  set_string(req.get(), "host_name", "demo-host");
+  set_string(req.get(), "mountpoint", "/dev/vdb");
+  if (!demo.step("attach_volume", "record the attachment in the volume's attributes", req.get())) return kExitOperation;
+  if (!demo.step("detach_volume", "and remove it again", volume_request(volume.get(), false).get()))
+    return kExitOperation;
+
+  ConfigMap vag_config = driver->services().config();
+  vag_config["sf_enable_vag"] = "true";
+  auto vag_driver = make_driver(o, plugin, std::move(vag_config));
+  if (!vag_driver || !vag_driver->setup(CallOptions{}).ok()) return kExitOperation;
+  Json vag_conn = demo.step("initialize_connection", "with sf_enable_vag: the initiator's volume access group grants access",
+                            volume_request(volume.get(), true).get(), vag_driver.get());
+  if (!vag_conn) return kExitOperation;
+  demo.render_connection(vag_conn.get());
+  if (!demo.step("terminate_connection", "remove the volume from the access group (and the empty group)",
+                 volume_request(volume.get(), true).get(), vag_driver.get()))
+    return kExitOperation;
+
+  req = with("volume", duplicate(clone.get()));
+  set_string(req.get(), "new_user", "demo-user-2");
+  set_string(req.get(), "new_project", "demo-project-2");
+  Json transferred = demo.step("accept_transfer", "hand the clone over to project demo-project-2", req.get());
+  if (!transferred) return kExitOperation;
+  demo.render_fields(transferred.get());
+  merge(clone.get(), transferred.get());
+  set_string(clone.get(), "project_id", "demo-project-2");
+
+  if (!demo.step("unmanage", "stop managing the volume made from the snapshot (it stays on the cluster)",
+                 volume_request(from_snap.get(), false).get()))
+    return kExitOperation;
+  Json adopted = volume_json(12, "adopted");
+  Json ref = make_object();
+  const std::string provider_id = get_string(from_snap.get(), "provider_id").value_or("0");
+  set_string(ref.get(), "source-id", provider_id.substr(0, provider_id.find(' ')));
+  req = with("volume", duplicate(adopted.get()));
+  set(req.get(), "existing_ref", duplicate(ref.get()));
+  Json size = demo.step("manage_existing_get_size", "how big is that volume, in GiB?", req.get());
+  if (!size) return kExitOperation;
+  if (cJSON_IsObject(size.get()) && size->child) demo.render_fields(size.get());
+  Json managed = demo.step("manage_existing", "bring it back under management as a new volume", req.get());
+  if (!managed) return kExitOperation;
+  demo.render_fields(managed.get());
+  merge(adopted.get(), managed.get());
+
+  // --- clean up ---
+  if (!demo.step("delete_snapshot", "delete the snapshot", with("snapshot", duplicate(snapshot.get())).get()))
+    return kExitOperation;
+  for (const Json* v : {&clone, &adopted}) {
+    if (!demo.step("delete_volume", "delete " + get_string(v->get(), "display_name").value_or("a volume"),
+                   volume_request(v->get(), false).get()))
+      return kExitOperation;
+  }
   Json delete_req = volume_request(volume.get(), false);
-  if (!demo.step("delete_volume", "delete the volume", delete_req.get())) return kExitOperation;
-  demo.detail("volume", id + " deleted");
+  if (!demo.step("delete_volume", "delete the first volume", delete_req.get())) return kExitOperation;
   if (!demo.step("delete_volume", "delete it again: deletion is idempotent, so this is still OK", delete_req.get()))
     return kExitOperation;
   demo.detail("volume", id + " already gone: OK");
@@ -351,7 +501,11 @@ int cmd_demo(const Options& o) {
   if (!stats2) return kExitOperation;
   demo.render_stats(stats2.get());
 
-  if (!o.json) std::printf("\ndemo finished: %d of %d steps OK\n", kSteps, kSteps);
+  if (!o.json) {
+    std::printf("\ndemo finished: %d of %d steps OK", demo.done() - demo.skipped(), demo.done());
+    if (demo.skipped() > 0) std::printf(" (%d skipped: not served by this plugin)", demo.skipped());
+    std::printf("\n");
+  }
   return kExitOk;
 }
 
