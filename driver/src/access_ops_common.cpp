@@ -138,28 +138,11 @@ std::vector<SolidFireDriverImpl::AccessVolume> SolidFireDriverImpl::access_locat
   }
 
   // 2. The project's accounts.
-  if (volume.project_id.empty()) return out;
-  const std::string primary = account_username(config_, volume.project_id);
-  for (const std::string& username : {primary, primary + "_"}) {
-    auto account = accounts_->find(ctx, username);
-    if (!account) continue;
-    Json params = Json::object();
-    params.set("accountID", account->id);
-    Json result;
-    try {
-      result = client_->call(ctx, "ListVolumesForAccount", params, "1.0");
-    } catch (const Error& e) {
-      if (e.backend_error() != "xAccountIDDoesNotExist") throw;
-      accounts_->invalidate(username);
-      continue;
-    }
-    for (const JsonView item : result["volumes"].items()) {
-      auto v = parse_volume(item);
-      if (!v || !owns(*v, item, volume, config_.sf_volume_prefix)) continue;
-      if (!all && v->deleted()) continue;
-      keep(item);
-    }
-  }
+  for_each_project_volume(ctx, volume.project_id, [&](JsonView item) {
+    auto v = parse_volume(item);
+    if (v && owns(*v, item, volume, config_.sf_volume_prefix) && (all || !v->deleted())) keep(item);
+    return false;
+  });
   if (!all && out.size() > 1) {
     log_->warn("{} active Element volumes belong to volume {}; using volumeID {}", out.size(), volume.id,
                out.front().volume.id);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -168,6 +169,10 @@ class SolidFireDriverImpl final : public SolidFireDriver {
                                        const std::string& uuid);
   std::optional<SfVolume> find_by_provider_id(CallContext& ctx, const Volume& volume);
   std::vector<SfVolume> find_in_accounts(CallContext& ctx, const Volume& volume);
+  // Calls visit(volume JSON) for each volume (active or deleted) in the project's primary and secondary
+  // ("<name>_") accounts, one ListVolumesForAccount per existing account; stops once visit returns true.
+  void for_each_project_volume(CallContext& ctx, const std::string& project_id,
+                               const std::function<bool(JsonView)>& visit);
   SfVolume volume_by_id(CallContext& ctx, int64_t volume_id);
   SfVolume create_with_recovery(CallContext& ctx, const Volume& volume, const SfAccount& account, const Json& params);
   void remove_volume(CallContext& ctx, const SfVolume& sf_volume);

@@ -88,29 +88,16 @@ std::optional<SolidFireDriverImpl::DataVolume> SolidFireDriverImpl::data_find_vo
                  *volume.provider_id, volume.id);
     }
   }
-  if (volume.project_id.empty()) return std::nullopt;
-  const std::string primary = account_username(config_, volume.project_id);
-  for (const std::string& username : {primary, primary + "_"}) {
-    auto account = accounts_->find(ctx, username);
-    if (!account) continue;
-    Json params = Json::object();
-    params.set("accountID", account->id);
-    Json result;
-    try {
-      result = client_->call(ctx, "ListVolumesForAccount", params, "1.0");
-    } catch (const Error& e) {
-      if (e.backend_error() != "xAccountIDDoesNotExist") throw;
-      accounts_->invalidate(username);
-      continue;
+  std::optional<DataVolume> found;
+  for_each_project_volume(ctx, volume.project_id, [&](JsonView item) {
+    auto v = parse_volume(item);
+    if (v && !v->deleted() && belongs_to(*v, volume, config_.sf_volume_prefix)) {
+      found = DataVolume{*v, data_ops::copy_object(item)};
+      return true;
     }
-    for (const JsonView item : result["volumes"].items()) {
-      auto v = parse_volume(item);
-      if (v && !v->deleted() && belongs_to(*v, volume, config_.sf_volume_prefix)) {
-        return DataVolume{*v, data_ops::copy_object(item)};
-      }
-    }
-  }
-  return std::nullopt;
+    return false;
+  });
+  return found;
 }
 
 SolidFireDriverImpl::DataVolume SolidFireDriverImpl::data_require_volume(CallContext& ctx, const Volume& volume,

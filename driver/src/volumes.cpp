@@ -276,10 +276,10 @@ std::optional<SfVolume> SolidFireDriverImpl::find_by_provider_id(CallContext& ct
   return v;
 }
 
-std::vector<SfVolume> SolidFireDriverImpl::find_in_accounts(CallContext& ctx, const Volume& volume) {
-  std::vector<SfVolume> out;
-  if (volume.project_id.empty()) return out;
-  const std::string primary = account_username(config_, volume.project_id);
+void SolidFireDriverImpl::for_each_project_volume(CallContext& ctx, const std::string& project_id,
+                                                  const std::function<bool(JsonView)>& visit) {
+  if (project_id.empty()) return;
+  const std::string primary = account_username(config_, project_id);
   for (const std::string& username : {primary, primary + "_"}) {
     auto account = accounts_->find(ctx, username);
     if (!account) continue;
@@ -290,14 +290,22 @@ std::vector<SfVolume> SolidFireDriverImpl::find_in_accounts(CallContext& ctx, co
       result = client_->call(ctx, "ListVolumesForAccount", params, "1.0");
     } catch (const Error& e) {
       if (!is_not_found(e, "xAccountIDDoesNotExist")) throw;
-      accounts_->invalidate(username);
+      accounts_->invalidate(username);  // removed behind our back: the cached id is stale
       continue;
     }
     for (const JsonView item : result["volumes"].items()) {
-      auto v = parse_volume(item);
-      if (v && matches(*v, {volume.id, volume.name_id.value_or("")}, config_.sf_volume_prefix)) out.push_back(*v);
+      if (visit(item)) return;
     }
   }
+}
+
+std::vector<SfVolume> SolidFireDriverImpl::find_in_accounts(CallContext& ctx, const Volume& volume) {
+  std::vector<SfVolume> out;
+  for_each_project_volume(ctx, volume.project_id, [&](JsonView item) {
+    auto v = parse_volume(item);
+    if (v && matches(*v, {volume.id, volume.name_id.value_or("")}, config_.sf_volume_prefix)) out.push_back(*v);
+    return false;
+  });
   return out;
 }
 
