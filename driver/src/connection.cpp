@@ -39,7 +39,17 @@ ModelUpdate SolidFireDriverImpl::create_export(CallContext& ctx, const Volume& v
 
 ModelUpdate SolidFireDriverImpl::ensure_export(CallContext& ctx, const Volume& volume) {
   (void)cluster();
-  const SfAccount account = account_for_volume(*accounts_, ctx, config_, volume);
+  Volume located = volume;
+  if (!provider_account_id(volume)) {
+    // Without a provider_id the owning account is unknown, and the volume may live in the project's
+    // secondary "<name>_" account, whose CHAP secret differs: find the volume first.
+    for (const SfVolume& v : find_in_accounts(ctx, volume)) {
+      if (v.deleted()) continue;
+      located.provider_id = std::to_string(v.id) + " " + std::to_string(v.account_id);
+      break;
+    }
+  }
+  const SfAccount account = account_for_volume(*accounts_, ctx, config_, located);
   ModelUpdate m;
   m.provider_auth = "CHAP " + account.username + " " + account.target_secret;
   return m;

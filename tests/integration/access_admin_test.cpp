@@ -193,6 +193,9 @@ TEST_F(Admin, SecondaryAccountWhenThePrimaryIsFullAndBothFullIsExhausted) {
           "attach_volume in the secondary account");
   const int64_t vid = std::stoll(split(moved["provider_id"].str())[0]);
   EXPECT_EQ(own.volume_by_id(vid).value()["attributes"]["attached_to"].str(), "i-1");
+  // ensure_export without provider_id answers with the secondary account's CHAP, not the primary's.
+  const Json exported = ok_json(drv->call("ensure_export", "{\"volume\":" + no_pid + "}"), "ensure_export");
+  EXPECT_EQ(exported["provider_auth"].str(), "CHAP " + to + "_ " + (*secondary)["targetSecret"].str());
 
   // Both full: RESOURCE_EXHAUSTED and the volume stays where it was.
   for (int i = 0; i < 1989; ++i) {

@@ -204,13 +204,15 @@ TEST_F(ConnFixture, SvipOverrideFormsPortalWhenLookingUpByProviderId) {
 TEST_F(ConnFixture, ExportsCarryChapOfTheProjectAccount) {
   Harness h;
   h.setup();
-  h.transport->cluster.add_account("proj1", "TARGETSECRET0009");
+  const int64_t account_id = h.transport->cluster.add_account("proj1", "TARGETSECRET0009");
   FakeContext ctx(h.clock);
   const ModelUpdate m = h.driver->create_export(ctx, make_volume(id), std::nullopt);
   EXPECT_EQ(m.provider_auth, "CHAP proj1 TARGETSECRET0009");
   h.transport->clear();
-  EXPECT_EQ(h.driver->ensure_export(ctx, make_volume(id)).provider_auth, "CHAP proj1 TARGETSECRET0009");
-  EXPECT_EQ(h.transport->total(), 0u) << "cached";
+  Volume with_pid = make_volume(id);
+  with_pid.provider_id = "5 " + std::to_string(account_id) + " uuid";
+  EXPECT_EQ(h.driver->ensure_export(ctx, with_pid).provider_auth, "CHAP proj1 TARGETSECRET0009");
+  EXPECT_EQ(h.transport->total(), 0u) << "the provider_id names the account, which is cached";
   try {
     h.driver->ensure_export(ctx, make_volume(id, 1, "nobody"));
     FAIL();
