@@ -1,5 +1,7 @@
 #include "api_version.h"
 
+#include <algorithm>
+
 namespace element_sim {
 
 const std::vector<ApiVersion>& supported_versions() {
@@ -14,10 +16,25 @@ const std::vector<ApiVersion>& supported_versions() {
 }
 
 std::optional<ApiVersion> find_supported_version(std::string_view text) {
-  for (const auto& v : supported_versions()) {
-    if (v.str() == text) return v;
-  }
-  return std::nullopt;
+  // "<major>.<minor>", canonical decimal (no sign, no leading zeros except "0"), then a table lookup;
+  // no string is built (this runs for every request).
+  auto number = [](std::string_view s, int& out) {
+    if (s.empty() || s.size() > 3 || (s.size() > 1 && s.front() == '0')) return false;
+    out = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
+    }
+    return true;
+  };
+  const size_t dot = text.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  ApiVersion v;
+  if (!number(text.substr(0, dot), v.major) || !number(text.substr(dot + 1), v.minor)) return std::nullopt;
+  const auto& table = supported_versions();
+  auto it = std::lower_bound(table.begin(), table.end(), v);
+  if (it == table.end() || *it != v) return std::nullopt;
+  return v;
 }
 
 }  // namespace element_sim

@@ -4,11 +4,32 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <type_traits>
 
 #include "fabric.h"
 #include "rpc.h"
 
 namespace element_sim {
+
+namespace {
+
+// Dense id -> object slot tables (Cluster::volume_slots / account_slots). Ids are allocated in
+// increasing order, so an id beyond kMaxSlot is never followed by a smaller new one: such ids stay
+// out of the table and are found through the map (find_* falls back for ids >= size()).
+constexpr int64_t kMaxSlot = int64_t{1} << 28;
+
+template <class T>
+void set_slot(std::vector<T*>& slots, int64_t id, std::type_identity_t<T>* p) {
+  if (id < 0 || id >= kMaxSlot) return;
+  const auto i = static_cast<size_t>(id);
+  if (i >= slots.size()) {
+    if (p == nullptr) return;
+    slots.resize(i + 1, nullptr);
+  }
+  slots[i] = p;
+}
+
+}  // namespace
 
 uint64_t Rng::next() {
   uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
@@ -132,6 +153,8 @@ Cluster::Cluster(int idx, const Options& o, const std::string& address, Clock* c
 
 void Cluster::reset_state() {
   volumes.clear();
+  volume_slots.clear();
+  account_slots.clear();
   volumes_by_name.clear();
   for (auto& s : volumes_by_status) s.clear();
   paired_volumes.clear();
@@ -167,6 +190,7 @@ void Cluster::reset_state() {
 Volume& Cluster::insert_volume(Volume v) {
   const int64_t id = v.id;
   Volume& stored = volumes.emplace(id, std::move(v)).first->second;
+  set_slot(volume_slots, id, &stored);
   volumes_by_name[std::string_view(stored.name)].insert(id);  // key views the stored name
   volumes_by_status[static_cast<int>(stored.status)].insert(id);
   if (auto* a = find_account(stored.account_id)) a->volumes.insert(id);
@@ -246,7 +270,20 @@ void Cluster::purge_volume(int64_t id) {
   }
   provisioned_bytes -= v.total_size;
   nonzero_blocks -= volume_nonzero_blocks(v.total_size);
+  set_slot(volume_slots, id, nullptr);
   volumes.erase(it);
+}
+
+Account& Cluster::insert_account(Account a) {
+  const int64_t id = a.id;
+  Account& stored = accounts.emplace(id, std::move(a)).first->second;
+  set_slot(account_slots, id, &stored);
+  return stored;
+}
+
+void Cluster::erase_account(int64_t id) {
+  set_slot(account_slots, id, nullptr);
+  accounts.erase(id);
 }
 
 void Cluster::auto_purge(int64_t now) {
@@ -331,11 +368,13 @@ GroupSnapshot& Cluster::group_snapshot_or_fail(int64_t id) {
 }
 
 Volume* Cluster::find_volume(int64_t id) {
-  auto it = volumes.find(id);
+  if (id >= 0 && static_cast<uint64_t>(id) < volume_slots.size()) return volume_slots[static_cast<size_t>(id)];
+  auto it = volumes.find(id);  // ids beyond the slot table (never allocated, or absurdly large)
   return it == volumes.end() ? nullptr : &it->second;
 }
 
 Account* Cluster::find_account(int64_t id) {
+  if (id >= 0 && static_cast<uint64_t>(id) < account_slots.size()) return account_slots[static_cast<size_t>(id)];
   auto it = accounts.find(id);
   return it == accounts.end() ? nullptr : &it->second;
 }
@@ -373,6 +412,20 @@ cJSON* Cluster::curve_json() {
   return c.release();
 }
 
+std::string Cluster::qos_text(const Qos& q) {
+  static const std::string kCurveText = [] {
+    json::Ptr c(curve_json());
+    return json::print(c.get());
+  }();
+  json::ObjectWriter w(300);
+  w.num("minIOPS", q.min_iops)
+      .num("maxIOPS", q.max_iops)
+      .num("burstIOPS", q.burst_iops)
+      .num("burstTime", kBurstTime)
+      .raw("curve", kCurveText);
+  return w.done();
+}
+
 cJSON* Cluster::qos_json(const Qos& q) {
   json::Ptr o = json::object();
   json::add_int(o.get(), "minIOPS", q.min_iops);
@@ -390,46 +443,60 @@ cJSON* Cluster::volume_json(const Volume& v) const {
                 static_cast<unsigned char>(unique_id[1]), static_cast<unsigned char>(unique_id[2]),
                 static_cast<unsigned char>(unique_id[3]));
   std::snprintf(vid, sizeof vid, "%08llx", static_cast<unsigned long long>(v.id) & 0xFFFFFFFFULL);
+  char eui[33], naa[33];
+  std::snprintf(eui, sizeof eui, "%s%sf47acc0100000000", u, vid);
+  std::snprintf(naa, sizeof naa, "6f47acc100000000%s%s", u, vid);
 
-  json::Ptr o = json::object();
-  cJSON* p = o.get();
-  json::add_int(p, "volumeID", v.id);
-  json::add_str(p, "name", v.name);
-  json::add_int(p, "accountID", v.account_id);
-  json::add_str(p, "createTime", iso8601(v.create_time));
-  json::add_str(p, "volumeUUID", v.uuid.str());
-  json::add_str(p, "volumeConsistencyGroupUUID", v.consistency_group_uuid.str());
-  json::add_bool(p, "enableSnapMirrorReplication", v.enable_snapmirror);
-  json::add_str(p, "status", to_string(v.status));
-  json::add_str(p, "access", reported_access(v));
-  json::add_bool(p, "enable512e", v.enable512e);
-  json::add_str(p, "iqn", iqn(v));
-  json::add_str(p, "scsiEUIDeviceID", std::string(u) + vid + "f47acc01" + "00000000");
-  json::add_str(p, "scsiNAADeviceID", std::string("6f47acc1") + "00000000" + u + vid);
-  json::add(p, "qos", qos_json(v.qos));
+  // Written as text (one raw node in the reply tree): a volume is the most frequent object in
+  // replies and a cJSON tree of it costs ~150 allocations (callgrind, ListVolumes).
+  json::ObjectWriter w(1200 + v.name.size() * 2 + v.attributes.size());
+  w.num("volumeID", v.id)
+      .str("name", v.name)
+      .num("accountID", v.account_id)
+      .str("createTime", iso8601(v.create_time))
+      .str("volumeUUID", v.uuid.str())
+      .str("volumeConsistencyGroupUUID", v.consistency_group_uuid.str())
+      .boolean("enableSnapMirrorReplication", v.enable_snapmirror)
+      .str("status", to_string(v.status))
+      .str("access", reported_access(v))
+      .boolean("enable512e", v.enable512e)
+      .str("iqn", iqn(v))
+      .str("scsiEUIDeviceID", eui)
+      .str("scsiNAADeviceID", naa)
+      .raw("qos", qos_text(v.qos));
   if (v.qos_policy_id != 0) {
-    json::add_int(p, "qosPolicyID", v.qos_policy_id);
+    w.num("qosPolicyID", v.qos_policy_id);
   } else {
-    json::add_null(p, "qosPolicyID");
+    w.null("qosPolicyID");
   }
-  cJSON* vags = json::add_arr(p, "volumeAccessGroups");
-  for (int64_t g : v.access_groups) json::push_int(vags, g);
-  cJSON* pairs = json::add_arr(p, "volumePairs");
-  if (!v.pair_uuid.empty()) append_volume_pairs(*this, v, pairs);
-  json::add_str(p, "deleteTime", v.delete_time ? iso8601(v.delete_time) : "");
-  json::add_str(p, "purgeTime", v.purge_time ? iso8601(v.purge_time) : "");
-  json::add_null(p, "lastAccessTime");
-  json::add_null(p, "lastAccessTimeIO");
-  json::add_int(p, "sliceCount", 1);
-  json::add_int(p, "totalSize", v.total_size);
-  json::add_int(p, "blockSize", kBlockSize);
-  json::add_null(p, "virtualVolumeID");
-  json::add_raw(p, "attributes", v.attributes);
-  json::add_str(p, "currentProtectionScheme", "doubleHelix");
-  json::add_null(p, "previousProtectionScheme");
-  json::add_int(p, "fifoSize", v.fifo_size);
-  json::add_int(p, "minFifoSize", v.min_fifo_size);
-  return o.release();
+  std::string vags = "[";
+  for (int64_t g : v.access_groups) {
+    if (vags.size() > 1) vags.push_back(',');
+    vags += std::to_string(g);
+  }
+  vags.push_back(']');
+  w.raw("volumeAccessGroups", vags);
+  if (!v.pair_uuid.empty()) {
+    json::Ptr pairs = json::array();
+    append_volume_pairs(*this, v, pairs.get());
+    w.raw("volumePairs", json::print(pairs.get()));
+  } else {
+    w.raw("volumePairs", "[]");
+  }
+  w.str("deleteTime", v.delete_time ? iso8601(v.delete_time) : "")
+      .str("purgeTime", v.purge_time ? iso8601(v.purge_time) : "")
+      .null("lastAccessTime")
+      .null("lastAccessTimeIO")
+      .num("sliceCount", 1)
+      .num("totalSize", v.total_size)
+      .num("blockSize", kBlockSize)
+      .null("virtualVolumeID")
+      .raw("attributes", v.attributes)
+      .str("currentProtectionScheme", "doubleHelix")
+      .null("previousProtectionScheme")
+      .num("fifoSize", v.fifo_size)
+      .num("minFifoSize", v.min_fifo_size);
+  return json::make_raw(w.done());
 }
 
 cJSON* Cluster::snapshot_json(const Snapshot& s) const {

@@ -185,6 +185,7 @@ class Cluster {
   const int index;
   const Options& opts;
   std::string name, unique_id, uuid, mvip, svip;
+  std::string cluster_info_text;  // GetClusterInfo's clusterInfo, serialised on first use (under mu)
 
   Clock* clock;
   Fabric* fabric;  // shared by the clusters of one Server (pairing); may be null
@@ -193,6 +194,9 @@ class Cluster {
 
   // ---- volumes ----
   std::map<int64_t, Volume> volumes;  // ordered: startVolumeID is a lower_bound
+  // id -> volume in `volumes` (nullptr once purged): O(1) find_volume without walking the map's
+  // tree (ids are allocated densely from 1; 8 bytes per id ever allocated).
+  std::vector<Volume*> volume_slots;
   // Keys view the names stored in `volumes` (volumes are never renamed; the index entry is removed
   // before its volume).
   std::unordered_map<std::string_view, std::set<int64_t>> volumes_by_name;
@@ -205,6 +209,7 @@ class Cluster {
 
   // ---- accounts ----
   std::map<int64_t, Account> accounts;
+  std::vector<Account*> account_slots;  // id -> account in `accounts` (nullptr once removed)
   std::unordered_map<std::string, int64_t> account_by_name;
   int64_t next_account_id = 1;
 
@@ -245,6 +250,8 @@ class Cluster {
 
   // Mutators that keep every index consistent.
   Volume& insert_volume(Volume v);
+  Account& insert_account(Account a);
+  void erase_account(int64_t id);
   void set_status(Volume& v, VolumeStatus s, int64_t now);
   void purge_volume(int64_t id);
   void auto_purge(int64_t now);
@@ -275,6 +282,7 @@ class Cluster {
   cJSON* access_group_json(const AccessGroup& g) const;
   cJSON* qos_policy_json(const QosPolicy& p) const;
   static cJSON* qos_json(const Qos& q);
+  static std::string qos_text(const Qos& q);  // the same object as compact text
   static cJSON* curve_json();
   static int64_t volume_nonzero_blocks(int64_t total_size);
 

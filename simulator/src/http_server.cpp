@@ -83,6 +83,7 @@ struct HttpServer::Impl {
   mutable std::mutex park_mu;
   std::vector<std::function<void()>> parked;
   std::shared_ptr<spdlog::logger> log;
+  std::string credentials;  // "user:password", built once (compared on every request)
   std::unique_ptr<asio::io_context> ioc;
   std::optional<ssl::context> ssl_ctx;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
@@ -129,7 +130,7 @@ struct HttpServer::Impl {
     while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     auto decoded = base64_decode(value);
     if (!decoded) return false;
-    return constant_time_equal(*decoded, cfg.user + ":" + cfg.password);
+    return constant_time_equal(*decoded, credentials);
   }
 
   Outcome handle(int cluster, http::request<http::string_body>&& req) const {
@@ -356,6 +357,7 @@ void do_accept(HttpServer::Impl& srv, tcp::acceptor& acceptor, int cluster) {
 HttpServer::HttpServer(Config cfg, Handler handler, std::shared_ptr<spdlog::logger> log, ControlHandler control)
     : impl_(std::make_unique<Impl>()) {
   impl_->cfg = std::move(cfg);
+  impl_->credentials = impl_->cfg.user + ":" + impl_->cfg.password;
   impl_->handler = std::move(handler);
   impl_->control = std::move(control);
   impl_->log = std::move(log);
@@ -376,17 +378,18 @@ void HttpServer::start() {
       s.ssl_ctx->use_certificate_chain(asio::buffer(s.cfg.cert_pem));
       s.ssl_ctx->use_private_key(asio::buffer(s.cfg.key_pem), ssl::context::pem);
     }
-    const auto addr = asio::ip::make_address(s.cfg.bind_address);
     for (size_t i = 0; i < s.cfg.ports.size(); ++i) {
+      const std::string& bind =
+          i < s.cfg.bind_addresses.size() && !s.cfg.bind_addresses[i].empty() ? s.cfg.bind_addresses[i] : s.cfg.bind_address;
       auto acc = std::make_unique<tcp::acceptor>(*s.ioc);
-      tcp::endpoint ep(addr, s.cfg.ports[i]);
+      tcp::endpoint ep(asio::ip::make_address(bind), s.cfg.ports[i]);
       beast::error_code ec;
       acc->open(ep.protocol(), ec);
       if (!ec) acc->set_option(asio::socket_base::reuse_address(true), ec);
       if (!ec) acc->bind(ep, ec);
       if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
       if (ec)
-        throw std::runtime_error("element-sim: cannot listen on " + s.cfg.bind_address + ":" +
+        throw std::runtime_error("element-sim: cannot listen on " + bind + ":" +
                                  std::to_string(s.cfg.ports[i]) + ": " + ec.message());
       s.bound_ports.push_back(acc->local_endpoint().port());
       s.acceptors.push_back(std::move(acc));

@@ -20,6 +20,8 @@ class HttpServer {
   struct Config {
     std::string bind_address;
     std::vector<uint16_t> ports;  // one listener per cluster; 0 = ephemeral
+    // Optional per-listener bind addresses (parallel to `ports`); empty = bind_address for all.
+    std::vector<std::string> bind_addresses;
     int threads = 2;
     bool tls = true;
     std::string cert_pem, key_pem;

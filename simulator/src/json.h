@@ -27,6 +27,8 @@ Ptr array();
 cJSON* make_int(int64_t v);
 // Raw, already-serialised JSON text inserted verbatim.
 cJSON* make_raw(std::string_view text);
+cJSON* make_raw(const std::string& text);
+cJSON* make_raw(const char* text);
 
 cJSON* add(cJSON* obj, const char* key, cJSON* item);  // takes ownership of item; returns it
 cJSON* add_int(cJSON* obj, const char* key, int64_t v);
@@ -38,6 +40,35 @@ cJSON* add_obj(cJSON* obj, const char* key);
 cJSON* add_arr(cJSON* obj, const char* key);
 cJSON* add_raw(cJSON* obj, const char* key, std::string_view text);
 void push(cJSON* arr, cJSON* item);  // takes ownership of item
+
+// Appends `s` as a JSON string literal (quotes and escapes exactly as cJSON prints them).
+void append_string(std::string& out, std::string_view s);
+// Appends the compact text of `item` (same text as print()).
+void append(std::string& out, const cJSON* item);
+
+// Builds one compact JSON object as text, member by member, without a cJSON tree: the hot reply
+// objects (volumes) are many and a tree costs two allocations per member. done() returns the text;
+// wrap it with make_raw() to place it inside a cJSON reply.
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(size_t reserve = 0) {
+    out_.reserve(reserve);
+    out_.push_back('{');
+  }
+  ObjectWriter& str(std::string_view key, std::string_view v);
+  ObjectWriter& num(std::string_view key, int64_t v);
+  ObjectWriter& boolean(std::string_view key, bool v);
+  ObjectWriter& null(std::string_view key);
+  ObjectWriter& raw(std::string_view key, std::string_view json_text);  // verbatim
+  std::string done() {
+    out_.push_back('}');
+    return std::move(out_);
+  }
+
+ private:
+  void key(std::string_view k);
+  std::string out_;
+};
 void push_int(cJSON* arr, int64_t v);
 void push_str(cJSON* arr, std::string_view v);
 

@@ -23,6 +23,8 @@ constexpr const char* kUsage =
     "  --clusters N       number of independent clusters, one port each [1]\n"
     "  --bind ADDR        listening address [127.0.0.1]\n"
     "  --advertise ADDR   address reported as mvip/svip and in url= [bind address]\n"
+    "                     with --clusters N and a 127.x.y.z address, cluster i uses x.y.z+i (own MVIP)\n"
+    "  --shared-address   with --clusters N: every cluster binds/advertises the same address\n"
     "  --user NAME        cluster admin user for HTTP Basic auth [admin]\n"
     "  --password SECRET  cluster admin password [admin]\n"
     "  --no-tls           plain HTTP instead of HTTPS\n"
@@ -94,6 +96,8 @@ int main(int argc, char** argv) {
       o.clusters = static_cast<int>(parse_int(arg, value(), 1, 64));
     } else if (arg == "--bind") {
       o.bind_address = value();
+    } else if (arg == "--shared-address") {
+      o.distinct_cluster_addresses = false;
     } else if (arg == "--advertise") {
       o.advertise_address = value();
     } else if (arg == "--user") {

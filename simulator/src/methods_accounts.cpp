@@ -53,7 +53,7 @@ json::Ptr add_account(Cluster& c, const Params& p, const CallInfo&) {
   a.username = username;
   a.id = c.next_account_id++;
   c.account_by_name.emplace(username, a.id);
-  const Account& stored = c.accounts.emplace(a.id, std::move(a)).first->second;
+  const Account& stored = c.insert_account(std::move(a));
   json::Ptr r = json::object();
   json::add_int(r.get(), "accountID", stored.id);
   json::add(r.get(), "account", c.account_json(stored));
@@ -118,7 +118,7 @@ json::Ptr remove_account(Cluster& c, const Params& p, const CallInfo&) {
                                    std::to_string(a.volumes.size()) +
                                    " volume(s) (deleted volumes count until purged); delete and purge them first.");
   c.account_by_name.erase(a.username);
-  c.accounts.erase(a.id);
+  c.erase_account(a.id);
   return json::object();
 }
 

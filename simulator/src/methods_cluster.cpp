@@ -12,9 +12,24 @@ namespace {
 
 constexpr int kNodeCount = 4;
 
+cJSON* build_cluster_info(const Cluster& c);
+
 json::Ptr get_cluster_info(Cluster& c, const Params&, const CallInfo&) {
+  // The identity never changes after the Server is constructed: serialise it once (the cluster
+  // lock is held here) and reuse the text — GetClusterInfo is the most frequent call of every
+  // client (connection checks).
+  if (c.cluster_info_text.empty()) {
+    json::Ptr ci(build_cluster_info(c));
+    c.cluster_info_text = json::print(ci.get());
+  }
   json::Ptr r = json::object();
-  cJSON* ci = json::add_obj(r.get(), "clusterInfo");
+  json::add_raw(r.get(), "clusterInfo", c.cluster_info_text);
+  return r;
+}
+
+cJSON* build_cluster_info(const Cluster& c) {
+  json::Ptr holder = json::object();
+  cJSON* ci = holder.get();
   json::add_raw(ci, "attributes", "{}");
   json::add_str(ci, "defaultProtectionScheme", "doubleHelix");
   cJSON* en = json::add_arr(ci, "enabledProtectionSchemes");
@@ -37,7 +52,7 @@ json::Ptr get_cluster_info(Cluster& c, const Params&, const CallInfo&) {
   json::add_str(ci, "svipVlanTag", "0");
   json::add_str(ci, "uniqueID", c.unique_id);
   json::add_str(ci, "uuid", c.uuid);
-  return r;
+  return holder.release();
 }
 
 json::Ptr get_cluster_version_info(Cluster&, const Params&, const CallInfo&) {

@@ -484,12 +484,80 @@ json::Ptr list_volumes_for_account(Cluster& c, const Params& p, const CallInfo&)
 
 // ------------------------------------------------------------------ GetVolumeStats
 
+cJSON* volume_stats_json(const Volume& v, int64_t now);
+
 json::Ptr get_volume_stats(Cluster& c, const Params& p, const CallInfo& call) {
+  const Volume& v = c.volume_or_fail(p.req_int("volumeID"));
+  json::Ptr r = json::object();
+  json::add(r.get(), "volumeStats", volume_stats_json(v, call.now));
+  return r;
+}
+
+// ListVolumeStats: GetVolumeStats for each of `volumeIDs` (required), in the order given; an unknown
+// id fails the whole call (xVolumeIDDoesNotExist).
+json::Ptr list_volume_stats(Cluster& c, const Params& p, const CallInfo& call) {
+  auto ids = p.opt_int_array("volumeIDs");
+  if (!ids || ids->empty()) fail_missing("volumeIDs");
+  std::vector<const Volume*> vols;
+  for (int64_t id : *ids) vols.push_back(&c.volume_or_fail(id));
+  json::Ptr r = json::object();
+  cJSON* arr = json::add_arr(r.get(), "volumeStats");
+  for (const Volume* v : vols) json::push(arr, volume_stats_json(*v, call.now));
+  return r;
+}
+
+// GetVolumeEfficiency from the capacity model (1/8 written, 2x dedup, 2x compression).
+json::Ptr get_volume_efficiency(Cluster& c, const Params& p, const CallInfo& call) {
   const Volume& v = c.volume_or_fail(p.req_int("volumeID"));
   const int64_t blocks = v.total_size / kBlockSize;
   const int64_t nonzero = Cluster::volume_nonzero_blocks(v.total_size);
   json::Ptr r = json::object();
-  cJSON* s = json::add_obj(r.get(), "volumeStats");
+  json::add_double(r.get(), "compression", 2.0);
+  json::add_double(r.get(), "deduplication", 2.0);
+  json::add_arr(r.get(), "missingVolumes");
+  json::add_double(r.get(), "thinProvisioning",
+                   nonzero > 0 ? static_cast<double>(blocks) / static_cast<double>(nonzero) : 1.0);
+  json::add_str(r.get(), "timestamp", iso8601(call.now));
+  return r;
+}
+
+// ListSyncJobs: the clone jobs in progress (volumes still "init"), from their async results.
+json::Ptr list_sync_jobs(Cluster& c, const Params&, const CallInfo& call) {
+  json::Ptr r = json::object();
+  cJSON* arr = json::add_arr(r.get(), "syncJobs");
+  for (const auto& [handle, ar] : c.async_results) {
+    const Volume* v = c.find_volume(ar.volume_id);
+    if (v == nullptr || v->status != VolumeStatus::init || ar.complete_ms <= call.now_ms) continue;
+    const int64_t span = ar.complete_ms - ar.create_ms;
+    const int64_t elapsed = std::max<int64_t>(0, call.now_ms - ar.create_ms);
+    const int64_t pct = span > 0 ? std::min<int64_t>(99, elapsed * 100 / span) : 0;
+    json::Ptr j = json::object();
+    json::add_int(j.get(), "blocksPerSecond", 0);
+    json::add_int(j.get(), "cloneID", ar.clone_id);
+    json::add_int(j.get(), "currentBytes", v->total_size / 100 * pct);
+    json::add_int(j.get(), "dstServiceID", 1);
+    json::add_int(j.get(), "dstVolumeID", ar.volume_id);
+    json::add_double(j.get(), "elapsedTime", static_cast<double>(elapsed) / 1000.0);
+    json::add_int(j.get(), "groupCloneID", 0);
+    json::add_int(j.get(), "nodeID", 1);
+    json::add_int(j.get(), "percentComplete", pct);
+    json::add_double(j.get(), "remainingTime", static_cast<double>(ar.complete_ms - call.now_ms) / 1000.0);
+    json::add_int(j.get(), "sliceID", ar.volume_id);
+    json::add_int(j.get(), "srcServiceID", 1);
+    json::add_int(j.get(), "srcVolumeID", ar.source_volume_id);
+    json::add_str(j.get(), "stage", "data");
+    json::add_int(j.get(), "totalBytes", v->total_size);
+    json::add_str(j.get(), "type", "clone");
+    json::push(arr, j.release());
+  }
+  return r;
+}
+
+cJSON* volume_stats_json(const Volume& v, int64_t now) {
+  const int64_t blocks = v.total_size / kBlockSize;
+  const int64_t nonzero = Cluster::volume_nonzero_blocks(v.total_size);
+  json::Ptr holder = json::object();
+  cJSON* s = holder.get();
   json::add_int(s, "accountID", v.account_id);
   json::add_int(s, "actualIOPS", 0);
   json::add_null(s, "asyncDelay");
@@ -503,7 +571,7 @@ json::Ptr get_volume_stats(Cluster& c, const Params& p, const CallInfo& call) {
   json::add_int(s, "readLatencyUSec", 0);
   json::add_int(s, "readOps", 0);
   json::add_double(s, "throttle", 0);
-  json::add_str(s, "timestamp", iso8601(call.now));
+  json::add_str(s, "timestamp", iso8601(now));
   json::add_int(s, "totalLatencyUSec", 0);
   json::add_int(s, "unalignedReads", 0);
   json::add_int(s, "unalignedWrites", 0);
@@ -516,7 +584,7 @@ json::Ptr get_volume_stats(Cluster& c, const Params& p, const CallInfo& call) {
   json::add_int(s, "writeLatencyUSec", 0);
   json::add_int(s, "writeOps", 0);
   json::add_int(s, "zeroBlocks", blocks - nonzero);
-  return r;
+  return holder.release();
 }
 
 }  // namespace
@@ -535,6 +603,9 @@ void register_volume_methods(Registry& r) {
   r.add("ListDeletedVolumes", {1, 0}, list_deleted_volumes);
   r.add("ListVolumesForAccount", {1, 0}, list_volumes_for_account);
   r.add("GetVolumeStats", {1, 0}, get_volume_stats);
+  r.add("ListVolumeStats", {8, 0}, list_volume_stats);
+  r.add("GetVolumeEfficiency", {1, 0}, get_volume_efficiency);
+  r.add("ListSyncJobs", {1, 0}, list_sync_jobs);
 }
 
 }  // namespace element_sim

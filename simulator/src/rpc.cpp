@@ -153,7 +153,7 @@ void Registry::add(std::string name, ApiVersion since, Handler fn, unsigned flag
 }
 
 const MethodInfo* Registry::find(std::string_view name) const {
-  auto it = methods_.find(std::string(name));
+  auto it = methods_.find(name);
   return it == methods_.end() ? nullptr : &it->second;
 }
 

@@ -87,7 +87,12 @@ class Registry {
   std::vector<std::string> names(ApiVersion v) const;
 
  private:
-  std::unordered_map<std::string, MethodInfo> methods_;
+  // Transparent lookup: find(string_view) without building a std::string per request.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, MethodInfo, Hash, std::equal_to<>> methods_;
 };
 
 // Built once; every method family registers itself here.

@@ -4,7 +4,10 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
 #include <fstream>
 #include <random>
 #include <thread>
@@ -42,17 +45,40 @@ std::string advertised(const Options& o) {
   return o.bind_address;
 }
 
+// Address of cluster i derived from `base` (Options::distinct_cluster_addresses): 127.a.b.(c+i) for
+// an IPv4 loopback base, else base. Throws std::invalid_argument when the last octet would overflow.
+std::string cluster_address(const std::string& base, int i, int clusters, bool distinct) {
+  if (!distinct || clusters <= 1) return base;
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  char tail = 0;
+  if (std::sscanf(base.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a != 127 || b > 255 || c > 255 ||
+      d > 255)
+    return base;
+  if (d + static_cast<unsigned>(clusters - 1) > 254)
+    throw std::invalid_argument("element-sim: " + base + " + " + std::to_string(clusters - 1) +
+                                " clusters leaves 127/8's last octet; use a lower address or --shared-address");
+  return std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(c) + "." +
+         std::to_string(d + static_cast<unsigned>(i));
+}
+
 }  // namespace
 
 struct Server::Impl {
   Options opts;
-  std::string address;
+  std::string address;              // advertised base address (cluster 0)
+  std::vector<std::string> addresses;  // advertised address per cluster (mvip/svip, url())
+  std::vector<std::string> binds;      // bind address per cluster
   std::shared_ptr<spdlog::logger> log;
   Clock clock;
   Fabric fabric;
   std::unique_ptr<FaultInjector> faults;
   std::unique_ptr<Journal> journal;
   Server* self = nullptr;
+  // In-process handle() callers blocked by a "pause" rule: release_paused() bumps the generation.
+  mutable std::mutex pause_mu;
+  std::condition_variable pause_cv;
+  uint64_t pause_generation = 0;
+  size_t paused_inproc = 0;
 
   HttpServer::Outcome rpc(int cluster, ApiVersion v, const std::string& body);
   HttpServer::Outcome control(int cluster, const std::string& method, const std::string& path,
@@ -76,6 +102,11 @@ Server::Server(Options opts) : impl_(std::make_unique<Impl>()) {
     throw std::invalid_argument("element-sim: port + clusters exceeds 65535");
   impl_->opts = std::move(opts);
   impl_->address = advertised(impl_->opts);
+  for (int i = 0; i < impl_->opts.clusters; ++i) {
+    const Options& o = impl_->opts;
+    impl_->addresses.push_back(cluster_address(impl_->address, i, o.clusters, o.distinct_cluster_addresses));
+    impl_->binds.push_back(cluster_address(o.bind_address, i, o.clusters, o.distinct_cluster_addresses));
+  }
   impl_->log = std::make_shared<spdlog::logger>("element-sim", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   impl_->log->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [element-sim] [%l] %v");
   auto level = spdlog::level::from_str(impl_->opts.log_level);
@@ -89,7 +120,8 @@ Server::Server(Options opts) : impl_(std::make_unique<Impl>()) {
                                                                 : now_seconds() * 1000;
   for (int i = 0; i < impl_->opts.clusters; ++i) {
     impl_->clusters.push_back(
-        std::make_unique<Cluster>(i, impl_->opts, impl_->address, &impl_->clock, &impl_->fabric));
+        std::make_unique<Cluster>(i, impl_->opts, impl_->addresses[static_cast<size_t>(i)], &impl_->clock,
+                                  &impl_->fabric));
     impl_->fabric.clusters.push_back(impl_->clusters.back().get());
   }
   // Distinct uniqueIDs across the clusters of one process (IQNs must not collide).
@@ -135,6 +167,7 @@ void Server::start() {
   if (s.http) return;
   HttpServer::Config cfg;
   cfg.bind_address = s.opts.bind_address;
+  cfg.bind_addresses = s.binds;
   cfg.threads = s.opts.io_threads;
   cfg.tls = s.opts.tls;
   cfg.user = s.opts.user;
@@ -149,8 +182,11 @@ void Server::start() {
       cfg.key_pem = read_file(s.opts.key_file, "key");
     } else {
       std::vector<std::string> names{s.address};
+      for (const auto& a : s.addresses) {
+        if (std::find(names.begin(), names.end(), a) == names.end()) names.push_back(a);
+      }
       for (const char* n : {"127.0.0.1", "localhost", "::1"}) {
-        if (s.address != n) names.emplace_back(n);
+        if (std::find(names.begin(), names.end(), n) == names.end()) names.emplace_back(n);
       }
       std::random_device rd;
       auto kp = generate_self_signed(names, (static_cast<unsigned long long>(rd()) << 31) ^ rd());
@@ -324,9 +360,23 @@ void Server::clear_faults() { impl_->faults->clear(); }
 
 std::string Server::faults_json() const { return impl_->faults->rules_json(); }
 
-size_t Server::release_paused() { return impl_->http ? impl_->http->release_paused() : 0; }
+size_t Server::release_paused() {
+  size_t n = impl_->http ? impl_->http->release_paused() : 0;
+  {
+    std::lock_guard lk(impl_->pause_mu);
+    n += impl_->paused_inproc;
+    impl_->paused_inproc = 0;
+    ++impl_->pause_generation;
+  }
+  impl_->pause_cv.notify_all();
+  return n;
+}
 
-size_t Server::paused_count() const { return impl_->http ? impl_->http->paused_count() : 0; }
+size_t Server::paused_count() const {
+  size_t n = impl_->http ? impl_->http->paused_count() : 0;
+  std::lock_guard lk(impl_->pause_mu);
+  return n + impl_->paused_inproc;
+}
 
 void Server::reset_state() {
   Impl& s = *impl_;
@@ -357,9 +407,10 @@ uint16_t Server::port(int cluster) const {
 }
 
 std::string Server::url(int cluster) const {
-  const std::string& a = impl_->address;
+  const uint16_t p = port(cluster);  // validates `cluster`
+  const std::string& a = impl_->addresses[static_cast<size_t>(cluster)];
   const std::string host = a.find(':') != std::string::npos && a.front() != '[' ? "[" + a + "]" : a;
-  return std::string(impl_->opts.tls ? "https://" : "http://") + host + ":" + std::to_string(port(cluster));
+  return std::string(impl_->opts.tls ? "https://" : "http://") + host + ":" + std::to_string(p);
 }
 
 std::string Server::handle(const std::string& request_body, const std::string& api_version, int cluster) {
@@ -379,9 +430,30 @@ std::string Server::handle(const std::string& request_body, const std::string& a
     const std::string method = peek_method(request_body);
     const FaultInjector::Decision d = impl_->faults->decide(cluster, method);
     if (d.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(d.latency_ms));
-    if (d.fire && d.kind == FaultRule::Kind::error) {
-      c.count_rpc(method);
-      return error_reply(request_body, d.error_name, "Injected fault: " + d.error_name);
+    if (d.fire) {
+      switch (d.kind) {
+        case FaultRule::Kind::error:
+          c.count_rpc(method);
+          return error_reply(request_body, d.error_name, "Injected fault: " + d.error_name);
+        case FaultRule::Kind::http:
+          c.count_rpc(method);
+          throw InjectedFault("http", d.http_status, false,
+                              "element-sim: injected HTTP " + std::to_string(d.http_status) + " for " + method);
+        case FaultRule::Kind::reset:
+          c.count_rpc(method);
+          throw InjectedFault("reset", 0, false, "element-sim: injected connection reset for " + method);
+        case FaultRule::Kind::drop:
+          dispatch(c, request_body, *v, impl_->log.get());  // committed, then the reply is lost
+          throw InjectedFault("drop", 0, true, "element-sim: injected lost reply for " + method + " (executed)");
+        case FaultRule::Kind::pause: {
+          std::unique_lock lk(impl_->pause_mu);
+          const uint64_t gen = impl_->pause_generation;
+          ++impl_->paused_inproc;
+          impl_->pause_cv.wait(lk, [&] { return impl_->pause_generation != gen; });
+          break;  // released: executed and answered below
+        }
+        case FaultRule::Kind::latency: break;
+      }
     }
   }
   return dispatch(c, request_body, *v, impl_->log.get());

@@ -2,7 +2,7 @@
 //   * RPCs/s over keep-alive HTTPS with 2 client threads (GetClusterInfo, ListVolumes{volumeIDs:[id]})
 //   * bytes of heap per volume (mallinfo2 before/after seeding volumes over 10,000 accounts)
 //   * lookup latency at 1k vs 100k volumes (filtered list calls through Server::handle)
-// Usage: sim_bench [--quick] [--volumes N] [--accounts N] [--seconds S]
+// Usage: sim_bench [--quick] [--http-only] [--volumes N] [--accounts N] [--seconds S]
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <malloc.h>
@@ -111,11 +111,13 @@ double http_rps(element_sim::Server& s, const std::string& body, double seconds,
 int main(int argc, char** argv) {
   int64_t volumes = 100000, accounts = 10000;
   double seconds = 3.0;
-  bool quick = false;
+  bool quick = false, http_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--quick") {
       quick = true;
+    } else if (a == "--http-only") {
+      http_only = true;
     } else if (a == "--volumes" && i + 1 < argc) {
       volumes = std::atoll(argv[++i]);
     } else if (a == "--accounts" && i + 1 < argc) {
@@ -123,7 +125,7 @@ int main(int argc, char** argv) {
     } else if (a == "--seconds" && i + 1 < argc) {
       seconds = std::atof(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: sim_bench [--quick] [--volumes N] [--accounts N] [--seconds S]\n");
+      std::fprintf(stderr, "usage: sim_bench [--quick] [--http-only] [--volumes N] [--accounts N] [--seconds S]\n");
       return 2;
     }
   }
@@ -136,7 +138,7 @@ int main(int argc, char** argv) {
   std::printf("element-sim benchmark (%s)\n", quick ? "quick" : "full");
 
   // ---- memory per volume ----
-  {
+  if (!http_only) {
     element_sim::Options o;
     o.tls = false;
     element_sim::Server s(o);
@@ -189,39 +191,46 @@ int main(int argc, char** argv) {
        }},
       {"GetVolumeStats", [](int64_t v, int64_t, int64_t) { return "{\"volumeID\":" + std::to_string(v) + "}"; }},
   };
-  const int64_t small_volumes = 1000, small_accounts = 100;
-  const int64_t large_accounts = accounts;
-  element_sim::Options o;
-  o.tls = false;
-  element_sim::Server small(o), large(o);
-  seed(small, small_accounts, small_volumes);
-  seed(large, large_accounts, volumes);
-  const int iters = quick ? 2000 : 20000;
-  std::printf("lookup latency (us/call, in-process, best of 10 alternating rounds), %lld vs %lld volumes:\n",
-              static_cast<long long>(small_volumes), static_cast<long long>(volumes));
-  for (const auto& l : kLookups) {
-    // Alternate short rounds and keep each size's best round: the machine is shared, and the best
-    // round is the least disturbed one.
-    double a = 1e300, b = 1e300;
-    for (int round = 0; round < 10; ++round) {
-      a = std::min(a, lookup_us(small, l, small_accounts, small_volumes, iters / 10));
-      b = std::min(b, lookup_us(large, l, large_accounts, volumes, iters / 10));
+  if (!http_only) {
+    const int64_t small_volumes = 1000, small_accounts = 100;
+    const int64_t large_accounts = accounts;
+    element_sim::Options o;
+    o.tls = false;
+    element_sim::Server small(o), large(o);
+    seed(small, small_accounts, small_volumes);
+    seed(large, large_accounts, volumes);
+    const int iters = quick ? 2000 : 20000;
+    std::printf("lookup latency (us/call, in-process, best of 10 alternating rounds), %lld vs %lld volumes:\n",
+                static_cast<long long>(small_volumes), static_cast<long long>(volumes));
+    for (const auto& l : kLookups) {
+      // Alternate short rounds and keep each size's best round: the machine is shared, and the best
+      // round is the least disturbed one.
+      double a = 1e300, b = 1e300;
+      for (int round = 0; round < 10; ++round) {
+        a = std::min(a, lookup_us(small, l, small_accounts, small_volumes, iters / 10));
+        b = std::min(b, lookup_us(large, l, large_accounts, volumes, iters / 10));
+      }
+      std::printf("  %-46s %8.2f %8.2f   ratio %.2f\n", l.what, a, b, b / a);
     }
-    std::printf("  %-46s %8.2f %8.2f   ratio %.2f\n", l.what, a, b, b / a);
   }
 
-  // ---- RPCs/s over keep-alive HTTPS, 2 client threads ----
-  element_sim::Options ho;
-  ho.io_threads = 2;
-  element_sim::Server https(ho);
-  https.start();
-  seed(https, 10, 1000);
-  const double rps_info = http_rps(https, R"({"method":"GetClusterInfo","params":{},"id":1})", seconds, 2);
-  const double rps_list = http_rps(https, R"({"method":"ListVolumes","params":{"volumeIDs":[500]},"id":1})", seconds, 2);
-  std::printf("HTTPS keep-alive, 2 client threads, %u hardware threads: GetClusterInfo %.0f RPCs/s; "
-              "ListVolumes{volumeIDs:[id]} %.0f RPCs/s\n",
-              std::thread::hardware_concurrency(), rps_info, rps_list);
-  https.stop();
+  // ---- RPCs/s over keep-alive HTTPS, 2 client threads, 1 and 2 server io threads ----
+  // (server and clients share the machine's cores: with 2 cores, one io thread leaves a core per
+  // client pair and avoids cross-thread handoffs; both are printed)
+  for (int io : {2, 1}) {
+    element_sim::Options ho;
+    ho.io_threads = io;
+    element_sim::Server https(ho);
+    https.start();
+    seed(https, 10, 1000);
+    const double rps_info = http_rps(https, R"({"method":"GetClusterInfo","params":{},"id":1})", seconds, 2);
+    const double rps_list =
+        http_rps(https, R"({"method":"ListVolumes","params":{"volumeIDs":[500]},"id":1})", seconds, 2);
+    std::printf("HTTPS keep-alive, 2 client threads, %d io thread(s), %u hardware threads: GetClusterInfo %.0f "
+                "RPCs/s; ListVolumes{volumeIDs:[id]} %.0f RPCs/s\n",
+                io, std::thread::hardware_concurrency(), rps_info, rps_list);
+    https.stop();
+  }
   curl_global_cleanup();
   return 0;
 }

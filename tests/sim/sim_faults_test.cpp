@@ -224,3 +224,52 @@ TEST_F(Faults, ControlEndpoint) {
 }
 
 }  // namespace
+
+// In-process handle(): transport faults are reported with element_sim::InjectedFault; drop commits
+// first, http/reset execute nothing; pause blocks the calling thread until release_paused().
+TEST(FaultsInProcess, DropHttpResetAndPauseThroughHandle) {
+  element_sim::Server s(plain_options());
+  auto add = [&](const std::string& name) {
+    return s.handle("{\"method\":\"AddAccount\",\"params\":{\"username\":\"" + name + "\"},\"id\":1}");
+  };
+  auto exists = [&](const std::string& name) {
+    return result(call(s, "GetAccountByName", "{\"username\":\"" + name + "\"}")) != nullptr;
+  };
+  s.add_fault("AddAccount:drop:count=1");
+  try {
+    add("dropped");
+    ADD_FAILURE() << "drop did not throw";
+  } catch (const element_sim::InjectedFault& f) {
+    EXPECT_EQ(f.kind, "drop");
+    EXPECT_TRUE(f.executed);
+  }
+  EXPECT_TRUE(exists("dropped"));  // committed
+
+  s.add_fault("AddAccount:http=503:count=1");
+  try {
+    add("http");
+    ADD_FAILURE() << "http did not throw";
+  } catch (const element_sim::InjectedFault& f) {
+    EXPECT_EQ(f.kind, "http");
+    EXPECT_EQ(f.http_status, 503);
+    EXPECT_FALSE(f.executed);
+  }
+  EXPECT_FALSE(exists("http"));
+
+  s.add_fault("AddAccount:reset:count=1");
+  EXPECT_THROW(add("reset"), element_sim::InjectedFault);
+  EXPECT_FALSE(exists("reset"));
+
+  s.add_fault("AddAccount:pause:count=1");
+  std::string reply;
+  std::thread t([&] { reply = add("paused"); });
+  for (int i = 0; i < 2000 && s.paused_count() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_EQ(s.paused_count(), 1u);
+  EXPECT_FALSE(exists("paused"));  // not executed while paused
+  EXPECT_EQ(s.release_paused(), 1u);
+  t.join();
+  EXPECT_TRUE(result(parse(reply))) << reply;
+  EXPECT_TRUE(exists("paused"));
+  EXPECT_EQ(s.paused_count(), 0u);
+  EXPECT_EQ(s.rpc_count("AddAccount"), 4u);  // dropped, http, reset, paused (GetAccountByName separate)
+}

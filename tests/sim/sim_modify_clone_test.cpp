@@ -275,3 +275,41 @@ TEST_F(ModifyClone, AutoPurgeOnManualClock) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ModifyClone, ListSyncJobsShowsClonesInProgress) {
+  EXPECT_EQ(cJSON_GetArraySize(get(result(call(sim, "ListSyncJobs")), "syncJobs")), 0);
+  Json c = clone();
+  const int64_t clone_id = num(result(c), "cloneID"), new_id = num(result(c), "volumeID");
+  sim.advance_clock(100);
+  Json l = call(sim, "ListSyncJobs");
+  const cJSON* jobs = get(result(l), "syncJobs");
+  ASSERT_EQ(cJSON_GetArraySize(jobs), 1) << print(l.get());
+  const cJSON* j = cJSON_GetArrayItem(jobs, 0);
+  EXPECT_EQ(num(j, "cloneID"), clone_id);
+  EXPECT_EQ(num(j, "srcVolumeID"), vol);
+  EXPECT_EQ(num(j, "dstVolumeID"), new_id);
+  EXPECT_EQ(num(j, "percentComplete"), 50);
+  EXPECT_EQ(str(j, "type"), "clone");
+  sim.advance_clock(100);  // done
+  EXPECT_EQ(cJSON_GetArraySize(get(result(call(sim, "ListSyncJobs")), "syncJobs")), 0);
+}
+
+TEST_F(ModifyClone, VolumeEfficiencyAndListVolumeStats) {
+  Json e = call(sim, "GetVolumeEfficiency", "{\"volumeID\":" + std::to_string(vol) + "}");
+  ASSERT_TRUE(result(e)) << print(e.get());
+  EXPECT_DOUBLE_EQ(get(result(e), "compression")->valuedouble, 2.0);
+  EXPECT_DOUBLE_EQ(get(result(e), "deduplication")->valuedouble, 2.0);
+  EXPECT_GT(get(result(e), "thinProvisioning")->valuedouble, 1.0);
+  EXPECT_EQ(error_name(call(sim, "GetVolumeEfficiency", "{\"volumeID\":999}")), "xVolumeIDDoesNotExist");
+  Json s = call(sim, "ListVolumeStats", "{\"volumeIDs\":[" + std::to_string(vol) + "]}");
+  const cJSON* stats = get(result(s), "volumeStats");
+  ASSERT_EQ(cJSON_GetArraySize(stats), 1) << print(s.get());
+  EXPECT_EQ(num(cJSON_GetArrayItem(stats, 0), "volumeID"), vol);
+  EXPECT_EQ(error_name(call(sim, "ListVolumeStats", "{}")), "xMissingParameter");
+  EXPECT_EQ(error_name(call(sim, "ListVolumeStats", "{\"volumeIDs\":[999]}")), "xVolumeIDDoesNotExist");
+  EXPECT_EQ(error_name(call(sim, "ListVolumeStats", "{\"volumeIDs\":[1]}", "7.0")), "xUnknownAPIMethod");
+}
+
+}  // namespace

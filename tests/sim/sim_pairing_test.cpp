@@ -65,7 +65,12 @@ TEST(MultiCluster, DistinctIdentitiesAndPorts) {
     names.insert(str(ci, "name"));
     uids.insert(str(ci, "uniqueID"));
     uuids.insert(str(ci, "uuid"));
-    EXPECT_EQ(str(ci, "mvip"), "127.0.0.1");
+    // Own loopback address per cluster (127/8 is routable on Linux loopback): own MVIP/SVIP, and
+    // the cluster listens on it.
+    const std::string addr = "127.0.0." + std::to_string(1 + i);
+    EXPECT_EQ(str(ci, "mvip"), addr);
+    EXPECT_EQ(str(ci, "svip"), addr);
+    EXPECT_EQ(s.url(i), "http://" + addr + ":" + std::to_string(s.port(i)));
     ports.insert(s.port(i));
   }
   EXPECT_EQ(names.size(), 3u);
@@ -75,6 +80,24 @@ TEST(MultiCluster, DistinctIdentitiesAndPorts) {
   // state is per cluster
   add_account(s, "only-on-0", 0);
   EXPECT_EQ(error_name(call(s, "GetAccountByName", R"({"username":"only-on-0"})", "12.3", 1)), "xUnknownAccount");
+}
+
+TEST(MultiCluster, SharedAddressWhenAsked) {
+  element_sim::Options o = plain_options();
+  o.clusters = 2;
+  o.distinct_cluster_addresses = false;
+  element_sim::Server s(o);
+  s.start();
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(str(get(result(call(s, "GetClusterInfo", "{}", "12.3", i)), "clusterInfo"), "mvip"), "127.0.0.1");
+    EXPECT_EQ(s.url(i), "http://127.0.0.1:" + std::to_string(s.port(i)));
+  }
+  // A non-loopback advertised address is shared by every cluster (nothing to derive distinct ones from).
+  element_sim::Options w = plain_options();
+  w.clusters = 2;
+  w.advertise_address = "sim.example";
+  element_sim::Server ws(w);
+  EXPECT_EQ(str(get(result(call(ws, "GetClusterInfo", "{}", "12.3", 1)), "clusterInfo"), "mvip"), "sim.example");
 }
 
 TEST_F(Pairing, ClusterPairingKeyAndStatuses) {
@@ -102,7 +125,11 @@ TEST_F(Pairing, ClusterPairingKeyAndStatuses) {
   EXPECT_EQ(num(p1, "clusterPairID"), num(result(c), "clusterPairID"));
   EXPECT_EQ(str(p0, "clusterName"), "element-sim-1");  // the OTHER cluster
   EXPECT_EQ(str(p1, "clusterName"), "element-sim-0");
-  EXPECT_EQ(str(p0, "mvip"), "127.0.0.1");
+  // Each side lists the OTHER cluster's MVIP, equal to what that cluster's GetClusterInfo reports
+  // (Cinder matches pairs by mvip).
+  EXPECT_EQ(str(p0, "mvip"), "127.0.0.2");
+  EXPECT_EQ(str(p1, "mvip"), "127.0.0.1");
+  EXPECT_EQ(str(p0, "mvip"), str(get(result(c1("GetClusterInfo")), "clusterInfo"), "mvip"));
   EXPECT_EQ(str(p0, "clusterPairUUID"), str(p1, "clusterPairUUID"));
   EXPECT_TRUE(cJSON_IsString(get(p0, "version")));
   EXPECT_TRUE(cJSON_IsNumber(get(p0, "latency")));

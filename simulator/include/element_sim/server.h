@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,12 @@ struct Options {
   // Address reported as mvip/svip and used in url(); empty => bind_address, or 127.0.0.1 when
   // bind_address is a wildcard (0.0.0.0 / ::).
   std::string advertise_address;
+  // With clusters > 1: each cluster gets its own address, so that peers tell each other apart by
+  // mvip (Cinder matches cluster pairs by mvip). An IPv4 loopback address 127.a.b.c (bind or
+  // advertised) becomes 127.a.b.(c+i) for cluster i — the whole 127/8 is routable on Linux loopback
+  // without configuration; a wildcard bind keeps listening on every address; any other address is
+  // shared by all clusters. false = every cluster binds and advertises the same address.
+  bool distinct_cluster_addresses = true;
   // GetClusterCapacity.maxProvisionedSpace (bytes). maxOverProvisionableSpace is 5x this and is
   // enforced by CreateVolume.
   uint64_t max_provisioned_space = 100ULL << 40;  // 100 TiB
@@ -69,6 +76,21 @@ struct Options {
   std::string state_file;
 };
 
+// Thrown by Server::handle() when a transport-level fault rule fires for an in-process request
+// (there is no connection to reset and no HTTP status line, so the outcome is reported this way):
+//   kind "http"  — nothing executed; http_status is the injected status (e.g. 503)
+//   kind "reset" — nothing executed (the connection would have been reset)
+//   kind "drop"  — the request WAS executed and committed; only its reply is lost
+// (error= rules return the JSON-RPC error reply, latency= sleeps, pause blocks the calling thread
+// until release_paused() and then executes and returns normally.)
+struct InjectedFault : std::runtime_error {
+  InjectedFault(std::string k, int status, bool was_executed, const std::string& what)
+      : std::runtime_error(what), kind(std::move(k)), http_status(status), executed(was_executed) {}
+  std::string kind;
+  int http_status = 0;
+  bool executed = false;
+};
+
 class Server {
  public:
   explicit Server(Options opts);
@@ -102,12 +124,14 @@ class Server {
   int64_t now_ms() const;
 
   // Fault injection (same grammar as --fault; throws std::invalid_argument). Faults apply to HTTP
-  // requests; handle() honours only error= and latency= rules (latency as a sleep).
+  // requests and to handle(): error= returns the error reply, latency= sleeps, pause blocks the
+  // caller until release_paused(), http=/reset/drop throw InjectedFault (drop after executing).
   void add_fault(const std::string& spec);
   static void validate_fault(const std::string& spec);  // throws std::invalid_argument
   void clear_faults();
   std::string faults_json() const;  // [{"spec","remaining","fired"}]
-  // Paused requests (fault "pause") are executed and answered; returns how many.
+  // Paused requests (fault "pause"; HTTP and in-process handle() callers) are executed and answered;
+  // returns how many.
   size_t release_paused();
   size_t paused_count() const;
   // Drops all objects of every cluster (accounts, volumes, ..., pairs) and the RPC counters; ids
