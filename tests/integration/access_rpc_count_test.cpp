@@ -142,16 +142,6 @@ std::map<std::string, Row> run_sequence(Sim& sim) {
   return rows;
 }
 
-void seed(Sim& sim, int accounts, int volumes) {
-  std::vector<int64_t> ids;
-  for (int a = 0; a < accounts; ++a) ids.push_back(sim.add_account("aseed-acct-" + std::to_string(a)));
-  for (int v = 0; v < volumes; ++v) {
-    const int64_t account = ids[static_cast<size_t>(v % accounts)];
-    sim.server().handle("{\"method\":\"CreateVolume\",\"params\":{\"name\":\"aseed-" + std::to_string(v) +
-                        "\",\"accountID\":" + std::to_string(account) +
-                        ",\"totalSize\":1073741824,\"enable512e\":true,\"attributes\":{\"seed\":true}},\"id\":1}");
-  }
-}
 
 TEST(AccessRpcCount, Bounds) {
   Sim sim;
@@ -171,7 +161,7 @@ TEST(AccessRpcCount, Bounds) {
 TEST(AccessRpcCountScale, SameCountsWithTenThousandVolumes) {
   Sim sim;
   const auto small = run_sequence(sim);
-  seed(sim, 50, 10000);
+  sim.seed("aseed", 50, 10000);
   const auto big = run_sequence(sim);
   std::ostringstream table;
   table << "\nRPCs per access/administration operation (element-sim counts)\n"

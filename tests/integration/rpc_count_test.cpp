@@ -115,22 +115,6 @@ TEST(RpcCount, PerOperationBounds) {
                                            << "  (" << rows.at(name).methods << ")\n";
 }
 
-void seed(Sim& sim, int accounts, int volumes) {
-  std::vector<int64_t> ids;
-  for (int a = 0; a < accounts; ++a) ids.push_back(sim.add_account("seed-acct-" + std::to_string(a)));
-  int failures = 0;
-  for (int v = 0; v < volumes; ++v) {
-    const int64_t account = ids[static_cast<size_t>(v % accounts)];
-    const std::string body = "{\"method\":\"CreateVolume\",\"params\":{\"name\":\"seed-" + std::to_string(v) +
-                             "\",\"accountID\":" + std::to_string(account) +
-                             ",\"totalSize\":1073741824,\"enable512e\":true,\"attributes\":{\"seed\":true}},\"id\":1}";
-    const std::string reply = sim.server().handle(body);
-    if (reply.find("\"error\"") != std::string::npos && ++failures <= 3) {
-      ADD_FAILURE() << "seeding: " << reply;
-    }
-  }
-  ASSERT_EQ(failures, 0);
-}
 
 TEST(RpcCountScale, SameCountsWithTenThousandVolumes) {
   Sim sim;  // a cluster of its own: "0 extra volumes" means exactly that
@@ -138,7 +122,7 @@ TEST(RpcCountScale, SameCountsWithTenThousandVolumes) {
   expect_bounds(small, "empty cluster");
 
   constexpr int kExtra = 10000;
-  seed(sim, 50, kExtra);
+  sim.seed("seed", 50, kExtra);
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   const Json active = sim.rpc("ListActiveVolumes", "{\"startVolumeID\":0,\"limit\":20000}")["volumes"];
   ASSERT_GE(active.size(), static_cast<size_t>(kExtra));

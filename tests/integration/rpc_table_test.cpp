@@ -31,17 +31,6 @@ const char* const kVolE = "0e000000-0000-4000-8000-00000000000e";
 const char* const kSnap = "05000000-0000-4000-8000-000000000005";
 const char* const kProject = "rpc-table";
 
-void seed(Sim& sim, int accounts, int volumes) {
-  std::vector<int64_t> ids;
-  for (int a = 0; a < accounts; ++a) ids.push_back(sim.add_account("table-seed-" + std::to_string(a)));
-  for (int v = 0; v < volumes; ++v) {
-    const std::string body = "{\"method\":\"CreateVolume\",\"params\":{\"name\":\"table-seed-" + std::to_string(v) +
-                             "\",\"accountID\":" + std::to_string(ids[static_cast<size_t>(v) % ids.size()]) +
-                             ",\"totalSize\":1073741824,\"enable512e\":true},\"id\":1}";
-    const std::string reply = sim.server().handle(body);
-    ASSERT_EQ(reply.find("\"error\""), std::string::npos) << reply;
-  }
-}
 
 class Scenario {
  public:
@@ -170,7 +159,7 @@ class Scenario {
 
 std::vector<Row> run_with_background(int volumes) {
   Sim sim;
-  seed(sim, 50, volumes);
+  sim.seed("table-seed", 50, volumes);
   Scenario scenario(sim);
   return scenario.run();
 }

@@ -174,6 +174,20 @@ int64_t Sim::add_account(const std::string& username) {
   return rpc("AddAccount", "{\"username\":" + quote(username) + "}")["accountID"].i64();
 }
 
+void Sim::seed(const std::string& prefix, int accounts, int volumes) {
+  std::vector<int64_t> ids;
+  for (int a = 0; a < accounts; ++a) ids.push_back(add_account(prefix + "-acct-" + std::to_string(a)));
+  int failures = 0;
+  for (int v = 0; v < volumes; ++v) {
+    const int64_t account = ids[static_cast<size_t>(v % accounts)];
+    const std::string reply = server_.handle("{\"method\":\"CreateVolume\",\"params\":{\"name\":\"" + prefix + "-" +
+                                             std::to_string(v) + "\",\"accountID\":" + std::to_string(account) +
+                                             ",\"totalSize\":1073741824,\"enable512e\":true},\"id\":1}");
+    if (reply.find("\"error\"") != std::string::npos && ++failures <= 3) ADD_FAILURE() << "seeding: " << reply;
+  }
+  EXPECT_EQ(failures, 0) << "the cluster refused seed volumes";
+}
+
 namespace {
 std::mutex g_shared_mu;
 std::unique_ptr<Sim> g_shared_sim;

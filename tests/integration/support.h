@@ -96,6 +96,9 @@ class Sim {
   std::optional<Json> account_by_name(const std::string& username);
   std::vector<Json> account_volumes(int64_t account_id);  // ListVolumesForAccount (active and deleted)
   int64_t add_account(const std::string& username);       // AddAccount; returns accountID
+  // Fills the cluster in-process (no HTTP): `accounts` accounts "<prefix>-acct-N" and `volumes` 1 GiB
+  // volumes "<prefix>-N" spread over them. Records a test failure if the cluster refuses any.
+  void seed(const std::string& prefix, int accounts, int volumes);
 
  private:
   element_sim::Server server_;
