@@ -13,46 +13,7 @@
 namespace it {
 namespace {
 
-const char* const kMethods[] = {"GetAccountByName",
-                                "AddAccount",
-                                "ListVolumes",
-                                "ListActiveVolumes",
-                                "ListVolumesForAccount",
-                                "ModifyVolume",
-                                "DeleteVolume",
-                                "PurgeDeletedVolume",
-                                "GetVolumeStats",
-                                "ListSnapshots",
-                                "ListVolumeAccessGroups",
-                                "CreateVolumeAccessGroup",
-                                "AddInitiatorsToVolumeAccessGroup",
-                                "AddVolumesToVolumeAccessGroup",
-                                "RemoveVolumesFromVolumeAccessGroup",
-                                "DeleteVolumeAccessGroup"};
-
-struct Row {
-  uint64_t rpcs = 0;
-  uint64_t serialized = 0;
-  std::string methods;
-};
-
-template <class F>
-Row measure(Sim& sim, F&& f) {
-  std::map<std::string, uint64_t> before;
-  for (const char* m : kMethods) before[m] = sim.count(m);
-  const uint64_t total = sim.total();
-  const uint64_t serialized = sim.server().volumes_serialized();
-  f();
-  Row row;
-  row.rpcs = sim.total() - total;
-  row.serialized = sim.server().volumes_serialized() - serialized;
-  for (const char* m : kMethods) {
-    const uint64_t d = sim.count(m) - before[m];
-    if (d == 1) row.methods += std::string(row.methods.empty() ? "" : " ") + m;
-    if (d > 1) row.methods += std::string(row.methods.empty() ? "" : " ") + m + "x" + std::to_string(d);
-  }
-  return row;
-}
+using Row = RpcDelta;
 
 const std::vector<std::string> kRows = {
     "initialize_connection, VAG created",
@@ -93,49 +54,49 @@ std::map<std::string, Row> run_sequence(Sim& sim) {
   auto disconnect = [&](const std::string& v) {
     ok(drv->call("terminate_connection", "{\"volume\":" + v + ",\"connector\":" + conn + "}"), "disconnect");
   };
-  rows[kRows[0]] = measure(sim, [&] { connect(va); });
-  rows[kRows[1]] = measure(sim, [&] { connect(vb); });
-  rows[kRows[2]] = measure(sim, [&] { connect(vb); });
-  rows[kRows[3]] = measure(sim, [&] { disconnect(va); });
-  rows[kRows[4]] = measure(sim, [&] { disconnect(vb); });
-  rows[kRows[5]] = measure(sim, [&] {
+  rows[kRows[0]] = measure_rpcs(sim, [&] { connect(va); });
+  rows[kRows[1]] = measure_rpcs(sim, [&] { connect(vb); });
+  rows[kRows[2]] = measure_rpcs(sim, [&] { connect(vb); });
+  rows[kRows[3]] = measure_rpcs(sim, [&] { disconnect(va); });
+  rows[kRows[4]] = measure_rpcs(sim, [&] { disconnect(vb); });
+  rows[kRows[5]] = measure_rpcs(sim, [&] {
     ok(drv->call("attach_volume",
                  "{\"volume\":" + va + R"(,"instance_uuid":"i-1","attach_time":"2024-01-01T00:00:00Z"})"),
        "attach");
   });
-  rows[kRows[6]] = measure(sim, [&] {
+  rows[kRows[6]] = measure_rpcs(sim, [&] {
     ok(drv->call("detach_volume", "{\"volume\":" + va + R"(,"attachment":{"id":"x","instance_uuid":"i-1"}})"),
        "detach");
   });
   const std::string to = unique_name("it-arpc-to");
   Json moved;
-  rows[kRows[7]] = measure(sim, [&] {
+  rows[kRows[7]] = measure_rpcs(sim, [&] {
     moved =
         ok(drv->call("accept_transfer", "{\"volume\":" + va + R"(,"new_user":"u","new_project":)" + quote(to) + "}"),
            "transfer");
   });
   const std::string va2 = volume_object(a, 1, to, moved);
-  rows[kRows[8]] = measure(sim, [&] { ok(drv->call("unmanage", "{\"volume\":" + va2 + "}"), "unmanage"); });
+  rows[kRows[8]] = measure_rpcs(sim, [&] { ok(drv->call("unmanage", "{\"volume\":" + va2 + "}"), "unmanage"); });
   const std::string vid = split(moved["provider_id"].str()).at(0);
   const std::string c = new_uuid();
   const std::string vc = R"({"id":)" + quote(c) + R"(,"size":1,"project_id":)" + quote(project) + "}";
-  rows[kRows[9]] = measure(sim, [&] {
+  rows[kRows[9]] = measure_rpcs(sim, [&] {
     ok(drv->call("manage_existing_get_size", "{\"volume\":" + vc + R"(,"existing_ref":{"source-id":)" + vid + "}}"),
        "get_size");
   });
   Json mc;
-  rows[kRows[10]] = measure(sim, [&] {
+  rows[kRows[10]] = measure_rpcs(sim, [&] {
     mc = ok(drv->call("manage_existing", "{\"volume\":" + vc + R"(,"existing_ref":{"source-id":)" + vid + "}}"),
             "manage");
   });
-  rows[kRows[11]] = measure(sim, [&] {
+  rows[kRows[11]] = measure_rpcs(sim, [&] {
     ok(drv->call("manage_existing_get_size",
                  "{\"volume\":" + vc + R"(,"existing_ref":{"name":)" + quote("UUID-" + a) + "}}"),
        "get_size by name");
   });
   connect(vb);
-  rows[kRows[12]] = measure(sim, [&] { ok(drv->call("delete_volume", "{\"volume\":" + vb + "}"), "delete b"); });
-  rows[kRows[13]] = measure(sim, [&] {
+  rows[kRows[12]] = measure_rpcs(sim, [&] { ok(drv->call("delete_volume", "{\"volume\":" + vb + "}"), "delete b"); });
+  rows[kRows[13]] = measure_rpcs(sim, [&] {
     ok(drv->call("update_provider_info", "{\"volumes\":[" + volume_object(c, 1, project, mc) + "," + vb + "]}"), "upi");
   });
   ok(drv->call("delete_volume", volume_request(c, 1, project, mc)), "delete c");

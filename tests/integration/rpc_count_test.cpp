@@ -12,35 +12,7 @@
 namespace it {
 namespace {
 
-const char* const kMethods[] = {"GetClusterInfo",   "GetClusterVersionInfo", "GetClusterCapacity", "GetLimits",
-                                "GetDefaultQoS",    "GetAccountByName",      "GetAccountByID",     "ListAccounts",
-                                "AddAccount",       "ListVolumes",           "ListActiveVolumes",  "ListDeletedVolumes",
-                                "ListVolumesForAccount", "CreateVolume",     "DeleteVolume",       "PurgeDeletedVolume",
-                                "GetVolumeStats",   "GetAPI"};
-
-struct Row {
-  uint64_t rpcs = 0;
-  uint64_t serialized = 0;  // volume objects the simulator serialised for the driver (payload cost)
-  std::string methods;  // e.g. "GetAccountByName ListVolumes CreateVolume" (counted per method)
-};
-
-template <class F>
-Row measure(Sim& sim, F&& f) {
-  std::map<std::string, uint64_t> before;
-  for (const char* m : kMethods) before[m] = sim.count(m);
-  const uint64_t total = sim.total();
-  const uint64_t serialized = sim.server().volumes_serialized();
-  f();
-  Row row;
-  row.rpcs = sim.total() - total;
-  row.serialized = sim.server().volumes_serialized() - serialized;
-  for (const char* m : kMethods) {
-    const uint64_t d = sim.count(m) - before[m];
-    if (d == 1) row.methods += std::string(row.methods.empty() ? "" : " ") + m;
-    if (d > 1) row.methods += std::string(row.methods.empty() ? "" : " ") + m + "x" + std::to_string(d);
-  }
-  return row;
-}
+using Row = RpcDelta;
 
 // Row names, in table order.
 const std::vector<std::string> kRows = {
@@ -68,25 +40,25 @@ std::map<std::string, Row> run_sequence(Sim& sim) {
     EXPECT_EQ(r.status, VDP_OK) << what << ": " << r.output;
     return Json::parse(r.output);
   };
-  rows[kRows[0]] = measure(sim, [&] { m1 = ok(drv->call("create_volume", create_request(id1, 1, project)), "create 1"); });
-  rows[kRows[1]] = measure(sim, [&] { m2 = ok(drv->call("create_volume", create_request(id2, 1, project)), "create 2"); });
-  rows[kRows[2]] = measure(sim, [&] { ok(drv->call("create_volume", create_request(id1, 1, project)), "create again"); });
+  rows[kRows[0]] = measure_rpcs(sim, [&] { m1 = ok(drv->call("create_volume", create_request(id1, 1, project)), "create 1"); });
+  rows[kRows[1]] = measure_rpcs(sim, [&] { m2 = ok(drv->call("create_volume", create_request(id2, 1, project)), "create 2"); });
+  rows[kRows[2]] = measure_rpcs(sim, [&] { ok(drv->call("create_volume", create_request(id1, 1, project)), "create again"); });
   const std::string v1 = volume_object(id1, 1, project, m1);
-  rows[kRows[3]] = measure(sim, [&] {
+  rows[kRows[3]] = measure_rpcs(sim, [&] {
     ok(drv->call("create_export", "{\"volume\":" + v1 + ",\"connector\":" + connector_json() + "}"), "create_export");
   });
-  rows[kRows[4]] = measure(sim, [&] { ok(drv->call("ensure_export", "{\"volume\":" + v1 + "}"), "ensure_export"); });
-  rows[kRows[5]] = measure(sim, [&] {
+  rows[kRows[4]] = measure_rpcs(sim, [&] { ok(drv->call("ensure_export", "{\"volume\":" + v1 + "}"), "ensure_export"); });
+  rows[kRows[5]] = measure_rpcs(sim, [&] {
     ok(drv->call("initialize_connection", "{\"volume\":" + v1 + ",\"connector\":" + connector_json() + "}"),
        "initialize_connection");
   });
-  rows[kRows[6]] = measure(sim, [&] { ok(drv->call("delete_volume", "{\"volume\":" + v1 + "}"), "delete 1"); });
+  rows[kRows[6]] = measure_rpcs(sim, [&] { ok(drv->call("delete_volume", "{\"volume\":" + v1 + "}"), "delete 1"); });
   auto fresh = ready_driver(sim);
-  rows[kRows[7]] = measure(sim, [&] {
+  rows[kRows[7]] = measure_rpcs(sim, [&] {
     ok(fresh->call("delete_volume", volume_request(id2, 1, project, m2)), "delete 2 on a fresh driver");
   });
-  rows[kRows[8]] = measure(sim, [&] { ok(drv->call("delete_volume", "{\"volume\":" + v1 + "}"), "delete 1 again"); });
-  rows[kRows[9]] = measure(sim, [&] { ok(drv->call("get_volume_stats", R"({"refresh":true})"), "stats"); });
+  rows[kRows[8]] = measure_rpcs(sim, [&] { ok(drv->call("delete_volume", "{\"volume\":" + v1 + "}"), "delete 1 again"); });
+  rows[kRows[9]] = measure_rpcs(sim, [&] { ok(drv->call("get_volume_stats", R"({"refresh":true})"), "stats"); });
   return rows;
 }
 

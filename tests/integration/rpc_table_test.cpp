@@ -19,7 +19,7 @@ struct Row {
   bool listing = false;  // allowed to grow with the cluster
   vdp_status status = VDP_OK;
   uint64_t rpcs = 0;
-  std::string methods;   // Element methods called (alphabetical)
+  std::string methods;   // Element methods called (see measure_rpcs)
 };
 
 // The scenario's volumes: fixed ids so that both runs issue identical requests.
@@ -118,35 +118,19 @@ class Scenario {
             const std::string& remember_as = "", vh::Driver* driver = nullptr, bool listing = false) {
     vh::Driver& d = driver != nullptr ? *driver : *driver_;
     const std::string req = request();
-    std::map<std::string, uint64_t> before = counts();
-    const uint64_t total_before = sim_.total();
-    const vh::CallResult result = d.call(op, req);
+    vh::CallResult result;
+    const RpcDelta cost = measure_rpcs(sim_, [&] { result = d.call(op, req); });
     Row row;
     row.label = label;
     row.listing = listing;
     row.status = result.status;
-    row.rpcs = sim_.total() - total_before;
-    for (const auto& [method, n] : counts()) {
-      if (n > before[method]) row.methods += (row.methods.empty() ? "" : " ") + method;
-    }
+    row.rpcs = cost.rpcs;
+    row.methods = cost.methods;
     if (result.ok() && !remember_as.empty()) models_[remember_as] = Json::parse(result.output);
     rows_.push_back(row);
   }
 
   void call_quietly(const std::string& op, const std::string& req) { driver_->call(op, req); }
-
-  std::map<std::string, uint64_t> counts() {
-    static const char* const kMethods[] = {
-        "GetAccountByName", "GetAccountByID", "AddAccount", "ListAccounts", "CreateVolume", "CloneVolume",
-        "ModifyVolume", "DeleteVolume", "PurgeDeletedVolume", "ListVolumes", "ListActiveVolumes",
-        "ListVolumesForAccount", "GetVolumeStats", "GetAsyncResult", "CreateSnapshot", "DeleteSnapshot",
-        "ListSnapshots", "RollbackToSnapshot", "CreateVolumeAccessGroup", "ListVolumeAccessGroups",
-        "AddInitiatorsToVolumeAccessGroup", "AddVolumesToVolumeAccessGroup", "RemoveVolumesFromVolumeAccessGroup",
-        "DeleteVolumeAccessGroup", "GetClusterCapacity", "GetClusterInfo"};
-    std::map<std::string, uint64_t> out;
-    for (const char* m : kMethods) out[m] = sim_.count(m);
-    return out;
-  }
 
   Sim& sim_;
   std::unique_ptr<vh::Driver> driver_;

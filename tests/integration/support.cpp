@@ -1,5 +1,7 @@
 #include "support.h"
 
+#include <iterator>
+
 #include <cjson/cJSON.h>
 #include <unistd.h>
 
@@ -172,6 +174,31 @@ std::vector<Json> Sim::account_volumes(int64_t account_id) {
 
 int64_t Sim::add_account(const std::string& username) {
   return rpc("AddAccount", "{\"username\":" + quote(username) + "}")["accountID"].i64();
+}
+
+RpcDelta measure_rpcs(Sim& sim, const std::function<void()>& operation) {
+  static const char* const kMethods[] = {
+      "GetClusterInfo", "GetClusterVersionInfo", "GetClusterCapacity", "GetLimits", "GetDefaultQoS", "GetAPI",
+      "GetAccountByName", "GetAccountByID", "ListAccounts", "AddAccount", "ListVolumes", "ListActiveVolumes",
+      "ListDeletedVolumes", "ListVolumesForAccount", "CreateVolume", "CloneVolume", "ModifyVolume", "DeleteVolume",
+      "PurgeDeletedVolume", "GetVolumeStats", "GetAsyncResult", "CreateSnapshot", "DeleteSnapshot", "ListSnapshots",
+      "RollbackToSnapshot", "ListVolumeAccessGroups", "CreateVolumeAccessGroup", "AddInitiatorsToVolumeAccessGroup",
+      "AddVolumesToVolumeAccessGroup", "RemoveVolumesFromVolumeAccessGroup", "DeleteVolumeAccessGroup"};
+  std::vector<uint64_t> before;
+  for (const char* m : kMethods) before.push_back(sim.count(m));
+  const uint64_t total = sim.total();
+  const uint64_t serialized = sim.server().volumes_serialized();
+  operation();
+  RpcDelta delta;
+  delta.rpcs = sim.total() - total;
+  delta.serialized = sim.server().volumes_serialized() - serialized;
+  for (size_t i = 0; i < std::size(kMethods); ++i) {
+    const uint64_t d = sim.count(kMethods[i]) - before[i];
+    if (d == 0) continue;
+    delta.methods += (delta.methods.empty() ? "" : " ") + std::string(kMethods[i]);
+    if (d > 1) delta.methods += "x" + std::to_string(d);
+  }
+  return delta;
 }
 
 void Sim::seed(const std::string& prefix, int accounts, int volumes) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -108,6 +109,15 @@ class Sim {
 // The simulator shared by the tests of one process (started on first use, stopped at exit).
 Sim& shared_sim();
 void stop_shared_sim();
+
+// What one operation cost on the cluster: RPCs, volume objects serialised, and the Element methods
+// called ("Name" once, "NamexN" when repeated), in a fixed order so runs compare as strings.
+struct RpcDelta {
+  uint64_t rpcs = 0;
+  uint64_t serialized = 0;
+  std::string methods;
+};
+RpcDelta measure_rpcs(Sim& sim, const std::function<void()>& operation);
 
 // ------------------------------------------------------------------------------------------------ plugin
 
