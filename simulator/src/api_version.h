@@ -16,8 +16,13 @@ struct ApiVersion {
   std::string str() const { return std::to_string(major) + "." + std::to_string(minor); }
 };
 
-inline constexpr ApiVersion kCurrentApiVersion{12, 3};
-inline constexpr const char* kClusterVersion = "12.3.0.958";
+// The newest endpoint served (the last entry of supported_versions()): a cluster's currentVersion is
+// its highest supportedVersion, and the SDK refuses endpoints that GetAPI does not list.
+inline constexpr ApiVersion kCurrentApiVersion{12, 5};
+inline constexpr const char* kClusterVersion = "12.5.0.897";
+// The first endpoint whose Create/Clone/Modify/DeleteVolume results carry the `volume` object
+// (README: GAP decisions).
+inline constexpr ApiVersion kVolumeInResultsSince{8, 0};
 
 // Versions served at /json-rpc/<v>, ascending.
 const std::vector<ApiVersion>& supported_versions();

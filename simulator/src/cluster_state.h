@@ -31,6 +31,9 @@ class Rng {
   std::string alnum(size_t n, std::string_view alphabet);
   Uuid uuid128();      // RFC 4122 version-4 layout
   std::string uuid();  // uuid128().str()
+  // Persistence (state_snapshot.cpp) saves and restores the generator's position.
+  uint64_t state() const { return state_; }
+  void set_state(uint64_t s) { state_ = s; }
 
  private:
   uint64_t state_;
@@ -63,6 +66,7 @@ class Access {
 
 inline constexpr int64_t kBlockSize = 4096;
 inline constexpr int64_t kBurstTime = 60;
+inline constexpr int64_t kModelWritten = -1;  // written_blocks of a volume never filled
 
 struct Volume {
   int64_t id = 0;
@@ -88,7 +92,13 @@ struct Volume {
   int64_t clone_source = 0;            // source volume of an unfinished clone (status init)
   int64_t clone_done_ms = 0;           // when that clone completes
   std::string pair_uuid;               // volume pair (Fabric), empty = unpaired
+  // Capacity model: blocks holding written data; kModelWritten = never filled, 1/8 of the size
+  // (Cluster::written_blocks). Set by the fill control (Server::fill), inherited by clones and
+  // snapshots, restored by rollbacks.
+  int64_t written_blocks = kModelWritten;
+  int64_t write_bytes = 0;  // bytes written by fills since creation (GetVolumeStats writeBytes)
 };
+
 
 struct Snapshot {
   int64_t id = 0;
@@ -101,6 +111,7 @@ struct Snapshot {
   std::string attributes = "{}";
   std::string snap_mirror_label;  // empty = null
   bool enable_remote_replication = false;
+  int64_t written_blocks = kModelWritten;  // the volume's written_blocks when taken (kModelWritten: 1/8 of total_size)
 };
 
 struct GroupSnapshot {
@@ -165,6 +176,29 @@ class SortedIds {
   std::vector<int64_t> v_;
 };
 
+// Ordered set of ids as a bitmap with summary levels (a bit per non-empty word of the level below):
+// next(from) costs O(log64 ids) word reads however many ids are stored, where a std::set walk costs
+// ~17 dependent cache misses at 100k. One bit per id per set; ids outside [0, 2^28) (never allocated
+// in practice) go to a std::set.
+class IdSet {
+ public:
+  static constexpr int64_t kNone = INT64_MAX;  // "no member": never an allocated id
+  void insert(int64_t id);
+  void erase(int64_t id);
+  size_t count(int64_t id) const;
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear();
+  int64_t next(int64_t from) const;  // smallest member >= from, or kNone
+
+ private:
+  int64_t next_bit(uint64_t from) const;
+  void grow(size_t words);
+  std::vector<std::vector<uint64_t>> levels_;  // levels_[0]: one bit per id; the last level is one word
+  std::set<int64_t> outside_;
+  size_t size_ = 0;
+};
+
 struct Account {
   int64_t id = 0;
   std::string username;
@@ -193,19 +227,20 @@ class Cluster {
   std::mutex mu;  // guards everything below except the counters
 
   // ---- volumes ----
-  std::map<int64_t, Volume> volumes;  // ordered: startVolumeID is a lower_bound
+  std::map<int64_t, Volume> volumes;  // ordered by id (listing uses the bitmap indexes below)
   // id -> volume in `volumes` (nullptr once purged): O(1) find_volume without walking the map's
   // tree (ids are allocated densely from 1; 8 bytes per id ever allocated).
   std::vector<Volume*> volume_slots;
   // Keys view the names stored in `volumes` (volumes are never renamed; the index entry is removed
   // before its volume).
-  std::unordered_map<std::string_view, std::set<int64_t>> volumes_by_name;
-  std::set<int64_t> volumes_by_status[kVolumeStatusCount];
+  std::unordered_map<std::string_view, SortedIds> volumes_by_name;
+  IdSet volumes_by_status[kVolumeStatusCount];
+  IdSet live_volumes;  // every id in `volumes` (startVolumeID without other filters)
   std::set<int64_t> paired_volumes;
   std::set<std::pair<int64_t, int64_t>> purge_queue;  // (purgeTime, volumeID)
   int64_t next_volume_id = 1;
   int64_t provisioned_bytes = 0;  // sum of totalSize of non-purged volumes
-  int64_t nonzero_blocks = 0;     // sum over non-purged volumes (capacity model)
+  int64_t nonzero_blocks = 0;     // sum of written_blocks() over non-purged volumes (capacity model)
 
   // ---- accounts ----
   std::map<int64_t, Account> accounts;
@@ -216,7 +251,7 @@ class Cluster {
   // ---- snapshots / group snapshots ----
   std::map<int64_t, Snapshot> snapshots;
   int64_t next_snapshot_id = 1;
-  int64_t snapshot_nonzero_blocks = 0;  // capacity model: each snapshot holds its volume's written blocks
+  int64_t snapshot_nonzero_blocks = 0;  // sum of written_blocks() over snapshots (taken at creation)
   std::map<int64_t, GroupSnapshot> group_snapshots;
   int64_t next_group_snapshot_id = 1;
 
@@ -260,6 +295,11 @@ class Cluster {
   void complete_clone(Volume& v);
   void delete_snapshot(int64_t snapshot_id);
   void change_size(Volume& v, int64_t new_size);
+  // Sets the volume's written blocks (kModelWritten = back to the 1/8 model), keeping the sum.
+  void set_written(Volume& v, int64_t blocks);
+  // Stores a snapshot and adds its written blocks to snapshot_nonzero_blocks (delete_snapshot
+  // subtracts them). The caller links it to its volume.
+  Snapshot& insert_snapshot(Snapshot s);
   // Effective access as reported: replicationTarget on an unpaired volume reads as locked.
   std::string reported_access(const Volume& v) const;
 
@@ -284,7 +324,10 @@ class Cluster {
   static cJSON* qos_json(const Qos& q);
   static std::string qos_text(const Qos& q);  // the same object as compact text
   static cJSON* curve_json();
-  static int64_t volume_nonzero_blocks(int64_t total_size);
+  // Capacity model: a volume (or snapshot) that was never filled counts 1/8 of its blocks written.
+  static int64_t model_nonzero_blocks(int64_t total_size);
+  static int64_t written_blocks(const Volume& v);
+  static int64_t written_blocks(const Snapshot& s);
 
   // ---- counters (own locks) ----
   void count_rpc(const std::string& method);

@@ -10,6 +10,8 @@
 #include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -91,7 +93,6 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;
   bool running = false;
 
-  using Response = http::response<http::string_body>;
   using Outcome = HttpServer::Outcome;
 
   // Non-JSON (HTML) body, like a real cluster's web server for 401/404.
@@ -103,17 +104,6 @@ struct HttpServer::Impl {
     o.body = "<html><head><title>" + title + "</title></head><body><h1>" + title + "</h1></body></html>\n";
     o.content_type = "text/html";
     return o;
-  }
-
-  static Response to_response(Outcome&& o, unsigned version, bool keep_alive) {
-    Response res{static_cast<http::status>(o.status), version};
-    res.set(http::field::server, "element-sim");
-    res.set(http::field::content_type, o.content_type);
-    for (auto& [k, v] : o.headers) res.set(k, v);
-    res.keep_alive(keep_alive);
-    res.body() = std::move(o.body);
-    res.prepare_payload();
-    return res;
   }
 
   void park(std::function<void()> resume) {
@@ -133,7 +123,7 @@ struct HttpServer::Impl {
     return constant_time_equal(*decoded, credentials);
   }
 
-  Outcome handle(int cluster, http::request<http::string_body>&& req) const {
+  Outcome handle(int cluster, const http::request<http::string_body>& req) const {
     if (!authorized(req)) {
       Outcome res = make_text(http::status::unauthorized);
       res.headers.emplace_back("WWW-Authenticate", "Basic realm=\"SolidFire\"");
@@ -164,60 +154,163 @@ struct HttpServer::Impl {
 
 namespace {
 
-// One HTTP connection; Derived supplies stream() and do_eof().
+// Connections use the concrete strand type (not beast::tcp_stream / any_io_executor): the type-erased
+// executor and per-operation timers cost ~15k instructions and two timerfd_settime calls per
+// request (callgrind, keep-alive HTTPS).
+using Executor = asio::strand<asio::io_context::executor_type>;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Timer = asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>,
+                                         Executor>;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr size_t kReadChunk = 16 * 1024;  // one TLS record
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && iequals_prefix(a, b);
+}
+
+// Response head exactly as Beast's serializer wrote it (status line, Server, Content-Type, extra
+// headers with set() semantics, keep-alive per version, Content-Length), then the body.
+void serialize(std::string& out, const HttpServer::Outcome& o, unsigned version, bool keep_alive) {
+  const auto reason = http::obsolete_reason(static_cast<http::status>(o.status));
+  char num[24];
+  out.clear();
+  out.reserve(160 + o.body.size());
+  out += "HTTP/";
+  out.push_back(static_cast<char>('0' + version / 10));
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + version % 10));
+  out.push_back(' ');
+  out.append(num, std::to_chars(num, num + sizeof num, o.status).ptr);
+  out.push_back(' ');
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  auto field = [&out](std::string_view k, std::string_view v) {
+    out += k;
+    out += ": ";
+    out += v;
+    out += "\r\n";
+  };
+  if (o.headers.empty()) {
+    field("Server", "element-sim");
+    field("Content-Type", o.content_type);
+  } else {
+    std::vector<std::pair<std::string_view, std::string_view>> fields{{"Server", "element-sim"},
+                                                                       {"Content-Type", o.content_type}};
+    for (const auto& [k, v] : o.headers) {
+      std::erase_if(fields, [&k = k](const auto& f) { return iequals(f.first, k); });
+      fields.emplace_back(k, v);
+    }
+    for (const auto& [k, v] : fields) field(k, v);
+  }
+  if (version >= 11 && !keep_alive) field("Connection", "close");
+  if (version < 11 && keep_alive) field("Connection", "keep-alive");
+  field("Content-Length", std::string_view(num, static_cast<size_t>(
+                                                    std::to_chars(num, num + sizeof num, o.body.size()).ptr - num)));
+  out += "\r\n";
+  out += o.body;
+}
+
+// One HTTP connection; Derived supplies stream(), socket() and do_eof(). Requests are parsed with
+// Beast's parser fed from our own reads; replies are written as one buffer (one TLS record batch).
 template <class Derived>
 class Session {
  public:
-  Session(const HttpServer::Impl& srv, int cluster) : srv_(srv), cluster_(cluster) {}
+  Session(const HttpServer::Impl& srv, int cluster, Socket& sock)
+      : srv_(srv), cluster_(cluster), watchdog_(sock.get_executor()) {}
 
  protected:
   Derived& derived() { return static_cast<Derived&>(*this); }
 
+  // Idle/handshake timeouts without re-arming a timer per operation: operations move `deadline_`,
+  // and one watchdog wait per connection closes the socket once it has passed (it re-arms itself
+  // for the new deadline otherwise).
+  void arm(SteadyClock::duration timeout) { deadline_ = SteadyClock::now() + timeout; }
+  void disarm() { deadline_ = SteadyClock::time_point::max(); }
+  void start_watchdog() {
+    watchdog_.expires_at(deadline_);
+    watchdog_.async_wait([weak = std::weak_ptr<Derived>(derived().shared_from_this())](beast::error_code ec) {
+      if (ec) return;
+      if (auto self = weak.lock()) self->on_watchdog();
+    });
+  }
+  void on_watchdog() {
+    if (SteadyClock::now() >= deadline_) {
+      beast::error_code ec;
+      derived().socket().close(ec);  // pending operations complete with an error: the session ends
+      return;
+    }
+    start_watchdog();
+  }
+
   void do_read() {
     parser_.emplace();
     parser_->body_limit(kBodyLimit);
-    beast::get_lowest_layer(derived().stream()).expires_after(kIdleTimeout);
-    http::async_read_header(derived().stream(), buffer_, *parser_,
-                            [self = derived().shared_from_this()](beast::error_code ec, std::size_t) {
-                              self->on_header(ec);
-                            });
+    parser_->eager(true);
+    header_seen_ = false;
+    arm(kIdleTimeout);
+    parse();  // a pipelined request may be buffered already
   }
 
-  // libcurl sends "Expect: 100-continue" for larger POST bodies and waits up to a second for the
-  // interim response; answer it so such requests are not delayed.
-  void on_header(beast::error_code ec) {
-    if (ec == http::error::end_of_stream) return derived().do_eof();
-    if (ec) return;
-    auto expect = parser_->get().find(http::field::expect);
-    if (expect != parser_->get().end() && beast::iequals(expect->value(), "100-continue") &&
-        parser_->get().version() >= 11) {
-      continue_ = {http::status::continue_, 11};
-      http::async_write(derived().stream(), continue_,
-                        [self = derived().shared_from_this()](beast::error_code wec, std::size_t) {
-                          if (wec) return;
-                          self->read_body();
-                        });
-      return;
+  void read_more() {
+    const size_t want = std::max(kReadChunk, static_cast<size_t>(parser_->content_length_remaining().value_or(0)));
+    derived().stream().async_read_some(
+        buffer_.prepare(std::min<size_t>(want, 1024 * 1024)),
+        [self = derived().shared_from_this()](beast::error_code ec, std::size_t n) {
+          self->buffer_.commit(n);
+          if (ec) {
+            // A clean close between requests ends the session politely; anything else (timeout,
+            // reset, truncated message) just drops it.
+            if (ec == asio::error::eof && !self->parser_->got_some() && self->buffer_.size() == 0)
+              return self->derived().do_eof();
+            return;
+          }
+          self->parse();
+        });
+  }
+
+  void parse() {
+    beast::error_code ec;
+    while (buffer_.size() > 0 && !parser_->is_done()) {
+      const size_t n = parser_->put(buffer_.data(), ec);
+      buffer_.consume(n);
+      if (ec == http::error::need_more) break;
+      if (ec) return;  // malformed request: drop the connection
+      if (n == 0) break;
     }
-    read_body();
+    if (!header_seen_ && parser_->is_header_done()) {
+      header_seen_ = true;
+      // libcurl sends "Expect: 100-continue" for larger POST bodies and waits up to a second for the
+      // interim response; answer it so such requests are not delayed.
+      const auto& req = parser_->get();
+      auto expect = req.find(http::field::expect);
+      if (expect != req.end() && beast::iequals(expect->value(), "100-continue") && req.version() >= 11) {
+        out_ = "HTTP/1.1 100 Continue\r\n\r\n";
+        asio::async_write(derived().stream(), asio::buffer(out_),
+                          [self = derived().shared_from_this()](beast::error_code wec, std::size_t) {
+                            if (wec) return;
+                            self->after_continue();
+                          });
+        return;
+      }
+    }
+    if (!parser_->is_done()) return read_more();
+    on_request();
   }
 
-  void read_body() {
-    http::async_read(derived().stream(), buffer_, *parser_,
-                     [self = derived().shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+  void after_continue() {
+    if (parser_->is_done()) return on_request();
+    read_more();
   }
 
-  void on_read(beast::error_code ec) {
-    if (ec == http::error::end_of_stream) return derived().do_eof();
-    if (ec) return;  // timeout, reset, parse error: drop the connection
-    auto req = parser_->release();
+  void on_request() {
+    disarm();  // no timeout while the request is handled (a paused one may wait for long)
+    const auto& req = parser_->get();
     const unsigned ver = req.version();
     const bool ka = req.keep_alive();
     HttpServer::Outcome out;
     try {
-      out = srv_.handle(cluster_, std::move(req));
+      out = srv_.handle(cluster_, req);
     } catch (const std::exception& e) {
       if (srv_.log) srv_.log->error("request handling failed: {}", e.what());
       out = HttpServer::Impl::make_text(http::status::internal_server_error);
@@ -234,7 +327,7 @@ class Session {
         auto resume = std::move(out.resume);
         auto& srv = const_cast<HttpServer::Impl&>(srv_);
         srv.park([self = derived().shared_from_this(), resume, ver, ka] {
-          asio::post(self->stream().get_executor(), [self, resume, ver, ka] {
+          asio::post(self->socket().get_executor(), [self, resume, ver, ka] {
             HttpServer::Outcome next;
             try {
               next = resume ? resume() : HttpServer::Impl::make_text(http::status::service_unavailable);
@@ -250,9 +343,10 @@ class Session {
       case Kind::reply: break;
     }
     const int64_t delay_ms = out.delay_ms;
-    res_ = HttpServer::Impl::to_response(std::move(out), ver, ka);
+    keep_alive_ = ka;
+    serialize(out_, out, ver, ka);
     if (delay_ms > 0) {
-      timer_.emplace(derived().stream().get_executor());
+      timer_.emplace(derived().socket().get_executor());
       timer_->expires_after(std::chrono::milliseconds(delay_ms));
       timer_->async_wait([self = derived().shared_from_this()](beast::error_code tec) {
         if (tec) return;
@@ -264,19 +358,18 @@ class Session {
   }
 
   void write() {
-    const bool keep_alive = res_.keep_alive();
-    beast::get_lowest_layer(derived().stream()).expires_after(kIdleTimeout);
-    http::async_write(derived().stream(), res_,
-                      [self = derived().shared_from_this(), keep_alive](beast::error_code wec, std::size_t) {
+    arm(kIdleTimeout);
+    asio::async_write(derived().stream(), asio::buffer(out_),
+                      [self = derived().shared_from_this()](beast::error_code wec, std::size_t) {
                         if (wec) return;
-                        if (!keep_alive) return self->do_eof();
+                        if (!self->keep_alive_) return self->derived().do_eof();
                         self->do_read();
                       });
   }
 
   // Closes the TCP connection without an HTTP answer: with RST (linger 0) or a plain FIN.
   void close_now(bool rst) {
-    auto& sock = beast::get_lowest_layer(derived().stream()).socket();
+    auto& sock = derived().socket();
     beast::error_code ec;
     if (rst) sock.set_option(asio::socket_base::linger(true, 0), ec);
     sock.close(ec);
@@ -286,56 +379,70 @@ class Session {
   int cluster_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<asio::steady_timer> timer_;
-  http::response<http::string_body> res_;
-  http::response<http::empty_body> continue_;
+  bool header_seen_ = false;
+  bool keep_alive_ = true;
+  std::string out_;  // serialised reply (capacity reused across requests)
+  std::optional<Timer> timer_;
+  Timer watchdog_;
+  SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
 };
 
 class PlainSession : public Session<PlainSession>, public std::enable_shared_from_this<PlainSession> {
  public:
-  PlainSession(tcp::socket&& socket, const HttpServer::Impl& srv, int cluster)
-      : Session(srv, cluster), stream_(std::move(socket)) {}
+  PlainSession(Socket&& socket, const HttpServer::Impl& srv, int cluster)
+      : Session(srv, cluster, socket), socket_(std::move(socket)) {}
   void run() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+      self->arm(kIdleTimeout);
+      self->start_watchdog();
+      self->do_read();
+    });
   }
-  beast::tcp_stream& stream() { return stream_; }
+  Socket& stream() { return socket_; }
+  Socket& socket() { return socket_; }
   void do_eof() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
   }
 
  private:
   friend class Session<PlainSession>;
-  beast::tcp_stream stream_;
+  Socket socket_;
 };
 
 class SslSession : public Session<SslSession>, public std::enable_shared_from_this<SslSession> {
  public:
-  SslSession(tcp::socket&& socket, ssl::context& ctx, const HttpServer::Impl& srv, int cluster)
-      : Session(srv, cluster), stream_(std::move(socket), ctx) {}
+  SslSession(Socket&& socket, ssl::context& ctx, const HttpServer::Impl& srv, int cluster)
+      : Session(srv, cluster, socket), stream_(std::move(socket), ctx) {
+    // Asio asks OpenSSL to free its ~17 KiB record buffers whenever they are empty, i.e. to
+    // allocate and free them again for every request on a keep-alive connection; keep them.
+    SSL_clear_mode(stream_.native_handle(), SSL_MODE_RELEASE_BUFFERS);
+  }
   void run() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      beast::get_lowest_layer(self->stream_).expires_after(kHandshakeTimeout);
+      self->arm(kHandshakeTimeout);
+      self->start_watchdog();
       self->stream_.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
         if (ec) return;
         self->do_read();
       });
     });
   }
-  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  ssl::stream<Socket>& stream() { return stream_; }
+  Socket& socket() { return stream_.next_layer(); }
   void do_eof() {
-    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    arm(std::chrono::seconds(5));
     stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
   }
 
  private:
   friend class Session<SslSession>;
-  beast::ssl_stream<beast::tcp_stream> stream_;
+  ssl::stream<Socket> stream_;
 };
 
 void do_accept(HttpServer::Impl& srv, tcp::acceptor& acceptor, int cluster) {
   acceptor.async_accept(asio::make_strand(*srv.ioc), [&srv, &acceptor, cluster](beast::error_code ec,
-                                                                                 tcp::socket socket) {
+                                                                                 Socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     if (!ec) {
       beast::error_code nd;

@@ -4,40 +4,15 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <vector>
 
+#include "durable_file.h"
 #include "json.h"
 
 namespace element_sim {
 
 namespace {
-
-[[noreturn]] void sys_fail(const std::string& what, const std::string& path) {
-  throw std::runtime_error("element-sim: state file " + what + " '" + path + "': " + std::strerror(errno));
-}
-
-void write_all(int fd, const char* p, size_t n, const std::string& path) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      sys_fail("write", path);
-    }
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-}
-
-std::string dir_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
 
 std::string encode(const Journal::Record& r) {
   json::Ptr o = json::object();
@@ -50,6 +25,18 @@ std::string encode(const Journal::Record& r) {
     json::add_str(o.get(), "b", r.body);
   }
   return json::print(o.get()) + "\n";
+}
+
+std::string header(uint64_t generation) { return "{\"journal\":" + std::to_string(generation) + "}\n"; }
+
+// The header line; false when `line` is not one (a record, or a file without header).
+bool decode_header(const std::string& line, uint64_t& generation) {
+  if (line.rfind("{\"journal\":", 0) != 0) return false;
+  json::Ptr o = json::parse(line);
+  const cJSON* g = o ? cJSON_GetObjectItemCaseSensitive(o.get(), "journal") : nullptr;
+  if (!cJSON_IsNumber(g) || g->valuedouble < 0) return false;
+  generation = static_cast<uint64_t>(g->valuedouble);
+  return true;
 }
 
 bool decode(const std::string& line, Journal::Record& r) {
@@ -73,62 +60,75 @@ bool decode(const std::string& line, Journal::Record& r) {
 
 }  // namespace
 
-Journal::Journal(std::string path, const std::function<void(const Record&)>& replay) : path_(std::move(path)) {
+Journal::Journal(std::string path, const Position* covered, const std::function<void(const Record&)>& replay)
+    : path_(std::move(path)) {
+  std::string all;
+  const bool exists = durable::read_file(path_, all);
   std::vector<std::string> lines;
-  {
-    std::ifstream in(path_, std::ios::binary);
-    if (in) {
-      std::stringstream ss;
-      ss << in.rdbuf();
-      const std::string all = ss.str();
-      size_t start = 0;
-      while (start < all.size()) {
-        size_t nl = all.find('\n', start);
-        if (nl == std::string::npos) break;  // torn tail: never acknowledged
-        lines.push_back(all.substr(start, nl - start));
-        start = nl + 1;
-      }
-    }
+  for (size_t start = 0; start < all.size();) {
+    size_t nl = all.find('\n', start);
+    if (nl == std::string::npos) break;  // torn tail: never acknowledged
+    lines.push_back(all.substr(start, nl - start));
+    start = nl + 1;
   }
-  for (size_t i = 0; i < lines.size(); ++i) {
+  all.clear();
+  uint64_t generation = 0;
+  size_t first = 0;  // first record line
+  if (!lines.empty() && decode_header(lines[0], generation)) first = 1;
+  if (!exists && covered != nullptr) generation = covered->generation + 1;  // nothing after the snapshot
+
+  std::vector<Record> records;
+  for (size_t i = first; i < lines.size(); ++i) {
     Record r;
     if (!decode(lines[i], r)) {
       if (i + 1 == lines.size()) {  // torn last record
         lines.pop_back();
         break;
       }
-      throw std::runtime_error("element-sim: state file '" + path_ + "' is corrupt at record " +
-                               std::to_string(i + 1));
+      throw std::runtime_error("element-sim: state file '" + path_ + "' is corrupt at line " + std::to_string(i + 1));
     }
-    replay(r);
+    records.push_back(std::move(r));
   }
-  records_ = lines.size();
+
+  // Which records the snapshot already holds (see the header comment).
+  const std::string where = "element-sim: state file '" + path_ + "' (journal generation " + std::to_string(generation);
+  size_t skip = 0;
+  uint64_t keep_generation = generation;
+  if (covered == nullptr) {
+    if (generation != 0)
+      throw std::runtime_error(where + ") belongs to a compacted state but its snapshot '" + path_ +
+                               ".snap' is missing");
+  } else if (generation == covered->generation) {
+    if (records.size() < covered->records)
+      throw std::runtime_error(where + ", " + std::to_string(records.size()) + " records) is shorter than its snapshot (" +
+                               std::to_string(covered->records) + " records)");
+    skip = static_cast<size_t>(covered->records);
+    keep_generation = generation + 1;  // the rotation the crash interrupted, done now
+  } else if (generation != covered->generation + 1) {
+    throw std::runtime_error(where + ") does not follow its snapshot (generation " +
+                             std::to_string(covered->generation) + ")");
+  }
+  for (size_t i = skip; i < records.size(); ++i) replay(records[i]);
 
   // Atomic rewrite of the clean journal: temp file, fsync, rename, fsync the directory.
-  const std::string tmp = path_ + ".tmp";
-  int tfd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (tfd < 0) sys_fail("create", tmp);
-  std::string buf;
-  for (const auto& l : lines) {
-    buf += l;
+  std::string buf = header(keep_generation);
+  for (size_t i = first + skip; i < lines.size(); ++i) {
+    buf += lines[i];
     buf += '\n';
-    if (buf.size() > (1 << 20)) {
-      write_all(tfd, buf.data(), buf.size(), tmp);
-      buf.clear();
-    }
   }
-  write_all(tfd, buf.data(), buf.size(), tmp);
-  if (::fsync(tfd) != 0) sys_fail("fsync", tmp);
-  ::close(tfd);
-  if (::rename(tmp.c_str(), path_.c_str()) != 0) sys_fail("rename", tmp);
-  const std::string dir = dir_of(path_);
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
+  const std::string tmp = path_ + ".tmp";
+  fd_ = durable::create_synced(tmp, buf);
+  try {
+    durable::rename_file(tmp, path_);
+    durable::sync_dir(path_);
+  } catch (...) {
+    ::close(fd_);
+    fd_ = -1;
+    throw;
   }
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (fd_ < 0) sys_fail("open", path_);
+  generation_ = keep_generation;
+  bytes_ = buf.size();
+  records_ = records.size() - skip;
 }
 
 Journal::~Journal() {
@@ -137,9 +137,17 @@ Journal::~Journal() {
 
 void Journal::write_line(const std::string& line) {
   std::lock_guard lk(mu_);
-  write_all(fd_, line.data(), line.size(), path_);
-  if (::fdatasync(fd_) != 0) sys_fail("fdatasync", path_);
-  ++records_;
+  try {
+    durable::write_all(fd_, line, path_);
+    if (::fdatasync(fd_) != 0) durable::sys_fail("fdatasync", path_);
+  } catch (...) {
+    // Drop a partial line (disk full): later records and rotate()'s byte offsets stay aligned.
+    const int rc = ::ftruncate(fd_, static_cast<off_t>(bytes_));  // best effort
+    static_cast<void>(rc);
+    throw;
+  }
+  bytes_ += line.size();
+  records_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Journal::append(int cluster, std::string_view version, int64_t now_ms, std::string_view body) {
@@ -157,9 +165,51 @@ void Journal::append_reset() {
   write_line(encode(r));
 }
 
-uint64_t Journal::records() const {
+Journal::Position Journal::position() const {
   std::lock_guard lk(mu_);
-  return records_;
+  return {generation_, records_.load(), bytes_};
+}
+
+void Journal::rotate(const Position& covered) {
+  std::lock_guard lk(mu_);
+  if (covered.generation != generation_ || covered.bytes > bytes_ || covered.records > records_.load())
+    throw std::logic_error("element-sim: journal rotation from a position of another generation");
+  // The records appended since `covered` (the snapshot does not hold them) move to the new file.
+  std::string tail(static_cast<size_t>(bytes_ - covered.bytes), '\0');
+  {
+    int rfd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (rfd < 0) durable::sys_fail("open", path_);
+    size_t got = 0;
+    while (got < tail.size()) {
+      ssize_t r = ::pread(rfd, tail.data() + got, tail.size() - got, static_cast<off_t>(covered.bytes + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) {
+        ::close(rfd);
+        durable::sys_fail("read", path_);
+      }
+      got += static_cast<size_t>(r);
+    }
+    ::close(rfd);
+  }
+  const std::string head = header(generation_ + 1);
+  const std::string tmp = path_ + ".tmp";
+  int nfd = durable::create_synced(tmp, head + tail);
+  try {
+    durable::step("journal.tmp-synced");
+    durable::rename_file(tmp, path_);
+  } catch (...) {
+    ::close(nfd);  // the old file stays the journal
+    throw;
+  }
+  // From here on the new file is the journal, whatever fails next.
+  ::close(fd_);
+  fd_ = nfd;
+  ++generation_;
+  bytes_ = head.size() + tail.size();
+  records_ = records_.load() - covered.records;
+  durable::step("journal.renamed");
+  durable::sync_dir(path_);
+  durable::step("journal.dir-synced");
 }
 
 }  // namespace element_sim

@@ -11,6 +11,7 @@
 
 #include <spdlog/common.h>
 
+#include "api_version.h"
 #include "element_sim/server.h"
 
 namespace {
@@ -38,15 +39,35 @@ constexpr const char* kUsage =
     "  --replication-delay-ms N  time a new volume pair needs to reach remoteReplication.state Active [100]\n"
     "  --state FILE       persist every change in FILE (journal, replayed at start; acknowledged changes\n"
     "                     survive a crash or SIGKILL)\n"
+    "  --state-compact-records N  with --state: once the journal holds N records, write the whole state\n"
+    "                     to FILE.snap and restart the journal (0 = never) [10000]\n"
     "  --fault SPEC       inject faults (repeatable); SPEC = [CLUSTER/]METHOD:ACTION[:count=N][:prob=P],\n"
     "                     ACTION = error=NAME | http=STATUS | reset | drop | latency=MS | pause\n"
     "                     e.g. --fault 'CreateVolume:error=xDBVersionMismatch:count=2' --fault '*:http=503:prob=0.05'\n"
     "                     Faults can also be scripted at runtime: POST /control/faults {\"faults\":[SPEC...]},\n"
     "                     GET /control/state, POST /control/release, POST /control/reset (see README)\n"
+    "                     Simulated writes: POST /control/fill {\"volumeID\":N,\"bytes\":B} or {..,\"percent\":P}\n"
     "  --help             this text\n"
     "\n"
     "After listening, prints one line per cluster to stdout:\n"
     "  element-sim listening cluster=0 url=https://127.0.0.1:43123 user=admin password=admin\n";
+
+// The endpoint versions, from the table the server uses (so --help cannot drift from it).
+void print_usage() {
+  std::cout << kUsage << "\nJSON-RPC endpoints served: POST /json-rpc/<version> for <version> in\n ";
+  size_t col = 1;
+  for (const auto& v : element_sim::supported_versions()) {
+    const std::string s = v.str();
+    if (col + s.size() + 1 > 100) {
+      std::cout << "\n ";
+      col = 1;
+    }
+    std::cout << ' ' << s;
+    col += s.size() + 1;
+  }
+  std::cout << "\nMethods (with the endpoint version each appeared in), capacity model, control endpoints\n"
+               "and the decisions on the API's documented gaps: simulator/README.md\n";
+}
 
 [[noreturn]] void usage_error(const std::string& msg) {
   std::cerr << "element-sim: " << msg << "\n(see element-sim --help)\n";
@@ -88,7 +109,7 @@ int main(int argc, char** argv) {
       if (inline_value) usage_error(arg + " takes no value");
     };
     if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage;
+      print_usage();
       return 0;
     } else if (arg == "--port") {
       o.port = static_cast<uint16_t>(parse_int(arg, value(), 0, 65535));
@@ -127,6 +148,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--state") {
       o.state_file = value();
       if (o.state_file.empty()) usage_error("invalid value for --state");
+    } else if (arg == "--state-compact-records") {
+      o.state_compact_records = static_cast<uint64_t>(parse_int(arg, value(), 0, 1000000000000LL));
     } else if (arg == "--clone-delay-ms") {
       o.clone_delay_ms = parse_int(arg, value(), 0, 86400000);
     } else if (arg == "--replication-delay-ms") {
@@ -176,7 +199,9 @@ int main(int argc, char** argv) {
     sigwait(&set, &sig);
     server.stop();
   } catch (const std::exception& e) {
-    std::cerr << "element-sim: " << e.what() << "\n";
+    std::string_view what = e.what();  // library messages already start with the program name
+    if (what.rfind("element-sim: ", 0) == 0) what.remove_prefix(13);
+    std::cerr << "element-sim: " << what << "\n";
     return 1;
   }
   return 0;

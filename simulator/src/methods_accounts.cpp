@@ -24,7 +24,7 @@ json::Ptr get_account_by_name(Cluster& c, const Params& p, const CallInfo&) {
   auto it = c.account_by_name.find(username);
   // A real cluster answers with message == name here.
   if (it == c.account_by_name.end()) fail("xUnknownAccount", "xUnknownAccount");
-  return account_result(c, c.accounts.at(it->second));
+  return account_result(c, c.account_or_fail(it->second));  // slot table, not a map walk
 }
 
 json::Ptr get_account_by_id(Cluster& c, const Params& p, const CallInfo&) {

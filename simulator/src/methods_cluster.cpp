@@ -79,8 +79,9 @@ json::Ptr get_cluster_version_info(Cluster&, const Params&, const CallInfo&) {
 }
 
 // Capacity model (documented in README.md): provisionedSpace is the sum of totalSize of non-purged
-// volumes; each volume is 1/8 written; 2x deduplication, 2x compression, double helix; a fixed
-// 1 GiB baseline of system data keeps every ratio's denominator non-zero.
+// volumes; written blocks per volume (1/8 of it until filled, see Server::fill); 2x deduplication,
+// 2x compression, double helix; a fixed 1 GiB baseline of system data keeps every ratio's
+// denominator non-zero.
 json::Ptr get_cluster_capacity(Cluster& c, const Params&, const CallInfo& call) {
   constexpr int64_t kBaselineBlocks = (int64_t{1} << 30) / kBlockSize;
   const int64_t max_prov = static_cast<int64_t>(c.opts.max_provisioned_space);

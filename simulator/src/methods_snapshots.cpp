@@ -72,14 +72,15 @@ Snapshot& make_snapshot(Cluster& c, Volume& v, std::string name, int64_t now) {
   s.uuid = c.rng.uuid();
   s.checksum = checksum(c.rng);
   s.volume_name = v.name;
+  s.written_blocks = v.written_blocks;  // the data it holds: the volume's written blocks now
   v.snapshots.insert(s.id);
-  c.snapshot_nonzero_blocks += Cluster::volume_nonzero_blocks(s.total_size);
-  return c.snapshots.emplace(s.id, std::move(s)).first->second;
+  return c.insert_snapshot(std::move(s));
 }
 
-// Restores the volume to the snapshot's image (size included).
+// Restores the volume to the snapshot's image (size and written data included).
 void rollback(Cluster& c, Volume& v, const Snapshot& s) {
   if (s.total_size != v.total_size) c.change_size(v, s.total_size);
+  c.set_written(v, s.written_blocks);
 }
 
 // ------------------------------------------------------------------ snapshots
@@ -316,7 +317,7 @@ void register_snapshot_methods(Registry& r) {
   r.add("CreateSnapshot", {6, 0}, create_snapshot, kMutating);
   r.add("DeleteSnapshot", {6, 0}, delete_snapshot, kMutating);
   r.add("ListSnapshots", {6, 0}, list_snapshots);
-  r.add("ModifySnapshot", {6, 0}, modify_snapshot, kMutating);
+  r.add("ModifySnapshot", {8, 0}, modify_snapshot, kMutating);
   r.add("RollbackToSnapshot", {6, 0}, rollback_to_snapshot, kMutating);
   r.add("CreateGroupSnapshot", {7, 0}, create_group_snapshot, kMutating);
   r.add("DeleteGroupSnapshot", {7, 0}, delete_group_snapshot, kMutating);

@@ -15,6 +15,33 @@ namespace {
 
 constexpr size_t kInitiatorNameMax = 224;
 
+bool all_of_class(std::string_view s, bool (*ok)(char)) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), ok);
+}
+bool is_hex(char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); }
+bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+bool is_iqn_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || is_digit(ch) || ch == '.' || ch == ':' || ch == '-';
+}
+
+// Initiator names Element accepts (already lower-cased): iqn.yyyy-mm<digits, letters, '.', ':', '-'>,
+// eui.<16 hex>, naa.<16|32 hex>, or a Fibre Channel WWPN (16 hex digits, optionally colon-separated).
+bool valid_initiator_name(std::string_view n) {
+  if (n.starts_with("iqn.")) {
+    return n.size() > 11 && all_of_class(n.substr(4, 4), is_digit) && n[8] == '-' &&
+           all_of_class(n.substr(9, 2), is_digit) && all_of_class(n.substr(11), is_iqn_char);
+  }
+  if (n.starts_with("eui.")) return n.size() == 20 && all_of_class(n.substr(4), is_hex);
+  if (n.starts_with("naa.")) return (n.size() == 20 || n.size() == 36) && all_of_class(n.substr(4), is_hex);
+  std::string wwpn;
+  for (size_t i = 0; i < n.size(); ++i) {
+    if (n[i] == ':' && i % 3 == 2) continue;  // xx:xx:...:xx
+    wwpn.push_back(n[i]);
+  }
+  const bool colons = n.find(':') != std::string_view::npos;
+  return wwpn.size() == 16 && all_of_class(wwpn, is_hex) && (!colons || n.size() == 23);
+}
+
 // `initiators`: names (lower-cased; duplicates dropped; nulls skipped) or initiator IDs.
 std::optional<std::vector<std::string>> initiators_param(const Cluster& c, const Params& p) {
   const cJSON* arr = p.get("initiators");
@@ -26,18 +53,32 @@ std::optional<std::vector<std::string>> initiators_param(const Cluster& c, const
   cJSON_ArrayForEach(el, arr) {
     std::string name;
     if (cJSON_IsNull(el)) continue;
+    std::optional<int64_t> id;
     if (cJSON_IsString(el)) {
       name = ascii_lower(el->valuestring);
-      if (name.empty() || name.size() > kInitiatorNameMax)
-        fail_invalid("initiators", "initiator names must be 1 to 224 characters");
-    } else if (cJSON_IsNumber(el)) {
-      const auto id = static_cast<int64_t>(el->valuedouble);
-      for (const auto& [n, i] : c.initiator_ids) {
-        if (i == id) name = n;
+      // A short decimal string is an initiator ID (lenient typing); 16 digits can be a WWPN.
+      if (name.size() < 16 && all_of_class(name, is_digit)) {
+        id = std::stoll(name);
+      } else {
+        if (name.empty() || name.size() > kInitiatorNameMax)
+          fail_invalid("initiators", "initiator names must be 1 to 224 characters");
+        if (!valid_initiator_name(name))
+          fail_invalid("initiators", "'" + name + "' is not an IQN (iqn.yyyy-mm...), EUI, NAA or WWPN initiator name");
       }
-      if (name.empty()) fail("xInitiatorIDDoesNotExist", "InitiatorID " + std::to_string(id) + " does not exist.");
+    } else if (cJSON_IsNumber(el)) {
+      const double d = el->valuedouble;
+      if (!(d >= 0 && d < 9.0e15) || d != static_cast<double>(static_cast<int64_t>(d)))
+        fail_invalid("initiators", "initiator IDs must be non-negative integers");
+      id = static_cast<int64_t>(el->valuedouble);
     } else {
       fail_invalid("initiators", "expected an array of initiator names or IDs");
+    }
+    if (id) {
+      name.clear();
+      for (const auto& [n, i] : c.initiator_ids) {
+        if (i == *id) name = n;
+      }
+      if (name.empty()) fail("xInitiatorIDDoesNotExist", "InitiatorID " + std::to_string(*id) + " does not exist.");
     }
     if (seen.insert(name).second) out.push_back(std::move(name));
   }

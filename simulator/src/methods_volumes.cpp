@@ -1,6 +1,7 @@
 // Volume methods: CreateVolume, DeleteVolume, PurgeDeletedVolume, ListVolumes, ListActiveVolumes,
-// ListDeletedVolumes, ListVolumesForAccount, GetVolumeStats.
+// ListDeletedVolumes, ListVolumesForAccount, GetVolumeStats; and the simulator's fill (simulated writes).
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <optional>
 #include <set>
@@ -15,10 +16,11 @@ namespace {
 
 constexpr int64_t kListVolumesDefaultLimit = 10000;
 
-json::Ptr volume_result(const Cluster& c, const Volume& v, bool with_id) {
+// `volume` only from kVolumeInResultsSince: older endpoints answer with the id (and curve) alone.
+json::Ptr volume_result(const Cluster& c, const Volume& v, bool with_id, ApiVersion version) {
   json::Ptr r = json::object();
   if (with_id) json::add_int(r.get(), "volumeID", v.id);
-  json::add(r.get(), "volume", c.volume_json(v));
+  if (version >= kVolumeInResultsSince) json::add(r.get(), "volume", c.volume_json(v));
   json::add(r.get(), "curve", Cluster::curve_json());
   return r;
 }
@@ -80,12 +82,12 @@ json::Ptr create_volume(Cluster& c, const Params& p, const CallInfo& call) {
   if (policy != nullptr) v.qos_policy_id = policy->id;
   const Volume& stored = c.insert_volume(std::move(v));
   if (policy != nullptr) policy->volumes.insert(stored.id);
-  return volume_result(c, stored, true);
+  return volume_result(c, stored, true, call.version);
 }
 
 // ------------------------------------------------------------------ ModifyVolume
 
-json::Ptr modify_volume(Cluster& c, const Params& p, const CallInfo&) {
+json::Ptr modify_volume(Cluster& c, const Params& p, const CallInfo& call) {
   Volume& v = c.volume_or_fail(p.req_int("volumeID"));
   // Validate everything first, then apply (a failed call changes nothing). `name`, `sliceCount`,
   // `enable512e` and other unknown members are ignored: volumes cannot be renamed.
@@ -153,7 +155,7 @@ json::Ptr modify_volume(Cluster& c, const Params& p, const CallInfo&) {
   if (fifo) v.fifo_size = *fifo;
   if (min_fifo) v.min_fifo_size = *min_fifo;
   if (snapmirror) v.enable_snapmirror = *snapmirror;
-  return volume_result(c, v, false);
+  return volume_result(c, v, false, call.version);
 }
 
 // ------------------------------------------------------------------ CloneVolume / async results
@@ -211,6 +213,9 @@ json::Ptr clone_volume(Cluster& c, const Params& p, const CallInfo& call) {
   }
   v.fifo_size = src.fifo_size;
   v.min_fifo_size = src.min_fifo_size;
+  // The clone holds the source's (or the snapshot's) data, cut to its size when newSize is smaller.
+  v.written_blocks = snap != nullptr ? snap->written_blocks : src.written_blocks;
+  if (v.written_blocks != kModelWritten) v.written_blocks = std::min(v.written_blocks, size / kBlockSize);
   const int64_t src_id = src.id;
   const int64_t done_ms = call.now_ms + std::max<int64_t>(0, c.opts.clone_delay_ms);
   if (c.opts.clone_delay_ms > 0) {
@@ -237,7 +242,7 @@ json::Ptr clone_volume(Cluster& c, const Params& p, const CallInfo& call) {
   json::add_int(r.get(), "volumeID", stored.id);
   json::add_int(r.get(), "cloneID", ar.clone_id);
   json::add_int(r.get(), "asyncHandle", ar.handle);
-  json::add(r.get(), "volume", c.volume_json(stored));
+  if (call.version >= kVolumeInResultsSince) json::add(r.get(), "volume", c.volume_json(stored));
   json::add(r.get(), "curve", Cluster::curve_json());
   return r;
 }
@@ -326,7 +331,7 @@ json::Ptr delete_volume(Cluster& c, const Params& p, const CallInfo& call) {
   Volume& v = c.volume_or_fail(p.req_int("volumeID"));
   // Already deleted: idempotent success, deleteTime/purgeTime unchanged (README: GAP decisions).
   if (v.status != VolumeStatus::deleted) c.set_status(v, VolumeStatus::deleted, call.now);
-  return volume_result(c, v, true);
+  return volume_result(c, v, true, call.version);
 }
 
 json::Ptr purge_deleted_volume(Cluster& c, const Params& p, const CallInfo&) {
@@ -340,11 +345,25 @@ json::Ptr purge_deleted_volume(Cluster& c, const Params& p, const CallInfo&) {
 
 // ------------------------------------------------------------------ listing
 
-// Visits ids >= start in ascending order from an ordered id set; stops when f returns false.
+// Visits ids >= start in ascending order from an ordered id container (std::set, SortedIds, sorted
+// vector); stops when f returns false.
+template <class Ids, class F>
+void scan(const Ids& ids, int64_t start, F&& f) {
+  for (auto it = std::lower_bound(ids.begin(), ids.end(), start); it != ids.end(); ++it) {
+    if (!f(*it)) return;
+  }
+}
 template <class F>
 void scan(const std::set<int64_t>& ids, int64_t start, F&& f) {
   for (auto it = ids.lower_bound(start); it != ids.end(); ++it) {
     if (!f(*it)) return;
+  }
+}
+// The bitmap indexes: each step is a find-next-set-bit, independent of how many volumes exist.
+template <class F>
+void scan(const IdSet& ids, int64_t start, F&& f) {
+  for (int64_t id = ids.next(start); id != IdSet::kNone; id = ids.next(id + 1)) {
+    if (!f(id)) return;
   }
 }
 
@@ -385,8 +404,16 @@ bool matches(const Cluster& c, const Volume& v, const ListFilter& f) {
   return true;
 }
 
-const std::set<int64_t>* status_set(const Cluster& c, std::string_view s) {
-  static const std::set<int64_t> kEmpty;
+// A volume's fields span several cache lines that serialisation reads one after the other; in a
+// large cluster they are not cached, so request them together to overlap the misses.
+void prefetch(const Volume& v) {
+  const char* p = reinterpret_cast<const char*>(&v);
+  for (size_t off = 64; off < sizeof(Volume); off += 64) __builtin_prefetch(p + off);
+  __builtin_prefetch(v.name.data());
+}
+
+const IdSet* status_set(const Cluster& c, std::string_view s) {
+  static const IdSet kEmpty;
   if (s == "init") return &c.volumes_by_status[static_cast<int>(VolumeStatus::init)];
   if (s == "active") return &c.volumes_by_status[static_cast<int>(VolumeStatus::active)];
   if (s == "deleted") return &c.volumes_by_status[static_cast<int>(VolumeStatus::deleted)];
@@ -402,6 +429,7 @@ json::Ptr list(Cluster& c, const ListFilter& f) {
   auto visit = [&](int64_t id) {
     if (f.limit != 0 && n >= f.limit) return false;
     const Volume* v = c.find_volume(id);
+    if (v != nullptr) prefetch(*v);
     if (v != nullptr && matches(c, *v, f)) {
       json::push(arr, c.volume_json(*v));
       ++n;
@@ -409,7 +437,9 @@ json::Ptr list(Cluster& c, const ListFilter& f) {
     return f.limit == 0 || n < f.limit;
   };
   if (f.ids) {
-    std::set<int64_t> ids(f.ids->begin(), f.ids->end());
+    std::vector<int64_t> ids = *f.ids;  // ascending, duplicates once
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     scan(ids, f.start, visit);
   } else if (f.name) {
     auto it = c.volumes_by_name.find(std::string_view(*f.name));
@@ -425,9 +455,7 @@ json::Ptr list(Cluster& c, const ListFilter& f) {
   } else if (f.paired && *f.paired) {
     scan(c.paired_volumes, f.start, visit);
   } else {
-    for (auto it = c.volumes.lower_bound(f.start); it != c.volumes.end(); ++it) {
-      if (!visit(it->first)) break;
-    }
+    scan(c.live_volumes, f.start, visit);
   }
   return r;
 }
@@ -437,6 +465,34 @@ int64_t limit_param(const Params& p, int64_t dflt) {
   if (!l) return dflt;
   if (*l < 0) fail_invalid("limit", "must not be negative");
   return *l;
+}
+
+// ListVolumes `protectionSchemes`: an array of scheme names (a lone string is one name; [] = no
+// filter). Names outside the enum are xUnrecognizedEnumString, like volumeStatus. True when the
+// filter admits doubleHelix volumes.
+bool protection_schemes_match(const Params& p) {
+  const cJSON* item = p.get("protectionSchemes");
+  if (item == nullptr) return true;
+  std::vector<std::string> names;
+  if (cJSON_IsString(item)) {
+    names.emplace_back(item->valuestring);
+  } else if (cJSON_IsArray(item)) {
+    const cJSON* el = nullptr;
+    cJSON_ArrayForEach(el, item) {
+      if (cJSON_IsNull(el)) continue;
+      if (!cJSON_IsString(el)) fail_invalid("protectionSchemes", "expected an array of strings");
+      names.emplace_back(el->valuestring);
+    }
+  } else {
+    fail_invalid("protectionSchemes", "expected an array of strings");
+  }
+  bool double_helix = names.empty();
+  for (const auto& n : names) {
+    if (n != "singleHelix" && n != "doubleHelix" && n != "tripleHelix")
+      fail("xUnrecognizedEnumString", "Unrecognized enum string protectionSchemes=" + n);
+    if (n == "doubleHelix") double_helix = true;
+  }
+  return double_helix;
 }
 
 json::Ptr list_volumes(Cluster& c, const Params& p, const CallInfo&) {
@@ -453,6 +509,12 @@ json::Ptr list_volumes(Cluster& c, const Params& p, const CallInfo&) {
   if (auto ids = p.opt_int_array("volumeIDs"); ids && !ids->empty()) f.ids = std::move(ids);
   f.name = p.opt_string("volumeName", true);
   f.paired = p.opt_bool("isPaired");
+  // Every simulated volume is doubleHelix (the only scheme CreateVolume enables).
+  if (!protection_schemes_match(p)) {
+    json::Ptr r = json::object();
+    json::add_arr(r.get(), "volumes");
+    return r;
+  }
   return list(c, f);
 }
 
@@ -506,17 +568,17 @@ json::Ptr list_volume_stats(Cluster& c, const Params& p, const CallInfo& call) {
   return r;
 }
 
-// GetVolumeEfficiency from the capacity model (1/8 written, 2x dedup, 2x compression).
+// GetVolumeEfficiency from the capacity model (written blocks, 2x dedup, 2x compression). An empty
+// volume counts as one written block: the ratio stays finite and grows as the volume empties.
 json::Ptr get_volume_efficiency(Cluster& c, const Params& p, const CallInfo& call) {
   const Volume& v = c.volume_or_fail(p.req_int("volumeID"));
   const int64_t blocks = v.total_size / kBlockSize;
-  const int64_t nonzero = Cluster::volume_nonzero_blocks(v.total_size);
+  const int64_t nonzero = std::max<int64_t>(1, Cluster::written_blocks(v));
   json::Ptr r = json::object();
   json::add_double(r.get(), "compression", 2.0);
   json::add_double(r.get(), "deduplication", 2.0);
   json::add_arr(r.get(), "missingVolumes");
-  json::add_double(r.get(), "thinProvisioning",
-                   nonzero > 0 ? static_cast<double>(blocks) / static_cast<double>(nonzero) : 1.0);
+  json::add_double(r.get(), "thinProvisioning", static_cast<double>(blocks) / static_cast<double>(nonzero));
   json::add_str(r.get(), "timestamp", iso8601(call.now));
   return r;
 }
@@ -555,7 +617,7 @@ json::Ptr list_sync_jobs(Cluster& c, const Params&, const CallInfo& call) {
 
 cJSON* volume_stats_json(const Volume& v, int64_t now) {
   const int64_t blocks = v.total_size / kBlockSize;
-  const int64_t nonzero = Cluster::volume_nonzero_blocks(v.total_size);
+  const int64_t nonzero = Cluster::written_blocks(v);
   json::Ptr holder = json::object();
   cJSON* s = holder.get();
   json::add_int(s, "accountID", v.account_id);
@@ -580,11 +642,52 @@ cJSON* volume_stats_json(const Volume& v, int64_t now) {
   json::add_int(s, "volumeID", v.id);
   json::add_int(s, "volumeSize", v.total_size);
   json::add_double(s, "volumeUtilization", 0);
-  json::add_int(s, "writeBytes", 0);
+  json::add_int(s, "writeBytes", v.write_bytes);
   json::add_int(s, "writeLatencyUSec", 0);
-  json::add_int(s, "writeOps", 0);
+  json::add_int(s, "writeOps", v.write_bytes / kBlockSize);  // fills write 4 KiB blocks
   json::add_int(s, "zeroBlocks", blocks - nonzero);
   return holder.release();
+}
+
+// ------------------------------------------------------------------ fill (simulated writes)
+
+// Not an Element method: the fill control (Server::fill, POST /control/fill) dispatches it as an
+// internal call so that it is locked, journalled and replayed like every other change. `bytes`
+// (or `percent` of totalSize) is the data the volume holds afterwards, not an increment.
+json::Ptr fill_volume(Cluster& c, const Params& p, const CallInfo&) {
+  const int64_t id = p.req_int("volumeID");
+  Volume* v = c.find_volume(id);
+  if (v == nullptr) fail("xVolumeIDDoesNotExist", "VolumeID " + std::to_string(id) + " does not exist.");
+  if (v->status == VolumeStatus::deleted)
+    fail("xVolumeDeleted", "VolumeID " + std::to_string(id) + " is deleted: writes are refused (restore it first).");
+  const int64_t size_blocks = v->total_size / kBlockSize;
+  const cJSON* percent = p.get("percent");
+  const std::optional<int64_t> bytes = p.opt_int("bytes");
+  int64_t blocks = 0;
+  if (bytes && percent != nullptr) fail_invalid("percent", "give bytes or percent, not both");
+  if (bytes) {
+    if (*bytes < 0 || *bytes > v->total_size)
+      fail_invalid("bytes", std::to_string(*bytes) + " is outside 0.." + std::to_string(v->total_size) +
+                                " (totalSize of volumeID " + std::to_string(id) + ")");
+    blocks = (*bytes + kBlockSize - 1) / kBlockSize;
+  } else if (percent != nullptr) {
+    if (!cJSON_IsNumber(percent) || !(percent->valuedouble >= 0 && percent->valuedouble <= 100))
+      fail_invalid("percent", "must be a number in 0..100");
+    blocks = static_cast<int64_t>(std::ceil(static_cast<double>(size_blocks) * percent->valuedouble / 100.0));
+    blocks = std::min(blocks, size_blocks);
+  } else {
+    fail_missing("bytes");
+  }
+  const int64_t before = Cluster::written_blocks(*v);
+  c.set_written(*v, blocks);
+  if (blocks > before) v->write_bytes += (blocks - before) * kBlockSize;
+  json::Ptr r = json::object();
+  json::add_int(r.get(), "volumeID", v->id);
+  json::add_int(r.get(), "totalSize", v->total_size);
+  json::add_int(r.get(), "nonZeroBlocks", blocks);
+  json::add_int(r.get(), "zeroBlocks", size_blocks - blocks);
+  json::add_int(r.get(), "writeBytes", v->write_bytes);
+  return r;
 }
 
 }  // namespace
@@ -603,9 +706,10 @@ void register_volume_methods(Registry& r) {
   r.add("ListDeletedVolumes", {1, 0}, list_deleted_volumes);
   r.add("ListVolumesForAccount", {1, 0}, list_volumes_for_account);
   r.add("GetVolumeStats", {1, 0}, get_volume_stats);
-  r.add("ListVolumeStats", {8, 0}, list_volume_stats);
-  r.add("GetVolumeEfficiency", {1, 0}, get_volume_efficiency);
+  r.add("ListVolumeStats", {7, 0}, list_volume_stats);
+  r.add("GetVolumeEfficiency", {6, 0}, get_volume_efficiency);
   r.add("ListSyncJobs", {1, 0}, list_sync_jobs);
+  r.add(kFillMethod, {1, 0}, fill_volume, kMutating | kInternal);
 }
 
 }  // namespace element_sim

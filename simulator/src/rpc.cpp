@@ -160,7 +160,7 @@ const MethodInfo* Registry::find(std::string_view name) const {
 std::vector<std::string> Registry::names(ApiVersion v) const {
   std::vector<std::string> out;
   for (const auto& [n, info] : methods_) {
-    if (info.since <= v) out.push_back(n);
+    if (info.since <= v && (info.flags & kInternal) == 0) out.push_back(n);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -215,7 +215,7 @@ std::string peek_method(std::string_view body) {
 }
 
 std::string dispatch(Cluster& cluster, std::string_view body, ApiVersion v, spdlog::logger* log, DispatchInfo* info_out,
-                     int64_t now_ms) {
+                     int64_t now_ms, bool internal) {
   const auto t0 = std::chrono::steady_clock::now();
   json::Ptr reply = json::object();
   json::Ptr req = json::parse(body);
@@ -234,7 +234,10 @@ std::string dispatch(Cluster& cluster, std::string_view body, ApiVersion v, spdl
       fail("xInvalidRequest", "Missing member=[method]");
     }
     method = m->valuestring;
-    cluster.count_rpc(method);
+    const MethodInfo* info = default_registry().find(method);
+    const bool is_internal = info != nullptr && (info->flags & kInternal) != 0;
+    if (is_internal && !internal) info = nullptr;  // not Element's: unknown to clients
+    if (!is_internal || !internal) cluster.count_rpc(method);  // a control is not an RPC
     const cJSON* params = cJSON_GetObjectItemCaseSensitive(req.get(), "params");
     json::Ptr empty;
     if (params == nullptr || cJSON_IsNull(params)) {
@@ -243,7 +246,6 @@ std::string dispatch(Cluster& cluster, std::string_view body, ApiVersion v, spdl
     } else if (!cJSON_IsObject(params)) {
       fail("xInvalidRequest", "params must be an object of named parameters");
     }
-    const MethodInfo* info = default_registry().find(method);
     if (info_out != nullptr) info_out->method = method;
     if (info == nullptr || v < info->since) fail("xUnknownAPIMethod", "Unknown method=" + method);
     if (info_out != nullptr) {
@@ -261,7 +263,8 @@ std::string dispatch(Cluster& cluster, std::string_view body, ApiVersion v, spdl
       try {
         result = info->fn(cluster, Params(params), call);
       } catch (const RpcError&) {
-        if (journal != nullptr) journal->append(cluster.index, v.str(), call.now_ms, body);
+        // A refused control changed nothing (it validates first): not journalled.
+        if (journal != nullptr && !is_internal) journal->append(cluster.index, v.str(), call.now_ms, body);
         throw;
       }
       if (journal != nullptr) journal->append(cluster.index, v.str(), call.now_ms, body);

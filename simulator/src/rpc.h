@@ -67,8 +67,14 @@ struct CallInfo {
 };
 
 // Method flags: mutating methods are journalled (persistence); cross-cluster methods run with every
-// cluster of the Server locked.
-enum MethodFlag : unsigned { kReadOnly = 0, kMutating = 1, kCrossCluster = 2 };
+// cluster of the Server locked; internal methods are the simulator's own (not Element's): only
+// dispatch(..., internal = true) reaches them (Server controls and journal replay), GetAPI does not
+// list them, and they are not counted as RPCs.
+enum MethodFlag : unsigned { kReadOnly = 0, kMutating = 1, kCrossCluster = 2, kInternal = 4 };
+
+// The fill control's internal method (simulated writes; methods_volumes.cpp). Not a valid Element
+// method name, so no client request can collide with it.
+inline constexpr const char* kFillMethod = "element-sim.Fill";
 
 using Handler = json::Ptr (*)(Cluster&, const Params&, const CallInfo&);
 
@@ -115,9 +121,10 @@ struct DispatchInfo {
 
 // Handles one request body for `cluster` at endpoint version `v` and returns the compact JSON reply.
 // Never throws except std::bad_alloc.
-// `now_ms` < 0 = the cluster's clock (replay passes the journalled time).
+// `now_ms` < 0 = the cluster's clock (replay passes the journalled time). `internal` admits kInternal
+// methods (for everyone else they are xUnknownAPIMethod).
 std::string dispatch(Cluster& cluster, std::string_view body, ApiVersion v, spdlog::logger* log,
-                     DispatchInfo* info = nullptr, int64_t now_ms = -1);
+                     DispatchInfo* info = nullptr, int64_t now_ms = -1, bool internal = false);
 // A JSON-RPC error reply echoing the id of `body` (null when it has none).
 std::string error_reply(std::string_view body, const std::string& name, const std::string& message);
 // Extracts the method name of a request body without dispatching it ("" if none).

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <fstream>
@@ -18,9 +19,10 @@
 #include "cluster_state.h"
 #include "fabric.h"
 #include "faults.h"
-#include "journal.h"
 #include "http_server.h"
+#include "journal.h"
 #include "json.h"
+#include "persistence.h"
 #include "rpc.h"
 #include "tls_cert.h"
 
@@ -72,7 +74,7 @@ struct Server::Impl {
   Clock clock;
   Fabric fabric;
   std::unique_ptr<FaultInjector> faults;
-  std::unique_ptr<Journal> journal;
+  std::unique_ptr<Persistence> persistence;  // --state
   Server* self = nullptr;
   // In-process handle() callers blocked by a "pause" rule: release_paused() bumps the generation.
   mutable std::mutex pause_mu;
@@ -81,8 +83,17 @@ struct Server::Impl {
   size_t paused_inproc = 0;
 
   HttpServer::Outcome rpc(int cluster, ApiVersion v, const std::string& body);
+  // dispatch(), then a compaction when the journal has grown enough (outside every cluster lock).
+  std::string run(Cluster& c, const std::string& body, ApiVersion v) {
+    std::string reply = dispatch(c, body, v, log.get());
+    if (persistence) persistence->maybe_compact();
+    return reply;
+  }
   HttpServer::Outcome control(int cluster, const std::string& method, const std::string& path,
                               const std::string& body);
+  // Runs the internal fill method with `params` (JSON object text) on a cluster: locked and
+  // journalled like a request. Returns its result, or throws FillError.
+  json::Ptr fill(int cluster, const std::string& params);
   std::string state_json() const;
   std::vector<std::unique_ptr<Cluster>> clusters;
   std::unique_ptr<HttpServer> http;
@@ -135,7 +146,7 @@ Server::Server(Options opts) : impl_(std::make_unique<Impl>()) {
   }
   if (!impl_->opts.state_file.empty()) {
     Impl& s = *impl_;
-    s.journal = std::make_unique<Journal>(s.opts.state_file, [&s](const Journal::Record& r) {
+    auto replay = [&s](const Journal::Record& r) {
       if (r.reset) {
         std::lock_guard lk(s.fabric.mu);
         s.fabric.cluster_pairs.clear();
@@ -148,9 +159,12 @@ Server::Server(Options opts) : impl_(std::make_unique<Impl>()) {
         throw std::runtime_error("element-sim: state file '" + s.opts.state_file + "' has a record for cluster " +
                                  std::to_string(r.cluster) + " / version " + r.version +
                                  " that this configuration does not serve");
-      dispatch(*s.clusters[static_cast<size_t>(r.cluster)], r.body, *v, nullptr, nullptr, r.now_ms);
-    });
-    s.fabric.journal = s.journal.get();
+      // internal = true: a record of the fill control replays like the requests around it.
+      dispatch(*s.clusters[static_cast<size_t>(r.cluster)], r.body, *v, nullptr, nullptr, r.now_ms, true);
+    };
+    s.persistence = std::make_unique<Persistence>(s.opts.state_file, s.opts.state_compact_records, s.fabric, replay,
+                                                  s.log.get());
+    s.fabric.journal = s.persistence->journal();
     for (auto& c : s.clusters) c->reset_counts();
   }
 }
@@ -212,14 +226,14 @@ HttpServer::Outcome Server::Impl::rpc(int cluster, ApiVersion v, const std::stri
   Cluster& c = s.cluster(cluster);
   HttpServer::Outcome out;
   if (!s.faults->active()) {
-    out.body = dispatch(c, body, v, s.log.get());
+    out.body = s.run(c, body, v);
     return out;
   }
   const std::string method = peek_method(body);
   const FaultInjector::Decision d = s.faults->decide(cluster, method);
   out.delay_ms = d.latency_ms;
   if (!d.fire) {
-    out.body = dispatch(c, body, v, s.log.get());
+    out.body = s.run(c, body, v);
     return out;
   }
   if (s.log->should_log(spdlog::level::debug))
@@ -243,14 +257,14 @@ HttpServer::Outcome Server::Impl::rpc(int cluster, ApiVersion v, const std::stri
       out.kind = HttpServer::Outcome::Kind::reset;
       break;
     case FaultRule::Kind::drop:
-      dispatch(c, body, v, s.log.get());  // committed, then the reply is lost
+      s.run(c, body, v);  // committed, then the reply is lost
       out.kind = HttpServer::Outcome::Kind::drop;
       break;
     case FaultRule::Kind::pause:
       out.kind = HttpServer::Outcome::Kind::pause;
       out.resume = [this, cluster, v, body] {
         HttpServer::Outcome next;
-        next.body = dispatch(this->cluster(cluster), body, v, log.get());
+        next.body = run(this->cluster(cluster), body, v);
         return next;
       };
       break;
@@ -303,7 +317,7 @@ std::string Server::Impl::state_json() const {
   return json::print(o.get());
 }
 
-HttpServer::Outcome Server::Impl::control(int, const std::string& method, const std::string& path,
+HttpServer::Outcome Server::Impl::control(int cluster, const std::string& method, const std::string& path,
                                     const std::string& body) {
   Impl& s = *this;
   std::string p = path;
@@ -343,6 +357,26 @@ HttpServer::Outcome Server::Impl::control(int, const std::string& method, const 
     self->reset_state();
     return control_reply(200, state_json());
   }
+  if (p == "/control/fill" && method == "POST") {
+    // {"volumeID": N, "bytes": B} or {"volumeID": N, "percent": P}; validated by the method itself.
+    json::Ptr params = json::object();
+    for (const char* k : {"volumeID", "bytes", "percent"}) {
+      if (const cJSON* m = cJSON_GetObjectItemCaseSensitive(req.get(), k)) json::add(params.get(), k, cJSON_Duplicate(m, 1));
+    }
+    try {
+      json::Ptr r = fill(cluster, json::print(params.get()));
+      return control_reply(200, json::print(r.get()));
+    } catch (const FillError& e) {
+      const unsigned status = e.name == "xVolumeIDDoesNotExist" ? 404
+                              : e.name == "xVolumeDeleted"      ? 409
+                              : e.name == "xInvalidParameter" || e.name == "xMissingParameter" ? 400
+                                                                                                : 500;
+      json::Ptr o = json::object();
+      json::add_str(o.get(), "error", e.what());
+      json::add_str(o.get(), "name", e.name);
+      return control_reply(status, json::print(o.get()));
+    }
+  }
   if (p == "/control/clock" && method == "POST") {
     const cJSON* ms = cJSON_GetObjectItemCaseSensitive(req.get(), "advanceMs");
     if (!cJSON_IsNumber(ms) || ms->valuedouble < 0) return control_error(400, "advanceMs must be a non-negative number");
@@ -350,6 +384,42 @@ HttpServer::Outcome Server::Impl::control(int, const std::string& method, const 
     return control_reply(200, "{\"nowMs\":" + std::to_string(now) + "}");
   }
   return control_error(404, "unknown control endpoint " + method + " " + path);
+}
+
+json::Ptr Server::Impl::fill(int cluster_index, const std::string& params) {
+  Cluster& c = cluster(cluster_index);
+  const std::string body = std::string("{\"method\":\"") + kFillMethod + "\",\"params\":" + params + "}";
+  const std::string reply = dispatch(c, body, kCurrentApiVersion, log.get(), nullptr, -1, true);
+  if (persistence) persistence->maybe_compact();
+  json::Ptr r = json::parse(reply);
+  const cJSON* err = r ? cJSON_GetObjectItemCaseSensitive(r.get(), "error") : nullptr;
+  if (err != nullptr || !r) {
+    const cJSON* n = cJSON_GetObjectItemCaseSensitive(err, "name");
+    const cJSON* m = cJSON_GetObjectItemCaseSensitive(err, "message");
+    throw FillError(cJSON_IsString(n) ? n->valuestring : "xUnknownException",
+                    std::string("element-sim: fill refused on cluster ") + std::to_string(cluster_index) + ": " +
+                        (cJSON_IsString(m) ? m->valuestring : reply));
+  }
+  return json::Ptr(cJSON_DetachItemFromObjectCaseSensitive(r.get(), "result"));
+}
+
+namespace {
+int64_t written_bytes(const json::Ptr& result) {
+  const cJSON* n = cJSON_GetObjectItemCaseSensitive(result.get(), "nonZeroBlocks");
+  return cJSON_IsNumber(n) ? static_cast<int64_t>(n->valuedouble) * kBlockSize : 0;
+}
+}  // namespace
+
+int64_t Server::fill(int64_t volume_id, int64_t bytes, int cluster) {
+  return written_bytes(impl_->fill(cluster, "{\"volumeID\":" + std::to_string(volume_id) +
+                                                ",\"bytes\":" + std::to_string(bytes) + "}"));
+}
+
+int64_t Server::fill_percent(int64_t volume_id, double percent, int cluster) {
+  if (!std::isfinite(percent)) throw FillError("xInvalidParameter", "element-sim: fill percent must be finite");
+  char num[32];
+  std::snprintf(num, sizeof num, "%.17g", percent);  // round-trips: replay computes the same blocks
+  return written_bytes(impl_->fill(cluster, "{\"volumeID\":" + std::to_string(volume_id) + ",\"percent\":" + num + "}"));
 }
 
 void Server::add_fault(const std::string& spec) { impl_->faults->add(parse_fault(spec)); }
@@ -387,8 +457,9 @@ void Server::reset_state() {
     s.fabric.cluster_pairs.clear();
     s.fabric.volume_pairs.clear();
     for (auto& c : s.clusters) c->reset_state();
-    if (s.journal) s.journal->append_reset();
+    if (s.persistence) s.persistence->journal()->append_reset();
   }
+  if (s.persistence) s.persistence->maybe_compact();
   reset_counts();
 }
 
@@ -443,7 +514,7 @@ std::string Server::handle(const std::string& request_body, const std::string& a
           c.count_rpc(method);
           throw InjectedFault("reset", 0, false, "element-sim: injected connection reset for " + method);
         case FaultRule::Kind::drop:
-          dispatch(c, request_body, *v, impl_->log.get());  // committed, then the reply is lost
+          impl_->run(c, request_body, *v);  // committed, then the reply is lost
           throw InjectedFault("drop", 0, true, "element-sim: injected lost reply for " + method + " (executed)");
         case FaultRule::Kind::pause: {
           std::unique_lock lk(impl_->pause_mu);
@@ -456,7 +527,7 @@ std::string Server::handle(const std::string& request_body, const std::string& a
       }
     }
   }
-  return dispatch(c, request_body, *v, impl_->log.get());
+  return impl_->run(c, request_body, *v);
 }
 
 uint64_t Server::rpc_count(const std::string& method, int cluster) const {

@@ -48,11 +48,11 @@ TEST_F(ClusterMethods, AdvertiseAddressIsMvipAndSvip) {
 TEST_F(ClusterMethods, GetClusterVersionInfo) {
   Json j = call(sim, "GetClusterVersionInfo", "{}", "1.0");
   const cJSON* r = result(j);
-  EXPECT_EQ(str(r, "clusterAPIVersion"), "12.3");
-  EXPECT_EQ(str(r, "clusterVersion"), "12.3.0.958");
+  EXPECT_EQ(str(r, "clusterAPIVersion"), "12.5");
+  EXPECT_EQ(str(r, "clusterVersion"), "12.5.0.897");
   ASSERT_TRUE(cJSON_IsArray(get(r, "clusterVersionInfo")));
   const cJSON* n0 = cJSON_GetArrayItem(get(r, "clusterVersionInfo"), 0);
-  EXPECT_EQ(str(n0, "nodeVersion"), "12.3.0.958");
+  EXPECT_EQ(str(n0, "nodeVersion"), "12.5.0.897");
   EXPECT_TRUE(cJSON_IsObject(get(r, "softwareVersionInfo")));
 }
 
@@ -103,7 +103,8 @@ TEST_F(ClusterMethods, LargeIntegersAreNotExponents) {
 TEST_F(ClusterMethods, GetAPI) {
   Json j = call(sim, "GetAPI", "{}", "7.0");
   const cJSON* r = result(j);
-  EXPECT_EQ(str(r, "currentVersion"), "12.3");
+  // currentVersion is the newest endpoint served (SDK clients refuse versions GetAPI does not list)
+  EXPECT_EQ(str(r, "currentVersion"), "12.5");
   const cJSON* sv = get(r, "supportedVersions");
   ASSERT_TRUE(cJSON_IsArray(sv));
   std::vector<std::string> vs;
@@ -112,7 +113,10 @@ TEST_F(ClusterMethods, GetAPI) {
   for (const char* want : {"1.0", "5.1", "7.4", "8.7", "9.6", "10.7", "11.8", "12.0", "12.2", "12.3", "12.5"})
     EXPECT_NE(std::find(vs.begin(), vs.end(), want), vs.end()) << want;
   EXPECT_EQ(std::find(vs.begin(), vs.end(), "11.2"), vs.end());
-  const cJSON* methods = get(r, "12.3");
+  ASSERT_FALSE(vs.empty());
+  EXPECT_EQ(vs.back(), "12.5");
+  EXPECT_EQ(error_name(call(sim, "GetClusterInfo", "{}", "12.6")), "xUnknownAPIVersion");
+  const cJSON* methods = get(r, "12.5");
   ASSERT_TRUE(cJSON_IsArray(methods));
   bool has_list_volumes = false;
   cJSON_ArrayForEach(it, methods) has_list_volumes |= std::string(it->valuestring) == "ListVolumes";

@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include <regex>
+#include <sstream>
 
 #include "sim_test_util.h"
 
@@ -167,8 +168,23 @@ TEST(Executable, Help) {
   Child c = spawn({"--help"});
   const std::string out = read_lines(c.out, 1000, 5000);
   EXPECT_EQ(wait_exit(c.pid), 0);
-  for (const char* flag : {"--no-tls", "--fault", "--state", "--clone-delay-ms", "/control/faults"})
+  for (const char* flag : {"--no-tls", "--fault", "--state", "--state-compact-records", "--clone-delay-ms",
+                           "/control/faults", "/control/fill", "simulator/README.md"})
     EXPECT_NE(out.find(flag), std::string::npos) << flag;
+  // The endpoint versions listed are exactly GetAPI's supportedVersions, in order.
+  const size_t from = out.find("endpoints served"), to = out.find("Methods", from);
+  ASSERT_NE(from, std::string::npos) << out;
+  ASSERT_NE(to, std::string::npos) << out;
+  std::istringstream words(out.substr(out.find('\n', from) + 1, to - out.find('\n', from) - 1));
+  std::vector<std::string> listed;
+  for (std::string w; words >> w;) listed.push_back(w);
+  element_sim::Server sim(plain_options());
+  std::vector<std::string> served;
+  const cJSON* v = nullptr;
+  Json api = call(sim, "GetAPI");
+  cJSON_ArrayForEach(v, get(result(api), "supportedVersions")) served.emplace_back(v->valuestring);
+  EXPECT_EQ(listed, served);
+  EXPECT_EQ(served.size(), 45u);
   close(c.out);
   close(c.err);
 }

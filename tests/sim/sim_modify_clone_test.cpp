@@ -29,7 +29,7 @@ class ModifyClone : public ::testing::Test {
   }
   Json clone(const std::string& extra = "", int64_t src = 0) {
     return call(sim, "CloneVolume",
-                "{\"volumeID\":" + std::to_string(src ? src : vol) + ",\"name\":\"c\"" + extra + "}", "6.0");
+                "{\"volumeID\":" + std::to_string(src ? src : vol) + ",\"name\":\"c\"" + extra + "}", "8.0");
   }
   element_sim::Server sim{manual_options()};
   int64_t acc = 0, acc2 = 0, vol = 0;
@@ -42,7 +42,9 @@ TEST_F(ModifyClone, ModifyResultShapeAndIgnoredParams) {
   Json j = modify(R"(,"name":"renamed","sliceCount":1,"enable512e":false,"totalSize":1073741824,"qos":{})", "1.0");
   const cJSON* r = result(j);
   ASSERT_TRUE(r) << print(j.get());
-  const cJSON* v = get(r, "volume");
+  EXPECT_FALSE(get(r, "volume")) << "no volume object before endpoint 8.0";
+  Json listed = volume(vol);
+  const cJSON* v = first(listed);
   EXPECT_EQ(str(v, "name"), "src");
   EXPECT_TRUE(cJSON_IsTrue(get(v, "enable512e")));
   EXPECT_EQ(num(v, "totalSize"), 1073741824);
@@ -96,7 +98,7 @@ TEST_F(ModifyClone, AccountMove) {
 TEST_F(ModifyClone, AccessValues) {
   EXPECT_EQ(str(get(result(modify(R"(,"access":"readOnly")")), "volume"), "access"), "readOnly");
   // replicationTarget on an unpaired volume reads as locked
-  EXPECT_EQ(str(get(result(modify(R"(,"access":"replicationTarget")", "1.0")), "volume"), "access"), "locked");
+  EXPECT_EQ(str(get(result(modify(R"(,"access":"replicationTarget")", "8.0")), "volume"), "access"), "locked");
   EXPECT_EQ(str(get(result(modify(R"(,"access":"readWrite")")), "volume"), "access"), "readWrite");
   EXPECT_EQ(error_name(modify(R"(,"access":"bogus")")), "xUnrecognizedEnumString");
 }
@@ -309,7 +311,12 @@ TEST_F(ModifyClone, VolumeEfficiencyAndListVolumeStats) {
   EXPECT_EQ(num(cJSON_GetArrayItem(stats, 0), "volumeID"), vol);
   EXPECT_EQ(error_name(call(sim, "ListVolumeStats", "{}")), "xMissingParameter");
   EXPECT_EQ(error_name(call(sim, "ListVolumeStats", "{\"volumeIDs\":[999]}")), "xVolumeIDDoesNotExist");
-  EXPECT_EQ(error_name(call(sim, "ListVolumeStats", "{\"volumeIDs\":[1]}", "7.0")), "xUnknownAPIMethod");
+  // since-versions from the SDK descriptor: ListVolumeStats 7.0, GetVolumeEfficiency 6.0
+  EXPECT_TRUE(result(call(sim, "ListVolumeStats", "{\"volumeIDs\":[" + std::to_string(vol) + "]}", "7.0")));
+  EXPECT_EQ(error_name(call(sim, "ListVolumeStats", "{\"volumeIDs\":[1]}", "6.0")), "xUnknownAPIMethod");
+  EXPECT_TRUE(result(call(sim, "GetVolumeEfficiency", "{\"volumeID\":" + std::to_string(vol) + "}", "6.0")));
+  EXPECT_EQ(error_name(call(sim, "GetVolumeEfficiency", "{\"volumeID\":" + std::to_string(vol) + "}", "5.1")),
+            "xUnknownAPIMethod");
 }
 
 }  // namespace

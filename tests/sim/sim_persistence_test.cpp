@@ -1,5 +1,6 @@
 // Persistence (--state FILE / Options::state_file): replay rebuilds the same state; SIGKILL in a stream
-// of writes loses no acknowledged change.
+// of writes loses no acknowledged change; compaction (FILE.snap + a restarted journal) keeps every
+// change exactly once whatever step a crash interrupts.
 #include <curl/curl.h>
 #include <poll.h>
 #include <signal.h>
@@ -9,11 +10,15 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
+#include "durable_file.h"
 #include "sim_test_util.h"
 
 extern char** environ;
@@ -141,8 +146,9 @@ struct Proc {
   int out = -1;
 };
 
-Proc spawn_sim(const std::string& state) {
+Proc spawn_sim(const std::string& state, const std::vector<std::string>& extra = {}) {
   std::vector<std::string> args = {ELEMENT_SIM_EXE, "--no-tls", "--port", "0", "--state", state, "--io-threads", "2"};
+  args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -274,6 +280,433 @@ TEST(Persistence, SigkillLosesNoAcknowledgedChange) {
   waitpid(q.pid, &status, 0);
   close(q.out);
   std::remove(path.c_str());
+}
+
+// ------------------------------------------------------------------ compaction (FILE.snap)
+
+namespace fs = std::filesystem;
+
+// A fresh directory for one test's state files (FILE, FILE.snap and their temp files).
+struct StateDir {
+  explicit StateDir(const std::string& tag) {
+    static std::atomic<int> n{0};
+    dir = fs::temp_directory_path() /
+          ("element-sim-" + tag + "-" + std::to_string(getpid()) + "-" + std::to_string(n.fetch_add(1)));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  ~StateDir() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  std::string file() const { return (dir / "state").string(); }
+  std::string snap() const { return file() + ".snap"; }
+  fs::path dir;
+};
+
+element_sim::Options compacting(const std::string& path, uint64_t every) {
+  element_sim::Options o = persistent(path);
+  o.state_compact_records = every;
+  o.log_level = "off";  // failed compactions are logged; the tests below cause some on purpose
+  return o;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+std::vector<std::string> lines_of(const std::string& path) {
+  std::vector<std::string> out;
+  std::istringstream in(read_text(path));
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+Json ok(element_sim::Server& s, const std::string& method, const std::string& params, int cluster = 0) {
+  Json j = call(s, method, params, "12.3", cluster);
+  EXPECT_TRUE(result(j)) << method << ": " << print(j.get());
+  return j;
+}
+
+// Everything a client can observe of both clusters (the clone and purge timers included through
+// ListAsyncResults, statuses and GetClusterCapacity).
+std::string observable(element_sim::Server& s) {
+  std::string out;
+  for (int c = 0; c < 2; ++c) {
+    for (const char* m : {"ListAccounts", "ListVolumes", "ListDeletedVolumes", "ListSnapshots", "ListGroupSnapshots",
+                          "ListVolumeAccessGroups", "ListQoSPolicies", "ListClusterPairs", "ListActivePairedVolumes",
+                          "ListAsyncResults", "GetClusterInfo", "GetClusterCapacity"}) {
+      out += std::string(m) + "@" + std::to_string(c) + "=" + print(result(call(s, m, "{}", "12.3", c))) + "\n";
+    }
+    // Per-volume written data (fills, inherited by clones, held by snapshots).
+    for (int64_t v : volume_ids(call(s, "ListVolumes", "{}", "12.3", c))) {
+      out += "GetVolumeStats@" + std::to_string(c) + "=" +
+             print(result(call(s, "GetVolumeStats", "{\"volumeID\":" + std::to_string(v) + "}", "12.3", c))) + "\n";
+    }
+  }
+  return out;
+}
+
+constexpr int64_t kBuildAdvanceMs = 2000;  // simulated time build_rich() lets pass
+
+// Every kind of object on 2 clusters: accounts (one removed), volumes (modified, QoS policy,
+// deleted-unpurged, a clone still running, filled: by bytes and percent, on both clusters),
+// snapshots (one of a filled volume), a group snapshot, VAGs with initiators (one
+// initiator removed again: its id stays reserved), a completed and a pending cluster pair, a
+// completed and a pending volume pair.
+void build_rich(element_sim::Server& s) {
+  const int64_t a = add_account(s, "tenant");
+  const int64_t spare = add_account(s, "spare");
+  const int64_t b = add_account(s, "remote", 1);
+  ok(s, "ModifyAccount", "{\"accountID\":" + std::to_string(a) + ",\"attributes\":{\"tier\":\"gold\"}}");
+  const std::string v1 = std::to_string(create_volume(s, "v1", a, R"(,"attributes":{"k":[1,2]})"));
+  const std::string v2 = std::to_string(create_volume(s, "v2", a));
+  const std::string v3 = std::to_string(create_volume(s, "v3", a));
+  ok(s, "ModifyVolume", "{\"volumeID\":" + v1 + ",\"totalSize\":3000000000,\"access\":\"readOnly\"}");
+  s.fill(std::stoll(v1), 1500000001);
+  s.fill_percent(std::stoll(v2), 12.5);
+  s.fill(std::stoll(v3), 4096);
+  ok(s, "CreateQoSPolicy", R"({"name":"gold","qos":{"minIOPS":100,"maxIOPS":2000,"burstIOPS":4000}})");
+  create_volume(s, "v4", a, R"(,"qosPolicyID":1)");
+  ok(s, "CreateSnapshot", "{\"volumeID\":" + v2 + ",\"name\":\"s1\",\"attributes\":{\"x\":1}}");
+  ok(s, "CreateSnapshot", "{\"volumeID\":" + v1 + ",\"expirationTime\":\"2030-01-01T00:00:00Z\"}");
+  ok(s, "CreateGroupSnapshot", "{\"volumes\":[" + v1 + "," + v2 + "],\"name\":\"g1\"}");
+  ok(s, "CreateVolumeAccessGroup",
+     "{\"name\":\"hosts\",\"initiators\":[\"iqn.2000-01.a:b\",\"iqn.2000-01.a:c\"],\"volumes\":[" + v1 + "," + v3 +
+         "]}");
+  ok(s, "CreateVolumeAccessGroup", R"({"name":"other","initiators":["iqn.2000-01.a:d"]})");
+  ok(s, "RemoveInitiatorsFromVolumeAccessGroup", R"({"volumeAccessGroupID":2,"initiators":["iqn.2000-01.a:d"]})");
+  ok(s, "DeleteVolume", "{\"volumeID\":" + v3 + "}");
+  ok(s, "RemoveAccount", "{\"accountID\":" + std::to_string(spare) + "}");
+  s.advance_clock(1000);
+  Json k = ok(s, "StartClusterPairing", "{}");
+  ok(s, "CompleteClusterPairing", "{\"clusterPairingKey\":\"" + str(result(k), "clusterPairingKey") + "\"}", 1);
+  ok(s, "StartClusterPairing", "{}", 1);  // pending
+  const std::string t = std::to_string(create_volume(s, "t", b, "", 1));
+  s.fill(std::stoll(t), 777777777, 1);
+  Json vk = ok(s, "StartVolumePairing", "{\"volumeID\":" + v1 + "}");
+  ok(s, "CompleteVolumePairing",
+     "{\"volumeID\":" + t + ",\"volumePairingKey\":\"" + str(result(vk), "volumePairingKey") + "\"}", 1);
+  ok(s, "StartVolumePairing", "{\"volumeID\":" + v2 + ",\"mode\":\"Sync\"}");  // pending
+  s.advance_clock(1000);
+  ok(s, "CloneVolume", "{\"volumeID\":" + v2 + ",\"name\":\"c\"}");  // running: clone delay not reached
+}
+
+// New objects of every kind (their ids, uuids and secrets come from the restored counters and
+// generators), a clone refused because v2 already has 2 running, then the clone and purge timers.
+std::string next_ops(element_sim::Server& s) {
+  std::string out;
+  auto log = [&](const Json& j) { out += print(j.get()) + "\n"; };
+  log(call(s, "AddAccount", R"({"username":"next"})"));
+  log(call(s, "AddAccount", R"({"username":"next"})", "12.3", 1));
+  log(call(s, "CreateVolume", R"({"name":"n","accountID":1,"totalSize":1000000000})"));
+  log(call(s, "CreateVolume", R"({"name":"n","accountID":1,"totalSize":1000000000})", "12.3", 1));
+  log(call(s, "CreateSnapshot", R"({"volumeID":1})"));
+  log(call(s, "CreateGroupSnapshot", R"({"volumes":[1,2]})"));
+  log(call(s, "CreateVolumeAccessGroup", R"({"name":"n","initiators":["iqn.2000-01.a:new"]})"));
+  log(call(s, "CreateQoSPolicy", R"({"name":"n","qos":{"minIOPS":60}})"));
+  log(call(s, "CloneVolume", R"({"volumeID":2,"name":"c2"})"));
+  log(call(s, "CloneVolume", R"({"volumeID":2,"name":"c3"})"));  // xMaxClonesPerVolumeExceeded
+  log(call(s, "StartClusterPairing", "{}"));
+  out += "fill=" + std::to_string(s.fill(1, 123456789)) + "\n";
+  out += "fill@1=" + std::to_string(s.fill_percent(1, 99.9, 1)) + "\n";
+  out += observable(s);
+  s.advance_clock(1000);  // clones complete
+  out += observable(s);
+  s.advance_clock(9 * 3600 * 1000);  // the deleted volume is purged
+  out += observable(s);
+  return out;
+}
+
+TEST(Persistence, SnapshotRoundTripKeepsEveryObjectAndTheNextIds) {
+  StateDir ref_dir("ref"), dir("round");
+  std::string ref_obs, ref_next;
+  {
+    element_sim::Server r(compacting(ref_dir.file(), 0));
+    build_rich(r);
+    ref_obs = observable(r);
+    ref_next = next_ops(r);
+  }
+  EXPECT_FALSE(fs::exists(ref_dir.snap()));  // 0 = never compact
+  EXPECT_GT(lines_of(ref_dir.file()).size(), 30u);
+  {
+    element_sim::Server a(compacting(dir.file(), 5));  // compacts every 5 records while building
+    build_rich(a);
+    EXPECT_EQ(observable(a), ref_obs);
+  }
+  ASSERT_TRUE(fs::exists(dir.snap()));
+  EXPECT_LE(lines_of(dir.file()).size(), 5u);  // header + fewer than 5 records: the journal is bounded
+  {
+    element_sim::Server b(compacting(dir.file(), 0));  // snapshot + the journal's last records
+    b.advance_clock(kBuildAdvanceMs);
+    EXPECT_EQ(observable(b), ref_obs);
+  }
+  { element_sim::Server c(compacting(dir.file(), 1)); }  // compacts at start: everything in the snapshot
+  const auto journal = lines_of(dir.file());
+  ASSERT_EQ(journal.size(), 1u);
+  EXPECT_EQ(journal[0].rfind("{\"journal\":", 0), 0u) << journal[0];
+  element_sim::Server d(compacting(dir.file(), 0));  // from the snapshot alone
+  d.advance_clock(kBuildAdvanceMs);
+  EXPECT_EQ(observable(d), ref_obs);
+  EXPECT_EQ(next_ops(d), ref_next);
+}
+
+TEST(Persistence, SigkillDuringFrequentCompactionsLosesNothingAndAppliesNothingTwice) {
+  StateDir dir("killcompact");
+  std::map<std::string, int64_t> acked_accounts, acked_volumes;  // name -> id from the acknowledgement
+  auto verify = [&](const std::string& url, int rounds_killed) {
+    Poster c(url);
+    for (const auto& [n, id] : acked_accounts) {
+      Json j = parse(c.post(R"({"method":"GetAccountByName","params":{"username":")" + n + R"("}})"));
+      ASSERT_TRUE(j && result(j)) << "acknowledged account lost: " << n;
+      EXPECT_EQ(num(get(result(j), "account"), "accountID"), id) << n;
+    }
+    for (const auto& [n, id] : acked_volumes) {
+      Json j = parse(c.post(R"({"method":"ListVolumes","params":{"volumeName":")" + n + R"("}})"));
+      const cJSON* vols = j ? get(result(j), "volumes") : nullptr;
+      ASSERT_EQ(cJSON_GetArraySize(vols), 1) << "acknowledged volume lost or created twice: " << n;
+      EXPECT_EQ(num(cJSON_GetArrayItem(vols, 0), "volumeID"), id) << n;
+    }
+    // At most one unacknowledged (in flight at the kill) volume per writer and kill.
+    Json all = parse(c.post(R"({"method":"ListVolumes","params":{}})"));
+    const int n = cJSON_GetArraySize(all ? get(result(all), "volumes") : nullptr);
+    EXPECT_GE(n, static_cast<int>(acked_volumes.size()));
+    EXPECT_LE(n, static_cast<int>(acked_volumes.size()) + 2 * rounds_killed);
+  };
+  for (int round = 0; round < 3; ++round) {
+    Proc p = spawn_sim(dir.file(), {"--state-compact-records", "7"});
+    const std::string url = wait_url(p.out);
+    ASSERT_FALSE(url.empty());
+    verify(url, round);
+    if (round == 0) {
+      Poster setup(url);
+      ASSERT_NE(setup.post(R"({"method":"AddAccount","params":{"username":"acc"},"id":1})").find("\"result\""),
+                std::string::npos);
+      acked_accounts["acc"] = 1;
+    }
+    std::mutex mu;
+    std::atomic<int> acks{0};
+    std::atomic<bool> stop{false};
+    auto writer = [&](int w) {
+      Poster c(url);
+      for (int i = 0; !stop.load(); ++i) {
+        const std::string n = "r" + std::to_string(round) + "w" + std::to_string(w) + "-" + std::to_string(i);
+        Json j = parse(c.post(R"({"method":"AddAccount","params":{"username":")" + n + R"("},"id":2})"));
+        if (!j || !result(j)) break;
+        {
+          std::lock_guard lk(mu);
+          acked_accounts[n] = num(result(j), "accountID");
+        }
+        ++acks;
+        j = parse(c.post(R"({"method":"CreateVolume","params":{"name":")" + n +
+                         R"(","accountID":1,"totalSize":1000000000},"id":3})"));
+        if (!j || !result(j)) break;
+        {
+          std::lock_guard lk(mu);
+          acked_volumes[n] = num(result(j), "volumeID");
+        }
+        ++acks;
+      }
+    };
+    std::thread t1(writer, 1), t2(writer, 2);
+    while (acks.load() < 120) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    kill(p.pid, SIGKILL);
+    int status = 0;
+    waitpid(p.pid, &status, 0);
+    stop = true;
+    t1.join();
+    t2.join();
+    close(p.out);
+    EXPECT_TRUE(WIFSIGNALED(status));
+    EXPECT_TRUE(fs::exists(dir.snap()));  // compactions happened during the stream
+    EXPECT_LT(lines_of(dir.file()).size(), 60u) << "the journal was not compacted";
+  }
+  Proc q = spawn_sim(dir.file());
+  const std::string url = wait_url(q.out);
+  ASSERT_FALSE(url.empty());
+  verify(url, 3);
+  EXPECT_GT(acked_volumes.size(), 150u);
+  kill(q.pid, SIGTERM);
+  int status = 0;
+  waitpid(q.pid, &status, 0);
+  close(q.out);
+}
+
+// The steps of one compaction, in order (durable::step names).
+const std::vector<std::string> kSteps = {"snapshot.serialised", "snapshot.tmp-synced", "snapshot.renamed",
+                                         "snapshot.dir-synced", "journal.tmp-synced", "journal.renamed",
+                                         "journal.dir-synced"};
+
+struct HookGuard {
+  explicit HookGuard(element_sim::durable::StepHook h) { element_sim::durable::set_step_hook(std::move(h)); }
+  ~HookGuard() { element_sim::durable::set_step_hook({}); }
+};
+
+// The state files as they are now: what a SIGKILL at this moment would leave behind.
+void capture(const fs::path& from, const fs::path& to) {
+  fs::create_directories(to);
+  for (const auto& e : fs::directory_iterator(from))
+    fs::copy_file(e.path(), to / e.path().filename(), fs::copy_options::overwrite_existing);
+}
+
+void truncate_half(const fs::path& p) {
+  ASSERT_TRUE(fs::exists(p)) << p;
+  fs::resize_file(p, fs::file_size(p) / 2);
+}
+
+TEST(Persistence, CrashAtEveryCompactionStepRecoversEveryChangeOnce) {
+  StateDir dir("windows"), shots("windows-shots");
+  { element_sim::Server s(compacting(dir.file(), 0)); build_rich(s); }
+  const uint64_t records = lines_of(dir.file()).size() - 1;
+  std::string expected;
+  int64_t next_id = 0;
+  {
+    element_sim::Server s(compacting(dir.file(), records + 2));  // the 2nd request below compacts
+    s.advance_clock(kBuildAdvanceMs);
+    bool tail_sent = false;
+    HookGuard g([&](std::string_view step) {
+      if (step == "snapshot.serialised" && !tail_sent) {
+        // Acknowledged after the snapshot's cut: it must move to the new journal.
+        tail_sent = true;
+        add_account(s, "after-cut");
+      }
+      capture(dir.dir, shots.dir / std::string(step));
+    });
+    add_account(s, "before-1");
+    add_account(s, "before-2");
+    ASSERT_TRUE(tail_sent);
+    expected = observable(s);
+    next_id = add_account(s, "post");
+  }
+  // A crash while a temp file is being written leaves it torn.
+  capture(shots.dir / "snapshot.tmp-synced", shots.dir / "snapshot.tmp-torn");
+  truncate_half(shots.dir / "snapshot.tmp-torn" / "state.snap.tmp");
+  capture(shots.dir / "journal.tmp-synced", shots.dir / "journal.tmp-torn");
+  truncate_half(shots.dir / "journal.tmp-torn" / "state.tmp");
+
+  std::vector<std::string> windows = kSteps;
+  windows.insert(windows.begin() + 1, "snapshot.tmp-torn");
+  windows.insert(windows.begin() + 5, "journal.tmp-torn");
+  for (size_t i = 0; i < windows.size(); ++i) {
+    const std::string& w = windows[i];
+    SCOPED_TRACE("crash after " + w);
+    const fs::path d = shots.dir / w;
+    const std::string path = (d / "state").string();
+    // The windows really differ: the snapshot appears at its rename, the new journal at its rename.
+    const bool snap_renamed = i >= 3;
+    const bool journal_renamed = w == "journal.renamed" || w == "journal.dir-synced";
+    EXPECT_EQ(fs::exists(path + ".snap"), snap_renamed);
+    EXPECT_EQ(lines_of(path).at(0), journal_renamed ? "{\"journal\":1}" : "{\"journal\":0}");
+    for (int start = 0; start < 2; ++start) {  // the first start also rewrites the files: start twice
+      element_sim::Server r(compacting(path, 0));
+      r.advance_clock(kBuildAdvanceMs);
+      EXPECT_EQ(observable(r), expected);
+      if (start == 1) {
+        EXPECT_EQ(add_account(r, "post"), next_id);
+      }
+    }
+    EXPECT_FALSE(fs::exists(path + ".snap.tmp"));
+  }
+}
+
+TEST(Persistence, FailedCompactionStepLeavesAConsistentJournal) {
+  for (const std::string& step : kSteps) {
+    SCOPED_TRACE("failure at " + step);
+    StateDir dir("fail");
+    std::string expected;
+    {
+      element_sim::Server s(compacting(dir.file(), 4));
+      int thrown = 0;
+      // The first compaction fails at `step`; later ones succeed, on top of what it left.
+      HookGuard g([&](std::string_view st) {
+        if (thrown == 0 && st == step) {
+          ++thrown;
+          throw std::runtime_error("injected failure");
+        }
+      });
+      build_rich(s);
+      EXPECT_EQ(thrown, 1);
+      expected = observable(s);
+    }
+    element_sim::Server r(compacting(dir.file(), 0));
+    r.advance_clock(kBuildAdvanceMs);
+    EXPECT_EQ(observable(r), expected);
+  }
+}
+
+TEST(Persistence, CorruptOrForeignSnapshotIsAClearError) {
+  StateDir dir("corrupt");
+  {
+    element_sim::Server s(compacting(dir.file(), 1));
+    add_account(s, "x");  // compacts
+  }
+  ASSERT_TRUE(fs::exists(dir.snap()));
+  const std::string good = read_text(dir.snap());
+  auto expect_error = [&](const element_sim::Options& o, const std::string& needle) {
+    try {
+      element_sim::Server s(o);
+      ADD_FAILURE() << "started; expected an error containing: " << needle;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  auto with_snapshot = [&](const std::string& from, const std::string& to) {
+    std::string t = good;
+    const auto at = t.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) t.replace(at, from.size(), to);
+    write_text(dir.snap(), t);
+  };
+  write_text(dir.snap(), good.substr(0, good.size() / 2));
+  expect_error(compacting(dir.file(), 0), "state snapshot '" + dir.snap() + "' is corrupt: not valid JSON");
+  with_snapshot("\"format\":1", "\"format\":99");
+  expect_error(compacting(dir.file(), 0), "format 99 is not supported");
+  with_snapshot("\"username\":\"x\"", "\"username\":7");
+  expect_error(compacting(dir.file(), 0), "account[0]: member 'username' is not a string");
+  with_snapshot("\"status\":\"active\"", "\"status\":\"bogus\"");  // the account's status is free text
+  {
+    element_sim::Server s(compacting(dir.file(), 0));
+    EXPECT_EQ(str(get(result(call(s, "GetAccountByName", R"({"username":"x"})")), "account"), "status"), "bogus");
+  }
+  write_text(dir.snap(), good);
+  element_sim::Options other_seed = compacting(dir.file(), 0);
+  other_seed.seed = 2;
+  expect_error(other_seed, "restart with the same --seed");
+  element_sim::Options one_cluster = compacting(dir.file(), 0);
+  one_cluster.clusters = 1;
+  expect_error(one_cluster, "restart with the same --clusters");
+  fs::remove(dir.snap());
+  expect_error(compacting(dir.file(), 0), "its snapshot '" + dir.snap() + "' is missing");
+
+  // The executable reports it and exits with status 1.
+  write_text(dir.snap(), "{\"kind\":");
+  Proc p = spawn_sim(dir.file());
+  int status = 0;
+  waitpid(p.pid, &status, 0);
+  close(p.out);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+}
+
+TEST(Persistence, JournalWithoutHeaderIsGenerationZero) {
+  StateDir dir("legacy");
+  write_text(dir.file(),
+             R"({"c":0,"v":"12.3","t":1700000000000,"b":"{\"method\":\"AddAccount\",\"params\":{\"username\":\"old\"}}"})"
+             "\n");
+  {
+    element_sim::Server s(compacting(dir.file(), 0));
+    EXPECT_EQ(num(get(result(call(s, "GetAccountByName", R"({"username":"old"})")), "account"), "accountID"), 1);
+  }
+  const auto lines = lines_of(dir.file());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "{\"journal\":0}");
 }
 
 }  // namespace

@@ -123,13 +123,16 @@ TEST_F(Snapshots, ModifySnapshot) {
   Json j = call(sim, "ModifySnapshot",
                 "{\"snapshotID\":" + std::to_string(id) +
                     R"(,"enableRemoteReplication":true,"expirationTime":"2030-01-02T03:04:05Z","snapMirrorLabel":"daily"})",
-                "6.0");
+                "8.0");
   const cJSON* s = get(result(j), "snapshot");
   ASSERT_TRUE(s) << print(j.get());
   EXPECT_TRUE(cJSON_IsTrue(get(s, "enableRemoteReplication")));
   EXPECT_EQ(str(s, "expirationTime"), "2030-01-02T03:04:05Z");
   EXPECT_EQ(str(s, "snapMirrorLabel"), "daily");
-  EXPECT_EQ(error_name(call(sim, "ModifySnapshot", R"({"snapshotID":99})", "6.0")), "xSnapshotIDDoesNotExist");
+  EXPECT_EQ(error_name(call(sim, "ModifySnapshot", R"({"snapshotID":99})", "8.0")), "xSnapshotIDDoesNotExist");
+  // ModifySnapshot is an 8.0 method (SDK descriptor), unlike the rest of the family (6.0)
+  EXPECT_EQ(error_name(call(sim, "ModifySnapshot", "{\"snapshotID\":" + std::to_string(id) + "}", "7.4")),
+            "xUnknownAPIMethod");
 }
 
 TEST_F(Snapshots, RollbackSaveCurrentStateVariants) {

@@ -90,6 +90,45 @@ TEST_F(Vags, InitiatorsPerVagLimitMessage) {
                                     std::to_string(id) + " limit=2");
 }
 
+// doc §3.5: IQNs are iqn.yyyy-mm followed by digits, lower-case letters, '.', ':' or '-'; EUI, NAA
+// and Fibre Channel WWPNs are initiator names too; anything else is refused before any change.
+TEST_F(Vags, InitiatorNamesAreValidated) {
+  const int64_t id = num(result(create(R"({"name":"a"})")), "volumeAccessGroupID");
+  const std::string g = "{\"volumeAccessGroupID\":" + std::to_string(id) + ",\"initiators\":[\"";
+  for (const char* bad : {"host1", "iqn.", "iqn.2024-01", "iqn.24-01.org.x:h", "iqn.2024-01.org.x:h_1",
+                          "iqn.2024-1.org.x:h", "eui.0123", "naa.12345", "21:00:00:24:ff:4b:d5", "2100002G4ffd53e0",
+                          "21:000:00:24:ff:4b:d5:3e"}) {
+    Json j = vcall("AddInitiatorsToVolumeAccessGroup", g + bad + "\"]}");
+    EXPECT_EQ(error_name(j), "xInvalidParameter") << bad;
+    EXPECT_NE(error_message(j).find("initiators"), std::string::npos) << bad;
+    EXPECT_EQ(error_name(create(std::string(R"({"name":"b","initiators":[")") + bad + "\"]}")), "xInvalidParameter")
+        << bad;
+  }
+  // nothing was added by the refused calls
+  Json l = vcall("ListVolumeAccessGroups", "{}");
+  EXPECT_EQ(cJSON_GetArraySize(get(cJSON_GetArrayItem(get(result(l), "volumeAccessGroups"), 0), "initiators")), 0);
+  for (const char* good : {"iqn.2024-01.org.vdp:host-0a1b", "IQN.2010-01.COM.Example:Box.1",
+                           "eui.02004567a425678d", "naa.6001405ab6d8e6ea", "naa.6001405ab6d8e6ea0123456789abcdef",
+                           "21:00:00:24:ff:4b:d5:3e", "2100002400ffd53e"}) {
+    Json j = vcall("AddInitiatorsToVolumeAccessGroup", g + good + "\"]}");
+    EXPECT_TRUE(result(j)) << good << " " << print(j.get());
+    vcall("RemoveInitiatorsFromVolumeAccessGroup", g + good + "\"]}");
+  }
+  // an initiator ID (number or numeric string) names a known initiator
+  Json j = vcall("AddInitiatorsToVolumeAccessGroup", g + kIqn1 + "\"]}");
+  const int64_t iid = static_cast<int64_t>(cJSON_GetArrayItem(get(vag_of(j), "initiatorIDs"), 0)->valuedouble);
+  vcall("RemoveInitiatorsFromVolumeAccessGroup", g + kIqn1 + "\"]}");
+  Json by_id = vcall("AddInitiatorsToVolumeAccessGroup",
+                     "{\"volumeAccessGroupID\":" + std::to_string(id) + ",\"initiators\":[\"" + std::to_string(iid) + "\"]}");
+  EXPECT_EQ(print(get(vag_of(by_id), "initiators")), std::string("[\"") + kIqn1 + "\"]");
+  EXPECT_EQ(error_name(vcall("AddInitiatorsToVolumeAccessGroup",
+                             "{\"volumeAccessGroupID\":" + std::to_string(id) + ",\"initiators\":[9999]}")),
+            "xInitiatorIDDoesNotExist");
+  EXPECT_EQ(error_name(vcall("AddInitiatorsToVolumeAccessGroup",
+                             "{\"volumeAccessGroupID\":" + std::to_string(id) + ",\"initiators\":[1.5]}")),
+            "xInvalidParameter");
+}
+
 TEST_F(Vags, AddRemoveInitiators) {
   const int64_t id = num(result(create(R"({"name":"a"})")), "volumeAccessGroupID");
   const std::string g = "{\"volumeAccessGroupID\":" + std::to_string(id);

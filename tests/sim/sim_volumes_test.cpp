@@ -47,10 +47,16 @@ void expect_volume_shape(const cJSON* v) {
 }
 
 TEST_F(Volumes, CreateVolumeShape) {
-  Json j = call(sim, "CreateVolume", create_params("UUID-Abc", R"(,"enable512e":true,"sliceCount":1)"), "1.0");
+  // Cinder's call on 1.0 (with its legacy sliceCount): volumeID and curve only, no `volume` before 8.0
+  Json old = call(sim, "CreateVolume", create_params("UUID-Old", R"(,"enable512e":true,"sliceCount":1)"), "1.0");
+  ASSERT_TRUE(result(old)) << print(old.get());
+  EXPECT_EQ(num(result(old), "volumeID"), 1);
+  EXPECT_TRUE(cJSON_IsObject(get(result(old), "curve")));
+  EXPECT_FALSE(get(result(old), "volume"));
+  Json j = call(sim, "CreateVolume", create_params("UUID-Abc", R"(,"enable512e":true,"sliceCount":1)"), "8.0");
   const cJSON* r = result(j);
   ASSERT_TRUE(r) << print(j.get());
-  EXPECT_EQ(num(r, "volumeID"), 1);
+  EXPECT_EQ(num(r, "volumeID"), 2);
   EXPECT_TRUE(cJSON_IsObject(get(r, "curve")));
   const cJSON* v = get(r, "volume");
   expect_volume_shape(v);
@@ -67,11 +73,11 @@ TEST_F(Volumes, CreateVolumeShape) {
   EXPECT_EQ(num(v, "minFifoSize"), 0);
   EXPECT_EQ(print(get(v, "attributes")), "{}");
   const std::string u = unique_id();
-  EXPECT_EQ(str(v, "iqn"), "iqn.2010-01.com.solidfire:" + u + ".uuid-abc.1");
+  EXPECT_EQ(str(v, "iqn"), "iqn.2010-01.com.solidfire:" + u + ".uuid-abc.2");
   char hex[9];
   std::snprintf(hex, sizeof hex, "%02x%02x%02x%02x", u[0], u[1], u[2], u[3]);
-  EXPECT_EQ(str(v, "scsiEUIDeviceID"), std::string(hex) + "00000001" + "f47acc0100000000");
-  EXPECT_EQ(str(v, "scsiNAADeviceID"), std::string("6f47acc100000000") + hex + "00000001");
+  EXPECT_EQ(str(v, "scsiEUIDeviceID"), std::string(hex) + "00000002" + "f47acc0100000000");
+  EXPECT_EQ(str(v, "scsiNAADeviceID"), std::string("6f47acc100000000") + hex + "00000002");
   const cJSON* q = get(v, "qos");
   EXPECT_EQ(num(q, "minIOPS"), 50);
   EXPECT_EQ(num(q, "maxIOPS"), 15000);
@@ -209,7 +215,7 @@ TEST_F(Volumes, ClusterLimitsWhenConfigured) {
 
 TEST_F(Volumes, DeleteVolumeResultAndIdempotence) {
   const int64_t id = create_volume(sim, "del", acc);
-  Json j = call(sim, "DeleteVolume", vid(id) + "", "1.0");
+  Json j = call(sim, "DeleteVolume", vid(id) + "", "8.0");
   const cJSON* r = result(j);
   ASSERT_TRUE(r) << print(j.get());
   EXPECT_EQ(num(r, "volumeID"), id);
@@ -318,6 +324,32 @@ TEST_F(Volumes, ListVolumesFilters) {
   EXPECT_EQ(volume_ids(call(sim, "ListVolumes", R"({"accounts":[],"volumeIDs":null})")).size(), 3u);
   EXPECT_EQ(error_name(call(sim, "ListVolumes", R"({"limit":-1})")), "xInvalidParameter");
   EXPECT_EQ(volume_ids(call(sim, "ListActiveVolumes", R"({"limit":0})")).size(), 3u);
+}
+
+// protectionSchemes (README GAP decisions): every simulated volume is doubleHelix; names outside the
+// enum are xUnrecognizedEnumString; [] is no filter (Go zero value).
+TEST_F(Volumes, ListVolumesProtectionSchemes) {
+  const int64_t a = create_volume(sim, "a", acc);
+  const int64_t b = create_volume(sim, "b", acc);
+  const std::vector<int64_t> all{a, b};
+  EXPECT_EQ(volume_ids(call(sim, "ListVolumes", R"({"protectionSchemes":["doubleHelix"]})")), all);
+  EXPECT_EQ(volume_ids(call(sim, "ListVolumes", R"({"protectionSchemes":["singleHelix","doubleHelix"]})")), all);
+  EXPECT_EQ(volume_ids(call(sim, "ListVolumes", R"({"protectionSchemes":[]})")), all);
+  EXPECT_EQ(volume_ids(call(sim, "ListVolumes", R"({"protectionSchemes":null})")), all);
+  EXPECT_EQ(volume_ids(call(sim, "ListVolumes", R"({"protectionSchemes":"doubleHelix"})")), all);
+  EXPECT_TRUE(volume_ids(call(sim, "ListVolumes", R"({"protectionSchemes":["singleHelix"]})")).empty());
+  EXPECT_TRUE(volume_ids(call(sim, "ListVolumes", R"({"protectionSchemes":["tripleHelix","singleHelix"]})")).empty());
+  // Combined with the other filters (they still apply).
+  EXPECT_EQ(volume_ids(call(sim, "ListVolumes", R"({"protectionSchemes":["doubleHelix"],"volumeName":"b"})")),
+            std::vector<int64_t>{b});
+  Json bad = call(sim, "ListVolumes", R"({"protectionSchemes":["doubleHelix","quadHelix"]})");
+  EXPECT_EQ(error_name(bad), "xUnrecognizedEnumString");
+  EXPECT_NE(error_message(bad).find("quadHelix"), std::string::npos) << error_message(bad);
+  EXPECT_EQ(error_name(call(sim, "ListVolumes", R"({"protectionSchemes":[2]})")), "xInvalidParameter");
+  EXPECT_EQ(error_name(call(sim, "ListVolumes", R"({"protectionSchemes":{"a":1}})")), "xInvalidParameter");
+  // A bad volumeStatus is reported even when the scheme filter would return nothing.
+  EXPECT_EQ(error_name(call(sim, "ListVolumes", R"({"protectionSchemes":["singleHelix"],"volumeStatus":"x"})")),
+            "xUnrecognizedEnumString");
 }
 
 TEST_F(Volumes, ListVolumesDefaultLimitIs10000) {

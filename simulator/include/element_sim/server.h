@@ -74,6 +74,9 @@ struct Options {
   // appended and fdatasync'd before its reply is sent (README "Persistence"). Empty = in memory only.
   // The constructor throws std::runtime_error when the file cannot be read, written or is corrupt.
   std::string state_file;
+  // Compaction: once the journal holds this many records, the whole state is written to
+  // `state_file`.snap (atomically) and the journal restarts empty. 0 = never compact.
+  uint64_t state_compact_records = 10000;
 };
 
 // Thrown by Server::handle() when a transport-level fault rule fires for an in-process request
@@ -89,6 +92,15 @@ struct InjectedFault : std::runtime_error {
   std::string kind;
   int http_status = 0;
   bool executed = false;
+};
+
+// Thrown by Server::fill() / fill_percent() when a simulated write is refused; `name` says why:
+//   "xVolumeIDDoesNotExist" — no such volume (never created, or purged) on that cluster
+//   "xVolumeDeleted"        — the volume is deleted (writes are refused until it is restored)
+//   "xInvalidParameter"     — the amount is outside 0..totalSize (bytes) or 0..100 (percent)
+struct FillError : std::invalid_argument {
+  FillError(std::string n, const std::string& what) : std::invalid_argument(what), name(std::move(n)) {}
+  std::string name;
 };
 
 class Server {
@@ -137,6 +149,16 @@ class Server {
   // Drops all objects of every cluster (accounts, volumes, ..., pairs) and the RPC counters; ids
   // restart at 1. Identities, ports and faults are kept.
   void reset_state();
+
+  // Simulated writes (README "Capacity model"; also POST /control/fill): volume `volume_id` of
+  // `cluster` holds `bytes` of written data afterwards (0..totalSize, rounded up to 4 KiB blocks; a
+  // lower amount than before models discarded data). The capacity counters, GetVolumeStats and
+  // GetVolumeEfficiency follow; snapshots and clones taken later carry it. Journalled like any
+  // change (survives a restart with --state). Returns the volume's written bytes (nonZeroBlocks x
+  // 4096). Throws FillError when refused (nothing changes), std::out_of_range for a bad cluster.
+  int64_t fill(int64_t volume_id, int64_t bytes, int cluster = 0);
+  // The same with `percent` (0..100) of the volume's totalSize, rounded up to whole blocks.
+  int64_t fill_percent(int64_t volume_id, double percent, int cluster = 0);
 
  private:
   struct Impl;
