@@ -1,7 +1,7 @@
 // Volume lookups for the access and administration operations, and the helpers of
 // access_ops_common.h. A lookup costs one ListVolumes{startVolumeID, limit:1} when the provider_id is
-// good (id verified: Element returns the NEXT volume when the id is gone; identity verified through
-// attributes.uuid), otherwise one ListVolumesForAccount per existing tenant account (primary and
+// good (id verified: Element returns the NEXT volume when the id is gone; identity verified by the rule
+// of volume_identity.h), otherwise one ListVolumesForAccount per existing tenant account (primary and
 // secondary "<name>_"): never a cluster-wide listing.
 #include "access_ops_common.h"
 
@@ -81,25 +81,6 @@ bool fit_attributes(Json& attrs, const std::vector<const char*>& droppable) {
 
 }  // namespace access
 
-namespace {
-
-// The Cinder volume `volume` owns Element volume `v` (raw object `item`). The Cinder side is keyed by
-// name_id when set (after a migration the record points at the other volume's backend object), else
-// by id: never both, or a retried delete of a migration's leftover record could match the live volume.
-// The Element side is keyed by attributes.migration_uuid when present (Cinder names a migration target
-// after its source and gives it the source's uuid), else attributes.uuid, else the exact name.
-bool owns(const SfVolume& v, JsonView item, const Volume& volume, const std::string& prefix) {
-  const std::string& key = volume.name_id && !volume.name_id->empty() ? *volume.name_id : volume.id;
-  if (key.empty()) return false;
-  const JsonView attrs = item["attributes"];
-  const std::string migration = attrs.is_object() ? attrs.string_or("migration_uuid", "") : "";
-  if (!migration.empty()) return migration == key;
-  if (!v.uuid_attr.empty()) return v.uuid_attr == key;
-  return v.name == prefix + key;
-}
-
-}  // namespace
-
 std::vector<SolidFireDriverImpl::AccessVolume> SolidFireDriverImpl::access_locate(CallContext& ctx,
                                                                                   const Volume& volume, bool all) {
   std::vector<AccessVolume> out;
@@ -113,34 +94,33 @@ std::vector<SolidFireDriverImpl::AccessVolume> SolidFireDriverImpl::access_locat
     out.push_back(std::move(av));
   };
 
+  // The identity rule (volume_identity.h); `all` also sees deleted leftovers, for delete to purge them.
+  const identity::Scope scope = identity_scope();
+  const auto deleted = all ? identity::Deleted::kPurgeLeftovers : identity::Deleted::kNeverMatch;
+
   // 1. provider_id "<volumeID> <accountID> <clusterUUID>".
-  if (volume.provider_id) {
-    const auto tokens = util::split_ws(*volume.provider_id);
-    const auto id = tokens.empty() ? std::nullopt : util::parse_int64(tokens[0]);
-    const bool other_cluster = tokens.size() >= 3 && tokens[2] != cluster().uuid;
-    if (other_cluster) {
-      log_->info("provider_id of {} names cluster {}; searching by account", volume.id, tokens[2]);
-    } else if (id && *id > 0) {
-      Json params = Json::object();
-      params.set("startVolumeID", *id);
-      params.set("limit", int64_t{1});
-      Json result = client_->call(ctx, "ListVolumes", params, "8.0");
-      const JsonView item = result["volumes"].at(0);
-      auto v = parse_volume(item);
-      if (v && v->id == *id && owns(*v, item, volume, config_.sf_volume_prefix) && (all || !v->deleted())) {
-        keep(item);
-        return out;
-      }
-      if (v && v->id == *id && !owns(*v, item, volume, config_.sf_volume_prefix)) {
-        log_->warn("volumeID {} from provider_id of {} belongs to another volume; not using it", *id, volume.id);
-      }
+  if (const auto id = identity::provider_volume_id(volume, scope.cluster_uuid)) {
+    Json params = Json::object();
+    params.set("startVolumeID", *id);
+    params.set("limit", int64_t{1});
+    Json result = client_->call(ctx, "ListVolumes", params, "8.0");
+    const JsonView item = result["volumes"].at(0);
+    auto v = parse_volume(item);
+    if (v && v->id == *id && identity::is(*v, volume, scope, deleted)) {
+      keep(item);
+      return out;
     }
+    if (v && v->id == *id && !identity::is(*v, volume, scope, identity::Deleted::kPurgeLeftovers)) {
+      log_->warn("volumeID {} from provider_id of {} belongs to another volume; not using it", *id, volume.id);
+    }
+  } else if (volume.provider_id) {
+    log_->info("provider_id of {} does not name a volume of this cluster; searching by account", volume.id);
   }
 
   // 2. The project's accounts.
   for_each_project_volume(ctx, volume.project_id, [&](JsonView item) {
     auto v = parse_volume(item);
-    if (v && owns(*v, item, volume, config_.sf_volume_prefix) && (all || !v->deleted())) keep(item);
+    if (v && identity::is(*v, volume, scope, deleted)) keep(item);
     return false;
   });
   if (!all && out.size() > 1) {

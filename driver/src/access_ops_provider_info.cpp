@@ -1,7 +1,7 @@
 // update_provider_info (service start): ONE listing of active volumes (ListVolumes{volumeStatus:
 // "active"}, paged by startVolumeID/limit 10,000) and ONE ListSnapshots{} — each only when the host
-// passed volumes / snapshots. Volumes match as in every lookup (access_ops_common.cpp): name_id or id
-// against attributes.migration_uuid, else attributes.uuid, else the exact name "<prefix><id>";
+// passed volumes / snapshots. Volumes match by the keys of the identity rule (volume_identity.h): name_id
+// or id against attributes.migration_uuid, else attributes.uuid, else the exact name "<prefix><id>";
 // snapshots by attributes.uuid or the exact name "<prefix><snapshot id>". Only ids whose provider_id
 // CHANGED are returned (Cinder 2.2.5 compares a string with an integer and so reports every volume).
 // Several candidates: the one the current provider_id names wins; otherwise the volume is left alone
@@ -76,12 +76,8 @@ ProviderInfoResult SolidFireDriverImpl::update_provider_info(CallContext& ctx, c
         if (!v) continue;
         last = std::max(last, v->id);
         if (v->status != "active") continue;
-        const JsonView attrs = item["attributes"];
-        const std::string migration = attrs.is_object() ? attrs.string_or("migration_uuid", "") : "";
-        if (!migration.empty()) {
-          add(by_uuid, migration, Found{v->id, v->account_id});
-        } else if (!v->uuid_attr.empty()) {
-          add(by_uuid, v->uuid_attr, Found{v->id, v->account_id});
+        if (const std::string& key = identity::element_key(*v); !key.empty()) {
+          add(by_uuid, key, Found{v->id, v->account_id});
         } else {
           add(by_name, v->name, Found{v->id, v->account_id});
         }
@@ -91,7 +87,7 @@ ProviderInfoResult SolidFireDriverImpl::update_provider_info(CallContext& ctx, c
     }
     for (const Volume& vol : volumes) {
       std::vector<Found> candidates;
-      const std::string& key = vol.name_id && !vol.name_id->empty() ? *vol.name_id : vol.id;
+      const std::string& key = identity::cinder_key(vol);
       if (auto it = by_uuid.find(key); it != by_uuid.end()) candidates = it->second;
       if (auto it = by_name.find(prefix + key); it != by_name.end()) {
         for (const auto& f : it->second) candidates.push_back(f);

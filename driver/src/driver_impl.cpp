@@ -20,7 +20,10 @@ std::optional<SfVolume> parse_volume(JsonView v) {
   out.total_size = v.int64("totalSize").value_or(0);
   out.enable512e = v.boolean("enable512e").value_or(true);
   const JsonView attrs = v["attributes"];
-  if (attrs.is_object()) out.uuid_attr = attrs.string_or("uuid", "");
+  if (attrs.is_object()) {
+    out.uuid_attr = attrs.string_or("uuid", "");
+    out.migration_uuid = attrs.string_or("migration_uuid", "");
+  }
   return out;
 }
 
@@ -130,6 +133,10 @@ std::vector<std::string> SolidFireDriverImpl::supported_operations() const {
       // access and administration operations
       "terminate_connection", "attach_volume", "detach_volume", "manage_existing", "manage_existing_get_size",
       "unmanage", "accept_transfer", "update_provider_info",
+      // groups and 2.0.6 consistency groups (group_ops*.cpp)
+      "create_group", "update_group", "delete_group", "create_group_from_src", "create_group_snapshot",
+      "delete_group_snapshot", "create_consistencygroup", "update_consistencygroup", "delete_consistencygroup",
+      "create_consistencygroup_from_src", "create_cgsnapshot", "delete_cgsnapshot",
   };
 }
 

@@ -49,5 +49,25 @@ ProviderInfoResult SolidFireDriver::update_provider_info(CallContext&, const std
                                                          const std::vector<Snapshot>&) {
   refuse("update_provider_info");
 }
+GroupResult SolidFireDriver::create_group(CallContext&, const Group&, GroupFlavor) { refuse("create_group"); }
+void SolidFireDriver::update_group(CallContext&, const Group&, const std::vector<Volume>&, const std::vector<Volume>&,
+                                   GroupFlavor) {
+  refuse("update_group");
+}
+GroupResult SolidFireDriver::delete_group(CallContext&, const Group&, const std::vector<Volume>&, GroupFlavor) {
+  refuse("delete_group");
+}
+GroupResult SolidFireDriver::create_group_from_src(CallContext&, const Group&, const std::vector<Volume>&,
+                                                   const GroupSource&, GroupFlavor) {
+  refuse("create_group_from_src");
+}
+GroupResult SolidFireDriver::create_group_snapshot(CallContext&, const GroupSnapshot&, const std::vector<Snapshot>&,
+                                                   GroupFlavor) {
+  refuse("create_group_snapshot");
+}
+GroupResult SolidFireDriver::delete_group_snapshot(CallContext&, const GroupSnapshot&, const std::vector<Snapshot>&,
+                                                   GroupFlavor) {
+  refuse("delete_group_snapshot");
+}
 
 }  // namespace solidfire

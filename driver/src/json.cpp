@@ -98,7 +98,9 @@ std::string JsonView::print() const {
 Json Json::object() { return Json(checked(cJSON_CreateObject())); }
 Json Json::array() { return Json(checked(cJSON_CreateArray())); }
 
-Json Json::int_array(std::initializer_list<int64_t> values) {
+Json Json::int_array(std::initializer_list<int64_t> values) { return int_array(std::vector<int64_t>(values)); }
+
+Json Json::int_array(const std::vector<int64_t>& values) {
   Json a = array();
   for (const int64_t v : values) a.push(v);
   return a;

@@ -69,6 +69,7 @@ class Json {
   static Json object();
   static Json array();
   static Json int_array(std::initializer_list<int64_t> values);
+  static Json int_array(const std::vector<int64_t>& values);
   // Parses UTF-8 text; nullopt on malformed input.
   static std::optional<Json> parse(std::string_view text);
 

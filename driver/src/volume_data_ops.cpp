@@ -1,13 +1,14 @@
 // Volume data operations, shared part: locating volumes and snapshots for snapshot/clone/extend/retype.
 // Decisions:
 // - A volume is located by its provider_id first (ListVolumes{startVolumeID, limit:1}, the id verified
-//   because Element returns the NEXT volume when the id is gone, and the uuid attribute verified), then
-//   by attributes.uuid in its project's primary and secondary ("<name>_") accounts. Deleted volumes
+//   because Element returns the NEXT volume when the id is gone), then in its project's primary and
+//   secondary ("<name>_") accounts; the identity rule of volume_identity.h decides. Deleted volumes
 //   never match. The source of a snapshot or clone is located through the SOURCE's own provider_id and
 //   project, never the new volume's tenant.
 // - A snapshot is located by its provider_id ("<snapshotID> <volumeID> <cluster uuid>") with
 //   ListSnapshots{volumeID, snapshotID} and verified by id, volume and name; then by name
-//   ("<sf_volume_prefix><snapshot id>") among its volume's snapshots (at most 32).
+//   ("<sf_volume_prefix><snapshot id>") among its volume's snapshots (at most 32). A member of a group
+//   snapshot is named after the group snapshot ("<sf_volume_prefix><group_snapshot_id>").
 // - Every ModifyVolume of these operations is idempotent, so one whose answer was lost is sent again.
 #include "volume_data_ops.h"
 
@@ -50,48 +51,44 @@ bool fit_attributes(Json& attrs) {
 
 int64_t gib_ceil(int64_t bytes) { return bytes <= 0 ? 0 : (bytes + kGiB - 1) / kGiB; }
 
+void validate_new_volume(const Volume& volume, const std::string& name, const std::string& field) {
+  if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, field + ".id is required").with_field(field + ".id");
+  if (volume.size_gib < 1 || volume.size_gib > kMaxVolumeSizeGib) {
+    throw Error(ErrorCode::kInvalidArgument, field + ".size must be between 1 and 16384 GiB, got " +
+                                                 std::to_string(volume.size_gib))
+        .with_field(field + ".size");
+  }
+  if (name.size() > kElementNameMax) {
+    throw Error(ErrorCode::kInvalidArgument, "volume name " + util::clean_utf8(name, 128) +
+                                                 " exceeds Element's 64 characters")
+        .with_field(field + ".id");
+  }
+}
+
 }  // namespace data_ops
 
 namespace {
-
 using data_ops::kApi;
-
-// True when `v` is the Element volume of the Cinder volume: by uuid attribute, or by name when the
-// Element volume carries no uuid (volumes created by very old drivers).
-bool belongs_to(const SfVolume& v, const Volume& volume, const std::string& prefix) {
-  for (const std::string& id : {volume.id, volume.name_id.value_or("")}) {
-    if (id.empty()) continue;
-    if (!v.uuid_attr.empty() ? v.uuid_attr == id : v.name == prefix + id) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::optional<SolidFireDriverImpl::DataVolume> SolidFireDriverImpl::data_find_volume(CallContext& ctx,
                                                                                      const Volume& volume) {
-  if (volume.provider_id) {
-    const auto tokens = util::split_ws(*volume.provider_id);
-    const int64_t id = tokens.empty() ? 0 : std::max<int64_t>(0, util::parse_int64(tokens[0]).value_or(0));
-    const bool other_cluster = tokens.size() >= 3 && tokens[2] != cluster().uuid;
-    if (id > 0 && !other_cluster) {
-      Json params = Json::object();
-      params.set("startVolumeID", id);
-      params.set("limit", int64_t{1});
-      Json result = client_->call(ctx, "ListVolumes", params, kApi);
-      const JsonView item = result["volumes"].at(0);
-      auto v = parse_volume(item);
-      if (v && v->id == id && !v->deleted() && belongs_to(*v, volume, config_.sf_volume_prefix)) {
-        return DataVolume{*v, data_ops::copy_object(item)};
-      }
-      log_->info("provider_id {} of volume {} does not lead to it; searching its project's accounts",
-                 *volume.provider_id, volume.id);
-    }
+  const identity::Scope scope = identity_scope();
+  if (const auto id = identity::provider_volume_id(volume, scope.cluster_uuid)) {
+    Json params = Json::object();
+    params.set("startVolumeID", *id);
+    params.set("limit", int64_t{1});
+    Json result = client_->call(ctx, "ListVolumes", params, kApi);
+    const JsonView item = result["volumes"].at(0);
+    auto v = parse_volume(item);
+    if (v && v->id == *id && identity::is(*v, volume, scope)) return DataVolume{*v, data_ops::copy_object(item)};
+    log_->info("provider_id {} of volume {} does not lead to it; searching its project's accounts",
+               *volume.provider_id, volume.id);
   }
   std::optional<DataVolume> found;
   for_each_project_volume(ctx, volume.project_id, [&](JsonView item) {
     auto v = parse_volume(item);
-    if (v && !v->deleted() && belongs_to(*v, volume, config_.sf_volume_prefix)) {
+    if (v && identity::is(*v, volume, scope)) {
       found = DataVolume{*v, data_ops::copy_object(item)};
       return true;
     }
@@ -121,8 +118,7 @@ Volume SolidFireDriverImpl::data_snapshot_parent(const Snapshot& snapshot) const
   return parent;
 }
 
-namespace {
-std::optional<SolidFireDriverImpl::DataSnapshot> parse_snapshot(JsonView s) {
+std::optional<SolidFireDriverImpl::DataSnapshot> SolidFireDriverImpl::parse_snapshot(JsonView s) {
   auto id = s.int64("snapshotID");
   if (!id) return std::nullopt;
   SolidFireDriverImpl::DataSnapshot out;
@@ -132,7 +128,6 @@ std::optional<SolidFireDriverImpl::DataSnapshot> parse_snapshot(JsonView s) {
   out.name = s.string_or("name", "");
   return out;
 }
-}  // namespace
 
 std::vector<SolidFireDriverImpl::DataSnapshot> SolidFireDriverImpl::data_list_snapshots(CallContext& ctx,
                                                                                         int64_t volume_id) {
@@ -154,7 +149,11 @@ std::vector<SolidFireDriverImpl::DataSnapshot> SolidFireDriverImpl::data_list_sn
 
 std::optional<SolidFireDriverImpl::DataSnapshot> SolidFireDriverImpl::data_find_snapshot(
     CallContext& ctx, const Snapshot& snapshot, std::optional<int64_t> volume_id) {
+  // A member of a group snapshot carries the group snapshot's name (Element names members after it).
   const std::string name = volume_name(snapshot.id);
+  const bool member = snapshot.group_snapshot_id && !snapshot.group_snapshot_id->empty();
+  const std::string group_name = member ? volume_name(*snapshot.group_snapshot_id) : name;
+  auto named = [&](const std::string& n) { return n == name || n == group_name; };
   if (snapshot.provider_id) {
     const auto tokens = util::split_ws(*snapshot.provider_id);
     // 0 = absent or unusable.
@@ -176,7 +175,7 @@ std::optional<SolidFireDriverImpl::DataSnapshot> SolidFireDriverImpl::data_find_
       for (const JsonView item : result["snapshots"].items()) {
         auto s = parse_snapshot(item);
         if (!s || s->id != sid) continue;
-        if (s->name == name && (vid == 0 || s->volume_id == vid) && (!volume_id || s->volume_id == *volume_id)) return s;
+        if (named(s->name) && (vid == 0 || s->volume_id == vid) && (!volume_id || s->volume_id == *volume_id)) return s;
         log_->warn("snapshotID {} from provider_id of snapshot {} is named '{}' on volumeID {}; not using it", sid,
                    snapshot.id, util::clean_utf8(s->name, 128), s->volume_id);
       }
@@ -189,7 +188,7 @@ std::optional<SolidFireDriverImpl::DataSnapshot> SolidFireDriverImpl::data_find_
     parent_id = parent->volume.id;
   }
   for (const auto& s : data_list_snapshots(ctx, *parent_id)) {
-    if (s.name == name) return s;
+    if (named(s.name)) return s;
   }
   return std::nullopt;
 }

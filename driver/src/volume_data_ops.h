@@ -8,6 +8,7 @@
 #include "json.h"
 #include "qos.h"
 #include "solidfire/call_context.h"
+#include "solidfire/types.h"
 
 namespace solidfire::data_ops {
 
@@ -27,6 +28,10 @@ bool fit_attributes(Json& attrs);
 
 // GiB needed to hold `bytes` (rounded up).
 int64_t gib_ceil(int64_t bytes);
+
+// A new volume (clone target): id present, size 1..16384 GiB, Element name within 64 characters.
+// INVALID_ARGUMENT naming `field`.id / `field`.size otherwise.
+void validate_new_volume(const Volume& volume, const std::string& name, const std::string& field);
 
 // Runs cleanup after the caller's deadline or cancellation: same host services, a fresh short deadline,
 // never cancelled.

@@ -32,24 +32,11 @@ using data_ops::kApi;
 using data_ops::kGiB;
 using std::chrono::milliseconds;
 
-void validate_new_volume(const Volume& volume, const std::string& name) {
-  if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, "volume.id is required").with_field("volume.id");
-  if (volume.size_gib < 1 || volume.size_gib > kMaxVolumeSizeGib) {
-    throw Error(ErrorCode::kInvalidArgument, "volume.size must be between 1 and 16384 GiB, got " +
-                                                 std::to_string(volume.size_gib))
-        .with_field("volume.size");
-  }
-  if (name.size() > kElementNameMax) {
-    throw Error(ErrorCode::kInvalidArgument, "volume name " + util::clean_utf8(name, 128) +
-                                                 " exceeds Element's 64 characters")
-        .with_field("volume.id");
-  }
-}
 }  // namespace
 
 ModelUpdate SolidFireDriverImpl::create_cloned_volume(CallContext& ctx, const Volume& volume, const Volume& source) {
   (void)cluster();
-  validate_new_volume(volume, volume_name(volume.id));
+  data_ops::validate_new_volume(volume, volume_name(volume.id), "volume");
   if (source.id.empty()) throw Error(ErrorCode::kInvalidArgument, "src_vref.id is required").with_field("src_vref.id");
   auto found = data_find_volume(ctx, source);
   if (!found) {
@@ -67,7 +54,7 @@ ModelUpdate SolidFireDriverImpl::create_cloned_volume(CallContext& ctx, const Vo
 ModelUpdate SolidFireDriverImpl::create_volume_from_snapshot(CallContext& ctx, const Volume& volume,
                                                              const Snapshot& snapshot) {
   (void)cluster();
-  validate_new_volume(volume, volume_name(volume.id));
+  data_ops::validate_new_volume(volume, volume_name(volume.id), "volume");
   if (snapshot.id.empty()) throw Error(ErrorCode::kInvalidArgument, "snapshot.id is required").with_field("snapshot.id");
   auto found = data_find_snapshot(ctx, snapshot, std::nullopt);
   if (!found) {

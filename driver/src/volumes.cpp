@@ -1,6 +1,6 @@
 // create_volume / delete_volume and the volume lookups behind them. Decisions:
-// - Identity is attributes.uuid (and provider_id), never a name substring; deleted-but-unpurged
-//   volumes never count as matches for create.
+// - Identity is the rule of volume_identity.h (provider_id, migration_uuid/uuid, exact name), never a
+//   name substring; deleted-but-unpurged volumes never count as matches for create.
 // - Idempotent create: ListVolumes{volumeName, accounts} first (endpoint 8.0); an active volume with
 //   our uuid is returned as is; one with another uuid is ALREADY_EXISTS.
 // - CreateVolume uses endpoint 8.0 (the minimum the driver needs anyway for ListVolumes; its result
@@ -35,18 +35,6 @@ std::optional<std::string> migration_source(const Volume& volume) {
   return source;
 }
 
-// True when `v` belongs to the Cinder volume (by uuid attribute, or by name when it has no uuid).
-bool matches(const SfVolume& v, const std::vector<std::string>& ids, const std::string& prefix) {
-  for (const auto& id : ids) {
-    if (id.empty()) continue;
-    if (!v.uuid_attr.empty()) {
-      if (v.uuid_attr == id) return true;
-    } else if (v.name == prefix + id) {
-      return true;
-    }
-  }
-  return false;
-}
 }  // namespace
 
 Json SolidFireDriverImpl::volume_attributes(const Volume& volume) const {
@@ -116,9 +104,7 @@ std::optional<SfVolume> SolidFireDriverImpl::find_by_name(CallContext& ctx, cons
   for (const JsonView item : result["volumes"].items()) {
     auto v = parse_volume(item);
     if (!v || v->deleted() || v->name != name) continue;
-    const JsonView attrs = item["attributes"];
-    const std::string migration = attrs.is_object() ? attrs.string_or("migration_uuid", "") : "";
-    if ((migration.empty() ? v->uuid_attr : migration) == uuid) {
+    if (identity::element_key(*v) == uuid) {
       if (!mine) mine = v;
       continue;
     }
@@ -249,16 +235,12 @@ ModelUpdate SolidFireDriverImpl::create_volume(CallContext& ctx, const Volume& v
 
 std::optional<SfVolume> SolidFireDriverImpl::find_by_provider_id(CallContext& ctx, const Volume& volume) {
   if (!volume.provider_id) return std::nullopt;
-  const auto tokens = util::split_ws(*volume.provider_id);
-  if (tokens.empty()) return std::nullopt;
-  auto id = util::parse_int64(tokens[0]);
-  if (!id || *id <= 0) return std::nullopt;
-  if (tokens.size() >= 3) {
-    const ClusterInfo cl = cluster();
-    if (tokens[2] != cl.uuid) {
-      log_->info("provider_id of {} names cluster {}, not {}; searching by account", volume.id, tokens[2], cl.uuid);
-      return std::nullopt;
-    }
+  const identity::Scope scope = identity_scope();
+  const auto id = identity::provider_volume_id(volume, scope.cluster_uuid);
+  if (!id) {
+    log_->info("provider_id of {} does not name a volume of cluster {}; searching by account", volume.id,
+               scope.cluster_uuid);
+    return std::nullopt;
   }
   Json params = Json::object();
   params.set("startVolumeID", *id);
@@ -269,8 +251,9 @@ std::optional<SfVolume> SolidFireDriverImpl::find_by_provider_id(CallContext& ct
     log_->debug("volumeID {} from provider_id of {} is gone", *id, volume.id);
     return std::nullopt;
   }
-  if (!matches(*v, {volume.id, volume.name_id.value_or("")}, config_.sf_volume_prefix)) {
-    log_->warn("volumeID {} from provider_id of {} belongs to another volume; not using it", *id, volume.id);
+  if (!identity::is(*v, volume, scope)) {
+    log_->warn("volumeID {} from provider_id of {} is not that volume (deleted or another's); not using it", *id,
+               volume.id);
     return std::nullopt;
   }
   return v;
@@ -301,9 +284,10 @@ void SolidFireDriverImpl::for_each_project_volume(CallContext& ctx, const std::s
 
 std::vector<SfVolume> SolidFireDriverImpl::find_in_accounts(CallContext& ctx, const Volume& volume) {
   std::vector<SfVolume> out;
+  const identity::Scope scope = identity_scope();
   for_each_project_volume(ctx, volume.project_id, [&](JsonView item) {
     auto v = parse_volume(item);
-    if (v && matches(*v, {volume.id, volume.name_id.value_or("")}, config_.sf_volume_prefix)) out.push_back(*v);
+    if (v && identity::is(*v, volume, scope)) out.push_back(*v);
     return false;
   });
   return out;
@@ -343,8 +327,8 @@ void SolidFireDriverImpl::remove_volume(CallContext& ctx, const SfVolume& sf_vol
 void SolidFireDriverImpl::delete_volume(CallContext& ctx, const Volume& volume) {
   (void)cluster();
   if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, "volume.id is required").with_field("volume.id");
-  // provider_id first, then the project's primary and secondary accounts (access_ops_common.cpp:
-  // identity by name_id-or-id against migration_uuid/uuid), keeping each volume's volumeAccessGroups:
+  // provider_id first, then the project's primary and secondary accounts (the identity rule of
+  // volume_identity.h, deleted leftovers included so they get purged), keeping each volume's volumeAccessGroups:
   // a volume still in VAGs leaves them before it is deleted (LP#1817611).
   const auto targets = access_locate(ctx, volume, /*all=*/true);
   if (targets.empty()) {

@@ -21,18 +21,6 @@ vdp_status not_supported(vdp_driver* d, vdp_context* c, const char*, size_t, cha
 
 VDP_PENDING(migrate_volume)
 VDP_PENDING(clone_image)
-VDP_PENDING(create_group)
-VDP_PENDING(update_group)
-VDP_PENDING(delete_group)
-VDP_PENDING(create_group_from_src)
-VDP_PENDING(create_group_snapshot)
-VDP_PENDING(delete_group_snapshot)
-VDP_PENDING(create_consistencygroup)
-VDP_PENDING(update_consistencygroup)
-VDP_PENDING(delete_consistencygroup)
-VDP_PENDING(create_consistencygroup_from_src)
-VDP_PENDING(create_cgsnapshot)
-VDP_PENDING(delete_cgsnapshot)
 VDP_PENDING(failover_host)
 VDP_PENDING(failover)
 VDP_PENDING(failover_completed)
@@ -76,18 +64,18 @@ constexpr vdp_plugin kDescriptor = {
     .get_volume_stats = &get_volume_stats,
     .update_provider_info = &update_provider_info,
     .clone_image = pending_clone_image,
-    .create_group = pending_create_group,
-    .update_group = pending_update_group,
-    .delete_group = pending_delete_group,
-    .create_group_from_src = pending_create_group_from_src,
-    .create_group_snapshot = pending_create_group_snapshot,
-    .delete_group_snapshot = pending_delete_group_snapshot,
-    .create_consistencygroup = pending_create_consistencygroup,
-    .update_consistencygroup = pending_update_consistencygroup,
-    .delete_consistencygroup = pending_delete_consistencygroup,
-    .create_consistencygroup_from_src = pending_create_consistencygroup_from_src,
-    .create_cgsnapshot = pending_create_cgsnapshot,
-    .delete_cgsnapshot = pending_delete_cgsnapshot,
+    .create_group = &create_group,
+    .update_group = &update_group,
+    .delete_group = &delete_group,
+    .create_group_from_src = &create_group_from_src,
+    .create_group_snapshot = &create_group_snapshot,
+    .delete_group_snapshot = &delete_group_snapshot,
+    .create_consistencygroup = &create_consistencygroup,
+    .update_consistencygroup = &update_consistencygroup,
+    .delete_consistencygroup = &delete_consistencygroup,
+    .create_consistencygroup_from_src = &create_consistencygroup_from_src,
+    .create_cgsnapshot = &create_cgsnapshot,
+    .delete_cgsnapshot = &delete_cgsnapshot,
     .failover_host = pending_failover_host,
     .failover = pending_failover,
     .failover_completed = pending_failover_completed,

@@ -301,14 +301,8 @@ vdp_status accept_transfer(vdp_driver* d, vdp_context* c, const char* req, size_
 vdp_status update_provider_info(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
                                 size_t* out_len) noexcept {
   return run_op("update_provider_info", d, c, req, len, out, out_len, [](OpCall& call) {
-    std::vector<solidfire::Volume> volumes;
-    std::vector<solidfire::Snapshot> snapshots;
-    if (auto list = call.request.member("volumes")) {
-      list->for_each_element([&](const JsonView& v) { volumes.push_back(parse_volume(v, SizeRule::kOptional)); });
-    }
-    if (auto list = call.request.member("snapshots")) {
-      list->for_each_element([&](const JsonView& s) { snapshots.push_back(parse_snapshot(s)); });
-    }
+    const auto volumes = parse_volume_list(call.request, "volumes", false);
+    const auto snapshots = parse_snapshot_list(call.request, "snapshots", false);
     return to_json(call.driver().update_provider_info(call.ctx, volumes, snapshots));
   });
 }

@@ -37,5 +37,19 @@ vdp_status unmanage(vdp_driver*, vdp_context*, const char*, size_t, char**, size
 vdp_status accept_transfer(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
 vdp_status update_provider_info(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
 
+// Groups and the 2.0.6 consistency-group names (group_operations.cpp).
+vdp_status create_group(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status update_group(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status delete_group(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status create_group_from_src(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status create_group_snapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status delete_group_snapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status create_consistencygroup(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status update_consistencygroup(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status delete_consistencygroup(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status create_consistencygroup_from_src(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status create_cgsnapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+vdp_status delete_cgsnapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+
 
 }  // namespace sfplugin

@@ -108,6 +108,8 @@ solidfire::Volume parse_volume(const JsonView& v, SizeRule size_rule) {
   vol.replication_status = opt_string(v, "replication_status");
   vol.group_id = opt_string(v, "group_id");
   vol.name_id = opt_string(v, "name_id");
+  vol.snapshot_id = opt_string(v, "snapshot_id");
+  vol.source_volid = opt_string(v, "source_volid");
   if (auto m = v.member("multiattach")) vol.multiattach = m->as_bool();
   return vol;
 }
@@ -140,6 +142,43 @@ solidfire::Snapshot parse_snapshot(const JsonView& v) {
   s.group_snapshot_id = opt_string(v, "group_snapshot_id");
   if (auto vol = v.member("volume")) s.volume = parse_volume(*vol, SizeRule::kOptional);
   return s;
+}
+
+namespace {
+// The members a group and a group snapshot share.
+template <class T>
+T parse_group_like(const JsonView& v) {
+  v.expect_object();
+  T out;
+  out.id = required_id(v, "id");
+  out.group_type_id = string_or_empty(v, "group_type_id");
+  out.group_specs = parse_string_map(v, "group_specs");
+  out.project_id = string_or_empty(v, "project_id");
+  return out;
+}
+}  // namespace
+
+solidfire::Group parse_group(const JsonView& v) { return parse_group_like<solidfire::Group>(v); }
+
+solidfire::GroupSnapshot parse_group_snapshot(const JsonView& v) {
+  auto gs = parse_group_like<solidfire::GroupSnapshot>(v);
+  gs.group_id = required_id(v, "group_id");
+  return gs;
+}
+
+std::vector<solidfire::Volume> parse_volume_list(const JsonView& request, const char* key, bool required,
+                                                SizeRule size_rule) {
+  std::vector<solidfire::Volume> out;
+  auto list = required ? std::optional<JsonView>(request.required(key)) : request.member(key);
+  if (list) list->for_each_element([&](const JsonView& v) { out.push_back(parse_volume(v, size_rule)); });
+  return out;
+}
+
+std::vector<solidfire::Snapshot> parse_snapshot_list(const JsonView& request, const char* key, bool required) {
+  std::vector<solidfire::Snapshot> out;
+  auto list = required ? std::optional<JsonView>(request.required(key)) : request.member(key);
+  if (list) list->for_each_element([&](const JsonView& s) { out.push_back(parse_snapshot(s)); });
+  return out;
 }
 
 }  // namespace sfplugin

@@ -7,16 +7,47 @@ namespace {
 
 std::string version_text(unsigned v) { return std::to_string(v >> 16) + "." + std::to_string(v & 0xffffu); }
 
-}  // namespace
-
-std::string to_json(const solidfire::ModelUpdate& u) {
-  JsonOut out;
-  cJSON* o = out.get();
+void add_model_update(cJSON* o, const solidfire::ModelUpdate& u) {
   JsonOut::opt_str(o, "provider_id", u.provider_id);
   JsonOut::opt_str(o, "provider_location", u.provider_location);
   JsonOut::opt_str(o, "provider_auth", u.provider_auth);
   JsonOut::opt_str(o, "provider_geometry", u.provider_geometry);
   JsonOut::opt_str(o, "replication_status", u.replication_status);
+}
+
+}  // namespace
+
+std::string to_json(const solidfire::ModelUpdate& u) {
+  JsonOut out;
+  add_model_update(out.get(), u);
+  return out.print();
+}
+
+std::string to_json(const solidfire::GroupResult& result, GroupMembers members) {
+  JsonOut out;
+  if (result.status) {
+    JsonOut::str(JsonOut::child_object(out.get(), "model_update"), "status", *result.status);
+  } else {
+    JsonOut::null(out.get(), "model_update");
+  }
+  if (members == GroupMembers::kNone) return out.print();
+  cJSON* list = JsonOut::child_array(out.get(), members == GroupMembers::kVolumes ? "volumes_model_update"
+                                                                                  : "snapshots_model_update");
+  for (const auto& m : result.members) {
+    cJSON* item = JsonOut::check(cJSON_CreateObject());
+    JsonOut::push(list, item);
+    JsonOut::str(item, "id", m.id);
+    JsonOut::str(item, "status", m.status);
+    add_model_update(item, m.model);
+  }
+  return out.print();
+}
+
+std::string update_group_json() {
+  JsonOut out;
+  JsonOut::null(out.get(), "model_update");
+  JsonOut::null(out.get(), "add_volumes_update");
+  JsonOut::null(out.get(), "remove_volumes_update");
   return out.print();
 }
 

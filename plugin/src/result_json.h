@@ -14,6 +14,12 @@ std::string to_json(const solidfire::BackendStats& stats);
 std::string to_json(const solidfire::RetypeResult& result);
 std::string to_json(const solidfire::ProviderInfoResult& result);
 std::string size_json(int64_t size_gib);
+
+// Group results: {"model_update": {"status"} or null, "<members key>": [{id, status, provider_*...}]}.
+enum class GroupMembers { kNone, kVolumes, kSnapshots };
+std::string to_json(const solidfire::GroupResult& result, GroupMembers members);
+// update_group: membership is model-only for SolidFire (Cinder's None, None, None).
+std::string update_group_json();
 std::string warnings_json(const std::vector<std::string>& warnings);
 
 struct Description {

@@ -218,12 +218,15 @@ HttpResponse FakeCluster::handle(const Request& r) {
     const auto name = p.string("volumeName");
     std::vector<int64_t> accounts;
     for (const auto a : p["accounts"].items()) accounts.push_back(a.as_int64().value_or(-1));
+    std::vector<int64_t> ids;
+    for (const auto i : p["volumeIDs"].items()) ids.push_back(i.as_int64().value_or(-1));
     Json vols = Json::array();
     int64_t n = 0;
     for (const auto& v : volumes_) {
       if (start && v.id < *start) continue;
       if (name && v.name != *name) continue;
       if (!accounts.empty() && std::find(accounts.begin(), accounts.end(), v.account) == accounts.end()) continue;
+      if (!ids.empty() && std::find(ids.begin(), ids.end(), v.id) == ids.end()) continue;
       if (n >= limit) break;
       vols.push(volume_json(v));
       ++n;
@@ -257,7 +260,78 @@ HttpResponse FakeCluster::handle(const Request& r) {
     }
     return element_error("xVolumeIDDoesNotExist", "VolumeID " + std::to_string(id) + " does not exist.");
   }
+  if (m == "CreateGroupSnapshot" || m == "ListGroupSnapshots" || m == "DeleteGroupSnapshot") {
+    return handle_group_snapshots(r);
+  }
   return element_error("xUnknownAPIMethod", "method=" + m);
+}
+
+std::vector<FakeCluster::GroupSnap> FakeCluster::group_snapshots() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return group_snapshots_;
+}
+
+Json FakeCluster::group_snapshot_json(const GroupSnap& g) const {
+  Json j = Json::object();
+  j.set("groupSnapshotID", g.id);
+  j.set("name", g.name);
+  Json attrs = Json::object();
+  if (!g.uuid.empty()) attrs.set("uuid", g.uuid);
+  j.set("attributes", std::move(attrs));
+  Json members = Json::array();
+  for (const auto& [volume_id, snapshot_id] : g.members) {
+    Json s = Json::object();
+    s.set("snapshotID", snapshot_id);
+    s.set("volumeID", volume_id);
+    s.set("name", g.name);
+    s.set("groupID", g.id);
+    for (const auto& v : volumes_) {
+      if (v.id == volume_id) s.set("totalSize", v.size);
+    }
+    members.push(std::move(s));
+  }
+  j.set("members", std::move(members));
+  return j;
+}
+
+// Called with mutex_ held (from handle).
+HttpResponse FakeCluster::handle_group_snapshots(const Request& r) {
+  const JsonView p = r.params.view();
+  std::vector<int64_t> ids;
+  for (const auto i : p["volumes"].items()) ids.push_back(i.as_int64().value_or(-1));
+  if (r.method == "CreateGroupSnapshot") {
+    GroupSnap g;
+    g.id = next_group_snapshot_id++;
+    g.name = p.string_or("name", "");
+    g.uuid = p["attributes"].string_or("uuid", "");
+    for (int64_t id : ids) {
+      const auto v = std::find_if(volumes_.begin(), volumes_.end(), [&](const Vol& x) { return x.id == id; });
+      if (v == volumes_.end() || v->status == "deleted") return element_error("xVolumeIDDoesNotExist");
+      g.members.emplace_back(id, next_snapshot_id++);
+    }
+    group_snapshots_.push_back(g);
+    Json res = Json::object();
+    res.set("groupSnapshotID", g.id);
+    res.set("groupSnapshot", group_snapshot_json(g));
+    return ok(res.print());
+  }
+  if (r.method == "ListGroupSnapshots") {
+    Json list = Json::array();
+    for (const auto& g : group_snapshots_) {
+      bool any = ids.empty();
+      for (const auto& mbr : g.members) any = any || std::find(ids.begin(), ids.end(), mbr.first) != ids.end();
+      if (any) list.push(group_snapshot_json(g));
+    }
+    Json res = Json::object();
+    res.set("groupSnapshots", std::move(list));
+    return ok(res.print());
+  }
+  const int64_t gid = p.int64("groupSnapshotID").value_or(0);
+  const auto it = std::find_if(group_snapshots_.begin(), group_snapshots_.end(),
+                               [&](const GroupSnap& g) { return g.id == gid; });
+  if (it == group_snapshots_.end()) return element_error("xGroupSnapshotIDDoesNotExist");
+  group_snapshots_.erase(it);
+  return ok("{}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -103,21 +103,35 @@ class FakeCluster {
     std::string tsec;
   };
 
+  // A group snapshot: member (volumeID, snapshotID) pairs, named like its members.
+  struct GroupSnap {
+    int64_t id = 0;
+    std::string name;
+    std::string uuid;  // attributes.uuid
+    std::vector<std::pair<int64_t, int64_t>> members;
+  };
+
   HttpResponse handle(const Request& r);
   int64_t add_account(const std::string& username, const std::string& tsec = "TARGETSECRET0001");
   int64_t add_volume(Vol v);
   std::optional<Vol> volume(int64_t id) const;
   std::vector<Vol> volumes() const;
   Json volume_json(const Vol& v) const;
+  std::vector<GroupSnap> group_snapshots() const;
   int64_t next_volume_id = 100;
   int64_t next_account_id = 10;
+  int64_t next_snapshot_id = 500;
+  int64_t next_group_snapshot_id = 50;
   std::string svip = "10.0.0.2";
   std::string uuid = "11111111-2222-3333-4444-555555555555";
   std::string capacity_json;  // GetClusterCapacity clusterCapacity override
 
  private:
   Json account_json(const Acct& a) const;
+  Json group_snapshot_json(const GroupSnap& g) const;
+  HttpResponse handle_group_snapshots(const Request& r);
   mutable std::mutex mutex_;
+  std::vector<GroupSnap> group_snapshots_;
   std::vector<Acct> accounts_;
   std::vector<Vol> volumes_;
 };

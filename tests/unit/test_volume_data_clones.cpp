@@ -14,35 +14,6 @@ struct Clones : DataFixture {
     DataFixture::SetUp();
     account2 = h.transport->cluster.add_account("proj2");
   }
-  // CloneVolume creates the volume on the fake cluster (status init) and answers like Element.
-  void serve_clone(int64_t handle = 501) {
-    h.transport->expect("CloneVolume", [this, handle](const Request& r) {
-      FakeCluster::Vol v;
-      v.account = r.params.view().int64("newAccountID").value_or(0);
-      v.name = r.params.view().string_or("name", "");
-      v.uuid = r.params.view()["attributes"].string_or("uuid", "");
-      v.size = r.params.view().int64("newSize").value_or(0);
-      v.status = "init";
-      const int64_t id = h.transport->cluster.add_volume(v);
-      last_clone = id;
-      Json res = Json::object();
-      res.set("volumeID", id);
-      res.set("cloneID", int64_t{1});
-      res.set("asyncHandle", handle);
-      res.set("volume", h.transport->cluster.volume_json(*h.transport->cluster.volume(id)));
-      return ok(res.print());
-    });
-  }
-  void serve_async(int running, bool fail = false) {
-    repeat("GetAsyncResult", running, [](const Request&) { return ok(R"({"status":"running","resultType":"Clone"})"); });
-    if (fail) {
-      h.transport->expect_reply("GetAsyncResult", ok(R"({"status":"complete","resultType":"Clone",)"
-                                                     R"("error":{"name":"xCloneFailed","message":"disk on fire"}})"));
-    } else {
-      h.transport->expect_reply("GetAsyncResult", ok(R"({"status":"complete","resultType":"Clone",)"
-                                                     R"("result":{"cloneID":1,"message":"Clone complete."}})"));
-    }
-  }
   Volume new_volume(int64_t gib = 20) {
     Volume v = make_volume(kNew, gib, "proj2");
     v.volume_type = VolumeType{"t", "gold", {{"qos:minIOPS", "1000"}, {"qos:maxIOPS", "2000"},
@@ -54,7 +25,6 @@ struct Clones : DataFixture {
     EXPECT_EQ(h.transport->count("PurgeDeletedVolume"), 1);
     EXPECT_FALSE(h.transport->cluster.volume(last_clone).has_value()) << "the unfinished clone is still there";
   }
-  int64_t last_clone = 0;
 };
 
 TEST_F(Clones, CloneOfAVolumeRpcSequenceAttributesQosLockAndProgress) {

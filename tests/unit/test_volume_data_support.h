@@ -76,6 +76,37 @@ struct DataFixture : ::testing::Test {
   void repeat(const std::string& method, int n, const FakeTransport::Handler& handler) {
     for (int i = 0; i < n; ++i) h.transport->expect(method, handler);
   }
+  // CloneVolume creates the volume on the fake cluster (status init) and answers like Element.
+  void serve_clone(int64_t handle = 501) {
+    h.transport->expect("CloneVolume", [this, handle](const Request& r) {
+      FakeCluster::Vol v;
+      v.account = r.params.view().int64("newAccountID").value_or(0);
+      v.name = r.params.view().string_or("name", "");
+      v.uuid = r.params.view()["attributes"].string_or("uuid", "");
+      v.size = r.params.view().int64("newSize").value_or(0);
+      v.status = "init";
+      const int64_t id = h.transport->cluster.add_volume(v);
+      last_clone = id;
+      Json res = Json::object();
+      res.set("volumeID", id);
+      res.set("cloneID", int64_t{1});
+      res.set("asyncHandle", handle);
+      res.set("volume", h.transport->cluster.volume_json(*h.transport->cluster.volume(id)));
+      return ok(res.print());
+    });
+  }
+  void serve_async(int running, bool fail = false) {
+    repeat("GetAsyncResult", running, [](const Request&) { return ok(R"({"status":"running","resultType":"Clone"})"); });
+    if (fail) {
+      h.transport->expect_reply("GetAsyncResult", ok(R"({"status":"complete","resultType":"Clone",)"
+                                                     R"("error":{"name":"xCloneFailed","message":"disk on fire"}})"));
+    } else {
+      h.transport->expect_reply("GetAsyncResult", ok(R"({"status":"complete","resultType":"Clone",)"
+                                                     R"("result":{"cloneID":1,"message":"Clone complete."}})"));
+    }
+  }
+  int64_t last_clone = 0;
+
   std::vector<Request> of(const std::string& method) const {
     std::vector<Request> out;
     for (auto& r : h.transport->requests()) {

@@ -82,6 +82,21 @@ class SolidFireDriver {
                                       const std::string& new_project);
   virtual ProviderInfoResult update_provider_info(CallContext& ctx, const std::vector<Volume>& volumes,
                                                   const std::vector<Snapshot>& snapshots);
+
+  // Groups (generic and 2.0.6 consistency groups). A generic group whose type is not consistent is
+  // refused with kNotSupported: the host then handles it generically (Cinder's NotImplementedError).
+  virtual GroupResult create_group(CallContext& ctx, const Group& group, GroupFlavor flavor);
+  // Members are model-only for SolidFire: the added volumes are verified to exist, nothing changes.
+  virtual void update_group(CallContext& ctx, const Group& group, const std::vector<Volume>& add_volumes,
+                            const std::vector<Volume>& remove_volumes, GroupFlavor flavor);
+  virtual GroupResult delete_group(CallContext& ctx, const Group& group, const std::vector<Volume>& volumes,
+                                   GroupFlavor flavor);
+  virtual GroupResult create_group_from_src(CallContext& ctx, const Group& group, const std::vector<Volume>& volumes,
+                                            const GroupSource& source, GroupFlavor flavor);
+  virtual GroupResult create_group_snapshot(CallContext& ctx, const GroupSnapshot& group_snapshot,
+                                            const std::vector<Snapshot>& snapshots, GroupFlavor flavor);
+  virtual GroupResult delete_group_snapshot(CallContext& ctx, const GroupSnapshot& group_snapshot,
+                                            const std::vector<Snapshot>& snapshots, GroupFlavor flavor);
 };
 
 }  // namespace solidfire

@@ -36,6 +36,8 @@ struct Volume {
   std::optional<std::string> replication_status;
   std::optional<std::string> group_id;
   std::optional<std::string> name_id;           // Cinder's _name_id (set after a migration)
+  std::optional<std::string> snapshot_id;       // source snapshot (create_group_from_src pairs by it)
+  std::optional<std::string> source_volid;      // source volume (create_group_from_src pairs by it)
   bool multiattach = false;
 };
 
@@ -110,6 +112,49 @@ struct ProviderIdUpdate {
 struct ProviderInfoResult {
   std::vector<ProviderIdUpdate> volumes;
   std::vector<ProviderIdUpdate> snapshots;
+};
+
+// A generic volume group, or a 2.0.6 consistency group. The host resolves the group type: its specs
+// travel inline (consistent_group_snapshot_enabled = "<is> True" makes a group consistent).
+struct Group {
+  std::string id;
+  std::string group_type_id;
+  StringMap group_specs;
+  std::string project_id;
+};
+
+struct GroupSnapshot {
+  std::string id;
+  std::string group_id;
+  std::string group_type_id;
+  StringMap group_specs;  // of the group's type
+  std::string project_id;
+};
+
+// Which ABI slots the call came through: generic groups are the backend's only when their type is
+// consistent; a 2.0.6 consistency group always is.
+enum class GroupFlavor { kGeneric, kConsistencyGroup };
+
+// The source of create_group_from_src: a group snapshot with its member snapshots, or a group with its
+// volumes (exactly one of the two).
+struct GroupSource {
+  std::optional<GroupSnapshot> group_snapshot;
+  std::vector<Snapshot> snapshots;
+  std::optional<Group> source_group;
+  std::vector<Volume> source_volumes;
+};
+
+// Model update of one member (volume or snapshot) of a group operation.
+struct MemberUpdate {
+  std::string id;
+  std::string status;  // "available", "deleted", "error_deleting"
+  ModelUpdate model;   // provider_* of a new volume; provider_id of a new snapshot
+};
+
+// Cinder's (model_update, members_model_update) pair; status nullopt = no change (Cinder's None).
+struct GroupResult {
+  std::optional<std::string> status;
+  std::vector<MemberUpdate> members;
 };
 
 // Backend capabilities and capacity, as Cinder's get_volume_stats reports them.

@@ -1,0 +1,194 @@
+// create_group, update_group, delete_group and the helpers of group_ops.h. Decisions:
+// - SolidFire has no group object: create and update are model-only (Cinder does the same). update
+//   verifies that added volumes exist (one ListVolumes{volumeIDs}); a missing one is NOT_FOUND.
+// - delete_group deletes every member like delete_volume (VAGs left first, deleted and purged, gone is
+//   success) and reports a status per volume; a member that fails is "error_deleting" (and so is the
+//   group) while the others go on. Timeouts, cancellation, unreachable cluster and bad credentials end
+//   the call instead (outcome unknown: the host repeats it, every step is idempotent).
+// - Generic groups whose type is not consistent are refused with NOT_SUPPORTED so the host handles them
+//   generically; the 2.0.6 consistency-group slots are always served.
+#include "group_ops.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "driver_impl.h"
+#include "util.h"
+#include "volume_data_ops.h"
+
+namespace solidfire {
+
+namespace group_ops {
+
+bool consistent_specs(const StringMap& specs) {
+  const auto it = specs.find("consistent_group_snapshot_enabled");
+  if (it == specs.end()) return false;
+  const std::string value = util::to_lower(util::trim(it->second));
+  if (!util::starts_with(value, "<is>")) return false;
+  return util::trim(std::string_view(value).substr(4)) == "true";
+}
+
+void require_backend_group(const StringMap& specs, GroupFlavor flavor, const std::string& group_id,
+                           const std::string& field) {
+  if (flavor == GroupFlavor::kConsistencyGroup || consistent_specs(specs)) return;
+  throw Error(ErrorCode::kNotSupported,
+              "group " + group_id +
+                  " is not of a consistent group type (group_specs "
+                  "consistent_group_snapshot_enabled is not \"<is> True\"); the host handles generic groups itself")
+      .with_field(field);
+}
+
+std::optional<SnapshotRef> snapshot_ref(const Snapshot& snapshot, const std::string& cluster_uuid) {
+  if (!snapshot.provider_id) return std::nullopt;
+  const auto tokens = util::split_ws(*snapshot.provider_id);
+  if (tokens.size() < 2 || (tokens.size() >= 3 && tokens[2] != cluster_uuid)) return std::nullopt;
+  const auto sid = util::parse_int64(tokens[0]);
+  const auto vid = util::parse_int64(tokens[1]);
+  if (!sid || !vid || *sid <= 0 || *vid <= 0) return std::nullopt;
+  return SnapshotRef{*sid, *vid};
+}
+
+std::vector<int64_t> unique_ids(const std::vector<int64_t>& ids) {
+  std::vector<int64_t> out;
+  std::set<int64_t> seen;
+  for (int64_t id : ids) {
+    if (seen.insert(id).second) out.push_back(id);
+  }
+  return out;
+}
+
+std::vector<size_t> pair_sources(const std::vector<Volume>& volumes, const std::vector<std::string>& source_ids,
+                                 const std::optional<std::string> Volume::*key, const std::string& key_field) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < volumes.size(); ++i) {
+    const auto& wanted = volumes[i].*key;
+    const std::string field = "volumes[" + std::to_string(i) + "]";
+    if (wanted && !wanted->empty()) {
+      const auto it = std::find(source_ids.begin(), source_ids.end(), *wanted);
+      if (it == source_ids.end()) {
+        throw Error(ErrorCode::kInvalidArgument, field + "." + key_field + " " + *wanted + " is not among the sources")
+            .with_field(field + "." + key_field);
+      }
+      out.push_back(static_cast<size_t>(it - source_ids.begin()));
+    } else if (i < source_ids.size()) {
+      out.push_back(i);
+    } else {
+      throw Error(ErrorCode::kInvalidArgument, field + " has no source (no " + key_field +
+                                                   ", and fewer sources than "
+                                                   "volumes)")
+          .with_field(field);
+    }
+  }
+  return out;
+}
+
+}  // namespace group_ops
+
+namespace {
+using data_ops::kApi;
+
+// Errors after which the outcome of the whole call is unknown or nothing can succeed: not per member.
+bool ends_the_call(const Error& e) {
+  return e.code() == ErrorCode::kTimeout || e.code() == ErrorCode::kCancelled || e.code() == ErrorCode::kUnavailable ||
+         e.code() == ErrorCode::kAuth;
+}
+
+void require_id(const std::string& id, const std::string& field) {
+  if (id.empty()) throw Error(ErrorCode::kInvalidArgument, field + " is required").with_field(field);
+}
+}  // namespace
+
+std::vector<SolidFireDriverImpl::DataVolume> SolidFireDriverImpl::group_locate(CallContext& ctx,
+                                                                               const std::vector<Volume>& volumes,
+                                                                               const std::string& field) {
+  const identity::Scope scope = identity_scope();
+  std::vector<int64_t> wanted;
+  for (const Volume& v : volumes) {
+    if (auto id = identity::provider_volume_id(v, scope.cluster_uuid)) wanted.push_back(*id);
+  }
+  std::map<int64_t, DataVolume> listed;
+  if (!wanted.empty()) {
+    Json params = Json::object();
+    params.set("volumeIDs", Json::int_array(group_ops::unique_ids(wanted)));
+    Json result = client_->call(ctx, "ListVolumes", params, kApi);
+    for (const JsonView item : result["volumes"].items()) {
+      if (auto v = parse_volume(item)) listed[v->id] = DataVolume{*v, data_ops::copy_object(item)};
+    }
+  }
+  std::vector<DataVolume> out;
+  for (size_t i = 0; i < volumes.size(); ++i) {
+    const Volume& volume = volumes[i];
+    const std::string where = field + "[" + std::to_string(i) + "]";
+    require_id(volume.id, where + ".id");
+    const auto id = identity::provider_volume_id(volume, scope.cluster_uuid);
+    const auto it = id ? listed.find(*id) : listed.end();
+    if (it != listed.end() && identity::is(it->second.volume, volume, scope)) {
+      out.push_back(DataVolume{it->second.volume, it->second.raw.clone()});
+      continue;
+    }
+    // The provider_id did not lead to it: the project's accounts (without asking for that id again).
+    Volume by_account = volume;
+    by_account.provider_id.reset();
+    auto found = data_find_volume(ctx, by_account);
+    if (!found) {
+      throw Error(ErrorCode::kNotFound, "volume " + volume.id + " (" + where +
+                                            ") was not found on the cluster "
+                                            "(provider_id " +
+                                            volume.provider_id.value_or("(none)") + ", project " +
+                                            (volume.project_id.empty() ? "(none)" : volume.project_id) + ")")
+          .with_field(where);
+    }
+    out.push_back(std::move(*found));
+  }
+  return out;
+}
+
+GroupResult SolidFireDriverImpl::create_group(CallContext&, const Group& group, GroupFlavor flavor) {
+  (void)cluster();
+  require_id(group.id, "group.id");
+  group_ops::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
+  log_->info("group {} created (SolidFire keeps no group object)", group.id);
+  GroupResult r;
+  r.status = "available";
+  return r;
+}
+
+void SolidFireDriverImpl::update_group(CallContext& ctx, const Group& group, const std::vector<Volume>& add_volumes,
+                                       const std::vector<Volume>& remove_volumes, GroupFlavor flavor) {
+  (void)cluster();
+  require_id(group.id, "group.id");
+  group_ops::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
+  if (!add_volumes.empty()) (void)group_locate(ctx, add_volumes, "add_volumes");
+  log_->info("group {}: {} volumes added, {} removed (model only)", group.id, add_volumes.size(),
+             remove_volumes.size());
+}
+
+GroupResult SolidFireDriverImpl::delete_group(CallContext& ctx, const Group& group, const std::vector<Volume>& volumes,
+                                              GroupFlavor flavor) {
+  (void)cluster();
+  require_id(group.id, "group.id");
+  group_ops::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
+  GroupResult r;
+  r.status = "deleted";
+  for (size_t i = 0; i < volumes.size(); ++i) {
+    MemberUpdate m;
+    m.id = volumes[i].id;
+    require_id(m.id, "volumes[" + std::to_string(i) + "].id");
+    try {
+      delete_volume(ctx, volumes[i]);
+      m.status = "deleted";
+    } catch (const Error& e) {
+      if (ends_the_call(e)) throw;
+      log_->error("group {}: deleting volume {} failed: {}", group.id, m.id, e.message());
+      m.status = "error_deleting";
+      r.status = "error_deleting";
+    }
+    r.members.push_back(std::move(m));
+  }
+  return r;
+}
+
+}  // namespace solidfire
