@@ -32,7 +32,7 @@ int cmd_demo(const Options&) {
 
 namespace {
 
-constexpr int kSteps = 25;
+constexpr int kSteps = 28;
 constexpr const char* kMask = "********";
 constexpr std::chrono::seconds kDefaultStepTimeout{120};
 
@@ -422,6 +422,38 @@ int cmd_demo(const Options& o) {
   req = with("volume", duplicate(volume.get()));
   set(req.get(), "snapshot", duplicate(snapshot.get()));
   if (!demo.step("revert_to_snapshot", "roll the first volume back to its snapshot", req.get())) return kExitOperation;
+
+  // --- a consistency group: one crash-consistent snapshot of two volumes ---
+  Json group = make_object();
+  set_string(group.get(), "id", random_uuid());
+  set_string(group.get(), "group_type_id", "consistent");
+  Json specs = make_object();
+  set_string(specs.get(), "consistent_group_snapshot_enabled", "<is> True");
+  set(group.get(), "group_specs", std::move(specs));
+  set_string(group.get(), "project_id", "demo-project");
+  if (!demo.step("create_group", "a consistent group type: the backend snapshots its members together",
+                 with("group", duplicate(group.get())).get()))
+    return kExitOperation;
+  Json group_snapshot = make_object();
+  set_string(group_snapshot.get(), "id", random_uuid());
+  set_string(group_snapshot.get(), "group_id", get_string(group.get(), "id").value_or(""));
+  set(group_snapshot.get(), "group_specs", duplicate(cJSON_GetObjectItemCaseSensitive(group.get(), "group_specs")));
+  Json members = Json(cJSON_CreateArray());
+  for (const Json* v : {&volume, &clone}) {
+    Json member = snapshot_json(random_uuid(), v->get());
+    set_string(member.get(), "group_snapshot_id", get_string(group_snapshot.get(), "id").value_or(""));
+    cJSON_AddItemToArray(members.get(), member.release());
+  }
+  req = with("group_snapshot", duplicate(group_snapshot.get()));
+  set(req.get(), "snapshots", duplicate(members.get()));
+  Json gsnap = demo.step("create_group_snapshot", "one Element group snapshot of the first volume and its clone", req.get());
+  if (!gsnap) return kExitOperation;
+  const cJSON* updates = cJSON_GetObjectItemCaseSensitive(gsnap.get(), "snapshots_model_update");
+  for (const cJSON* u = cJSON_IsArray(updates) ? updates->child : nullptr; u; u = u->next)
+    demo.detail("member snapshot", get_string(u, "provider_id").value_or("?") + " (" +
+                                       get_string(u, "status").value_or("?") + ")");
+  if (!demo.step("delete_group_snapshot", "delete the group snapshot and its member snapshots", req.get()))
+    return kExitOperation;
 
   // --- resize and retype ---
   req = with("volume", duplicate(volume.get()));
