@@ -210,6 +210,52 @@ class Poster {
   CURL* h_;
 };
 
+// What the writers of stream_then_sigkill saw acknowledged: name -> id.
+struct Acked {
+  std::map<std::string, int64_t> accounts, volumes;
+};
+
+// Two writers stream AddAccount + CreateVolume (names "<prefix>w<N>-<i>", volumes in account 1) and
+// the simulator is SIGKILLed once `kill_after` acknowledgements arrived (or both writers stopped).
+// Returns true when the process died of the signal.
+bool stream_then_sigkill(Proc& p, const std::string& url, const std::string& prefix, int kill_after, Acked& acked) {
+  std::mutex mu;
+  std::atomic<int> acks{0}, running{2};
+  std::atomic<bool> stop{false};
+  auto writer = [&](int w) {
+    Poster c(url);
+    for (int i = 0; !stop.load(); ++i) {
+      const std::string n = prefix + "w" + std::to_string(w) + "-" + std::to_string(i);
+      Json j = parse(c.post(R"({"method":"AddAccount","params":{"username":")" + n + R"("},"id":2})"));
+      if (!j || !result(j)) break;
+      {
+        std::lock_guard lk(mu);
+        acked.accounts[n] = num(result(j), "accountID");
+      }
+      ++acks;
+      j = parse(c.post(R"({"method":"CreateVolume","params":{"name":")" + n +
+                       R"(","accountID":1,"totalSize":1000000000},"id":3})"));
+      if (!j || !result(j)) break;
+      {
+        std::lock_guard lk(mu);
+        acked.volumes[n] = num(result(j), "volumeID");
+      }
+      ++acks;
+    }
+    --running;
+  };
+  std::thread t1(writer, 1), t2(writer, 2);
+  while (acks.load() < kill_after && running.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  kill(p.pid, SIGKILL);
+  int status = 0;
+  waitpid(p.pid, &status, 0);
+  stop = true;
+  t1.join();
+  t2.join();
+  close(p.out);
+  return WIFSIGNALED(status);
+}
+
 TEST(Persistence, SigkillLosesNoAcknowledgedChange) {
   const std::string path = temp_path("kill");
   Proc p = spawn_sim(path);
@@ -221,55 +267,20 @@ TEST(Persistence, SigkillLosesNoAcknowledgedChange) {
               std::string::npos);
   }
   // Two writers stream AddAccount + CreateVolume; the process is SIGKILLed while they run.
-  std::mutex mu;
-  std::map<std::string, int64_t> acked_volumes;  // name -> volumeID from the acknowledgement
-  std::vector<std::string> acked_accounts;
-  std::atomic<int> acks{0};
-  std::atomic<bool> stop{false};
-  auto writer = [&](int w) {
-    Poster c(url);
-    for (int i = 0; !stop.load(); ++i) {
-      const std::string n = "w" + std::to_string(w) + "-" + std::to_string(i);
-      std::string r = c.post(R"({"method":"AddAccount","params":{"username":")" + n + R"("},"id":2})");
-      if (r.find("\"result\"") == std::string::npos) break;
-      {
-        std::lock_guard lk(mu);
-        acked_accounts.push_back(n);
-      }
-      ++acks;
-      r = c.post(R"({"method":"CreateVolume","params":{"name":")" + n +
-                 R"(","accountID":1,"totalSize":1000000000},"id":3})");
-      Json j = parse(r);
-      if (!j || !result(j)) break;
-      {
-        std::lock_guard lk(mu);
-        acked_volumes[n] = num(result(j), "volumeID");
-      }
-      ++acks;
-    }
-  };
-  std::thread t1(writer, 1), t2(writer, 2);
-  while (acks.load() < 150) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  kill(p.pid, SIGKILL);
-  int status = 0;
-  waitpid(p.pid, &status, 0);
-  stop = true;
-  t1.join();
-  t2.join();
-  close(p.out);
-  EXPECT_TRUE(WIFSIGNALED(status));
+  Acked acked;
+  EXPECT_TRUE(stream_then_sigkill(p, url, "", 150, acked));
 
   Proc q = spawn_sim(path);
   const std::string url2 = wait_url(q.out);
   ASSERT_FALSE(url2.empty());
   {
     Poster c(url2);
-    for (const auto& n : acked_accounts) {
-      EXPECT_NE(c.post(R"({"method":"GetAccountByName","params":{"username":")" + n + R"("}})").find("\"result\""),
-                std::string::npos)
-          << "acknowledged account lost: " << n;
+    for (const auto& [n, id] : acked.accounts) {
+      Json j = parse(c.post(R"({"method":"GetAccountByName","params":{"username":")" + n + R"("}})"));
+      ASSERT_TRUE(j && result(j)) << "acknowledged account lost: " << n;
+      EXPECT_EQ(num(get(result(j), "account"), "accountID"), id) << n;  // same id after replay
     }
-    for (const auto& [n, id] : acked_volumes) {
+    for (const auto& [n, id] : acked.volumes) {
       Json j = parse(c.post(R"({"method":"ListVolumes","params":{"volumeName":")" + n + R"("}})"));
       const cJSON* vols = j ? get(result(j), "volumes") : nullptr;
       ASSERT_EQ(cJSON_GetArraySize(vols), 1) << "acknowledged volume lost: " << n;
@@ -277,6 +288,7 @@ TEST(Persistence, SigkillLosesNoAcknowledgedChange) {
     }
   }
   kill(q.pid, SIGTERM);
+  int status = 0;
   waitpid(q.pid, &status, 0);
   close(q.out);
   std::remove(path.c_str());
@@ -491,40 +503,10 @@ TEST(Persistence, SigkillDuringFrequentCompactionsLosesNothingAndAppliesNothingT
                 std::string::npos);
       acked_accounts["acc"] = 1;
     }
-    std::mutex mu;
-    std::atomic<int> acks{0};
-    std::atomic<bool> stop{false};
-    auto writer = [&](int w) {
-      Poster c(url);
-      for (int i = 0; !stop.load(); ++i) {
-        const std::string n = "r" + std::to_string(round) + "w" + std::to_string(w) + "-" + std::to_string(i);
-        Json j = parse(c.post(R"({"method":"AddAccount","params":{"username":")" + n + R"("},"id":2})"));
-        if (!j || !result(j)) break;
-        {
-          std::lock_guard lk(mu);
-          acked_accounts[n] = num(result(j), "accountID");
-        }
-        ++acks;
-        j = parse(c.post(R"({"method":"CreateVolume","params":{"name":")" + n +
-                         R"(","accountID":1,"totalSize":1000000000},"id":3})"));
-        if (!j || !result(j)) break;
-        {
-          std::lock_guard lk(mu);
-          acked_volumes[n] = num(result(j), "volumeID");
-        }
-        ++acks;
-      }
-    };
-    std::thread t1(writer, 1), t2(writer, 2);
-    while (acks.load() < 120) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    kill(p.pid, SIGKILL);
-    int status = 0;
-    waitpid(p.pid, &status, 0);
-    stop = true;
-    t1.join();
-    t2.join();
-    close(p.out);
-    EXPECT_TRUE(WIFSIGNALED(status));
+    Acked round_acked;
+    EXPECT_TRUE(stream_then_sigkill(p, url, "r" + std::to_string(round), 120, round_acked));
+    acked_accounts.insert(round_acked.accounts.begin(), round_acked.accounts.end());
+    acked_volumes.insert(round_acked.volumes.begin(), round_acked.volumes.end());
     EXPECT_TRUE(fs::exists(dir.snap()));  // compactions happened during the stream
     EXPECT_LT(lines_of(dir.file()).size(), 60u) << "the journal was not compacted";
   }
