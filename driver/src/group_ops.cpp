@@ -171,12 +171,13 @@ GroupResult SolidFireDriverImpl::delete_group(CallContext& ctx, const Group& gro
   (void)cluster();
   require_id(group.id, "group.id");
   group_ops::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
+  // Every member is checked before the first delete: bad input changes nothing.
+  for (size_t i = 0; i < volumes.size(); ++i) require_id(volumes[i].id, "volumes[" + std::to_string(i) + "].id");
   GroupResult r;
   r.status = "deleted";
   for (size_t i = 0; i < volumes.size(); ++i) {
     MemberUpdate m;
     m.id = volumes[i].id;
-    require_id(m.id, "volumes[" + std::to_string(i) + "].id");
     try {
       delete_volume(ctx, volumes[i]);
       m.status = "deleted";

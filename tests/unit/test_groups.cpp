@@ -256,6 +256,17 @@ TEST_F(Groups, DeleteGroupDeletesEveryMemberWithAStatusEach) {
   EXPECT_FALSE(h.transport->cluster.volume(c));
 }
 
+TEST_F(Groups, DeleteGroupWithAMemberWithoutIdDeletesNothing) {
+  const int64_t a = seed(kVolA);
+  Volume no_id = make_volume(kVolB);
+  no_id.id.clear();
+  const Error e = error_of([&] { h.driver->delete_group(ctx, group(), {vol(kVolA, a), no_id}, GroupFlavor::kGeneric); });
+  EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(e.message().find("volumes[1].id"), std::string::npos) << e.message();
+  EXPECT_EQ(h.transport->count("DeleteVolume"), 0);
+  EXPECT_TRUE(h.transport->cluster.volume(a));
+}
+
 TEST_F(Groups, DeleteGroupEndsOnTimeoutAndCancellation) {
   const int64_t a = seed(kVolA);
   ctx.set_deadline_in(std::chrono::milliseconds(0));
