@@ -20,7 +20,6 @@
 
 namespace solidfire {
 
-inline constexpr const char* kDriverVersion = "2.2.5-vdp.0.1";
 inline constexpr int64_t kMaxVolumeSizeGib = 16384;
 // Served instead of failing when a stats refresh fails, but never older than this.
 inline constexpr std::chrono::seconds kMaxStaleStats{600};

@@ -94,7 +94,7 @@ vdp_status describe(vdp_driver* d, vdp_context* c, const char* req, size_t len, 
   return run_op("describe", d, c, req, len, out, out_len, [](OpCall& call) {
     std::vector<std::string> ops = {"setup", "describe"};
     for (auto& op : call.driver().supported_operations()) ops.push_back(std::move(op));
-    Description desc{"solidfire", "NetApp SolidFire (vdp)", VDP_SOLIDFIRE_DRIVER_VERSION, VDP_ABI_VERSION,
+    Description desc{"solidfire", "NetApp SolidFire (vdp)", solidfire::kDriverVersion, VDP_ABI_VERSION,
                      VDP_SCHEMA_VERSION, std::move(ops)};
     return to_json(desc);
   });

@@ -38,7 +38,7 @@ TEST_F(StatsFixture, MaxProvisionedSpaceMode) {
   EXPECT_EQ(s.max_iops, 300000);
   EXPECT_EQ(s.peak_iops, 40);
   EXPECT_EQ(s.volume_backend_name, "SolidFire");
-  EXPECT_EQ(s.driver_version, "2.2.5-vdp.0.1");
+  EXPECT_EQ(s.driver_version, std::string(kDriverVersion));  // the descriptor's version, not a second scheme
   EXPECT_EQ(s.cluster_uuid, h.transport->cluster.uuid);
   EXPECT_EQ(s.cluster_mvip, "10.0.0.1");
   EXPECT_FALSE(s.stale_seconds.has_value());

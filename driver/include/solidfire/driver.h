@@ -19,6 +19,9 @@ class logger;
 
 namespace solidfire {
 
+// The plugin's one version (the project's, set by the build): descriptor, describe and stats report it.
+inline constexpr const char* kDriverVersion = VDP_SOLIDFIRE_DRIVER_VERSION;
+
 // Reads one configuration option by its Cinder name; nullopt when unset.
 using ConfigSource = std::function<std::optional<std::string>(const std::string& key)>;
 
