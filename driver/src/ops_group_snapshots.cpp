@@ -16,8 +16,8 @@
 #include <set>
 
 #include "driver_impl.h"
-#include "group_ops.h"
-#include "volume_data_ops.h"
+#include "groups.h"
+#include "grace_context.h"
 
 namespace solidfire {
 

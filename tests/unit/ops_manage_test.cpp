@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <functional>
 
-#include "test_access_support.h"
+#include "access_fixture.h"
 
 namespace sftest {
 namespace {

@@ -18,7 +18,7 @@
 //   the new account id, provider_auth of the new account). Repeating it is harmless.
 #include <spdlog/spdlog.h>
 
-#include "access_ops_common.h"
+#include "access_groups.h"
 #include "driver_impl.h"
 #include "qos.h"
 #include "util.h"

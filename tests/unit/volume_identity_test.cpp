@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "driver_impl.h"
-#include "test_access_support.h"
+#include "access_fixture.h"
 #include "volume_identity.h"
 
 namespace sftest {

@@ -10,7 +10,7 @@
 //   ("<sf_volume_prefix><snapshot id>") among its volume's snapshots (at most 32). A member of a group
 //   snapshot is named after the group snapshot ("<sf_volume_prefix><group_snapshot_id>").
 // - Every ModifyVolume of these operations is idempotent, so one whose answer was lost is sent again.
-#include "volume_data_ops.h"
+#include "grace_context.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,7 +1,7 @@
 // Snapshots through the ABI against element-sim: create (name, provider_id, idempotent, lost answer,
 // limit), revert (RollbackToSnapshot without saving the current state), delete (absent = success, never
 // a volume), and their error paths.
-#include "volume_data_support.h"
+#include "volume_requests.h"
 
 namespace it {
 namespace {

@@ -3,7 +3,7 @@
 // good (id verified: Element returns the NEXT volume when the id is gone; identity verified by the rule
 // of volume_identity.h), otherwise one ListVolumesForAccount per existing tenant account (primary and
 // secondary "<name>_"): never a cluster-wide listing.
-#include "access_ops_common.h"
+#include "access_groups.h"
 
 #include <spdlog/spdlog.h>
 

@@ -2,7 +2,7 @@
 // and QoS of the new type, nothing changed on invalid input), and QoS completion against Element's
 // defaults.
 #include "qos.h"
-#include "test_volume_data_support.h"
+#include "volume_fixture.h"
 
 namespace sftest {
 namespace {

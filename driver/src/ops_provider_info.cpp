@@ -11,7 +11,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "access_ops_common.h"
+#include "access_groups.h"
 #include "driver_impl.h"
 #include "util.h"
 

@@ -1,7 +1,7 @@
 // extend_volume, retype and QoS in its forms through the ABI against element-sim: sizes, scaled QoS
 // re-computed on extend, the new type's QoS and SFAttribute: specs on retype, tenant QoS from metadata,
 // and the error paths (not found, shrink, invalid QoS leaves the volume unchanged).
-#include "volume_data_support.h"
+#include "volume_requests.h"
 
 namespace it {
 namespace {

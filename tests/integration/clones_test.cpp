@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "volume_data_support.h"
+#include "volume_requests.h"
 
 namespace it {
 namespace {

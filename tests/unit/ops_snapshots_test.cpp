@@ -1,6 +1,6 @@
 // create_snapshot, delete_snapshot and revert_to_snapshot on the fake cluster: exact RPC sequences,
 // idempotency, lost answers, the snapshot limit and the Cinder 2.0.6 "delete a volume instead" trap.
-#include "test_volume_data_support.h"
+#include "volume_fixture.h"
 
 namespace sftest {
 namespace {

@@ -1,7 +1,7 @@
 // create_cloned_volume and create_volume_from_snapshot on the fake cluster: exact RPC sequences, the
 // new tenant's account, attributes, QoS, the async-handle wait (deadline, sf_volume_clone_timeout,
 // cancellation, progress), the per-source lock, idempotency and "no orphan" on every failure.
-#include "test_volume_data_support.h"
+#include "volume_fixture.h"
 
 namespace sftest {
 namespace {

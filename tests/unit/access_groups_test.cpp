@@ -3,7 +3,7 @@
 // leaving its VAGs first (LP#1817611).
 #include <gtest/gtest.h>
 
-#include "test_access_support.h"
+#include "access_fixture.h"
 
 namespace sftest {
 namespace {

@@ -2,9 +2,9 @@
 // (identity of members, idempotency, lost answers, limits), delete_group_snapshot, delete_group with
 // per-volume status, update_group, and create_group_from_src from a group snapshot and from a source
 // group (temporary group snapshot, clone rules, no orphan on failure).
-#include "access_ops_common.h"
-#include "group_ops.h"
-#include "test_volume_data_support.h"
+#include "access_groups.h"
+#include "groups.h"
+#include "volume_fixture.h"
 
 namespace sftest {
 namespace {

@@ -12,7 +12,7 @@
 //   (primary and "<name>_"), and treats "not there" as success.
 #include <spdlog/spdlog.h>
 
-#include "access_ops_common.h"
+#include "access_groups.h"
 #include "driver_impl.h"
 #include "qos.h"
 #include "util.h"

@@ -23,7 +23,7 @@
 #include "driver_impl.h"
 #include "qos.h"
 #include "util.h"
-#include "volume_data_ops.h"
+#include "grace_context.h"
 
 namespace solidfire {
 

@@ -7,7 +7,7 @@
 //   the call instead (outcome unknown: the host repeats it, every step is idempotent).
 // - Generic groups whose type is not consistent are refused with NOT_SUPPORTED so the host handles them
 //   generically; the 2.0.6 consistency-group slots are always served.
-#include "group_ops.h"
+#include "groups.h"
 
 #include <spdlog/spdlog.h>
 
@@ -17,7 +17,7 @@
 
 #include "driver_impl.h"
 #include "util.h"
-#include "volume_data_ops.h"
+#include "grace_context.h"
 
 namespace solidfire {
 

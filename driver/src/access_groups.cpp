@@ -24,7 +24,7 @@
 #include <cinttypes>
 #include <cstdio>
 
-#include "access_ops_common.h"
+#include "access_groups.h"
 #include "driver_impl.h"
 #include "util.h"
 
