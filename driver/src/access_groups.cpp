@@ -1,4 +1,4 @@
-// Volume access groups (sf_enable_vag) and terminate_connection. Decisions (Cinder 2.2.5 differs):
+// Volume access groups (sf_enable_vag): grant and revoke. Decisions (Cinder 2.2.5 differs):
 // - A host's VAG is found by its INITIATOR (an initiator belongs to one VAG only), whatever its name or
 //   creator: a VAG made by hand, by Trident or by another cloud is reused, never fought over. A VAG is
 //   reused by NAME only when it holds no initiator (two IQNs differing only in punctuation share a
@@ -11,12 +11,8 @@
 //   create is retried ONCE; nothing purgeable -> RESOURCE_EXHAUSTED. A VAG deleted underneath
 //   (xVolumeAccessGroupIDDoesNotExist) is recreated. At most 4 rounds: never unbounded recursion.
 // - Grants for one VAG name are serialised through the host's lock service ("solidfire-vag-<name>").
-// - terminate_connection removes the volume from the connector's VAG (found among the volume's own
-//   volumeAccessGroups, not by a cluster-wide search), or from every VAG of the volume without a
-//   connector; a VAG left without volumes is deleted when it carries attributes.openstack (re-checked
-//   under the VAG lock). Multiattach volumes stay in their VAGs until deleted (another attachment on the
-//   same host shares the initiator); delete_volume removes them first (LP#1817611). Without
-//   sf_enable_vag terminate_connection is a no-op.
+// - Revoking removes the volume from the given VAGs; a VAG left without volumes is deleted when it
+//   carries attributes.openstack (re-checked under the VAG lock).
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -25,47 +21,56 @@
 #include <cstdio>
 
 #include "access_groups.h"
+#include "attributes.h"
 #include "driver_impl.h"
+#include "element_api.h"
 #include "util.h"
 
 namespace solidfire {
 
-namespace {
+namespace access {
 
-constexpr std::chrono::milliseconds kVagLockTimeout{30000};
-constexpr int kMaxGrantRounds = 4;
-constexpr size_t kMaxPurge = 10;
-
-Json one_int(int64_t v) {
-  Json a = Json::array();
-  a.push(v);
-  return a;
+bool Vag::has_initiator(const std::string& iqn) const {
+  const std::string lc = util::to_lower(iqn);
+  return std::find(initiators.begin(), initiators.end(), lc) != initiators.end();
 }
 
-Json one_string(const std::string& v) {
-  Json a = Json::array();
-  a.push(std::string_view(v));
-  return a;
+bool Vag::has_volume(int64_t volume_id) const {
+  return std::find(volumes.begin(), volumes.end(), volume_id) != volumes.end();
 }
 
-bool mentions(const std::string& message, const std::string& iqn) {
-  return util::to_lower(message).find(util::to_lower(iqn)) != std::string::npos;
-}
-
-std::vector<access::Vag> list_vags(ElementClient& client, CallContext& ctx, const std::vector<int64_t>& ids = {}) {
-  Json params = Json::object();
-  if (!ids.empty()) {
-    Json arr = Json::array();
-    for (int64_t id : ids) arr.push(id);
-    params.set("volumeAccessGroups", std::move(arr));
+std::optional<Vag> parse_vag(JsonView v) {
+  auto id = v.int64("volumeAccessGroupID");
+  if (!id) return std::nullopt;
+  Vag g;
+  g.id = *id;
+  g.name = v.string_or("name", "");
+  for (const JsonView i : v["initiators"].items()) {
+    if (auto s = i.as_string()) g.initiators.push_back(util::to_lower(*s));
   }
-  Json result = client.call(ctx, "ListVolumeAccessGroups", params, access::kVagVersion);
-  return access::parse_vags(result["volumeAccessGroups"]);
+  g.volumes = int_list(v["volumes"]);
+  g.deleted_volumes = int_list(v["deletedVolumes"]);
+  const JsonView attrs = v["attributes"];
+  g.openstack = attrs.is_object() && attributes::truthy(attrs["openstack"]);
+  return g;
 }
 
-}  // namespace
+std::vector<Vag> parse_vags(JsonView list) {
+  std::vector<Vag> out;
+  for (const JsonView item : list.items()) {
+    if (auto g = parse_vag(item)) out.push_back(std::move(*g));
+  }
+  return out;
+}
 
-std::string SolidFireDriverImpl::vag_name_for(const std::string& initiator) {
+std::vector<Vag> list_vags(ElementClient& client, CallContext& ctx, const std::vector<int64_t>& ids) {
+  Json params = Json::object();
+  if (!ids.empty()) params.set("volumeAccessGroups", Json::int_array(ids));
+  Json result = client.call(ctx, element::kListVolumeAccessGroups, params);
+  return parse_vags(result["volumeAccessGroups"]);
+}
+
+std::string vag_name_for(const std::string& initiator) {
   std::string name;
   bool dash = false;
   for (const char ch : initiator) {
@@ -77,7 +82,7 @@ std::string SolidFireDriverImpl::vag_name_for(const std::string& initiator) {
       dash = true;
     }
   }
-  if (name.size() <= kElementNameMax) return name;
+  if (name.size() <= element::kMaxNameLength) return name;
   uint64_t hash = 14695981039346656037ULL;
   for (const char ch : initiator) {
     hash ^= static_cast<unsigned char>(ch);
@@ -85,17 +90,37 @@ std::string SolidFireDriverImpl::vag_name_for(const std::string& initiator) {
   }
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016" PRIx64, hash);
-  return name.substr(0, kElementNameMax - 17) + "-" + hex;
+  return name.substr(0, element::kMaxNameLength - 17) + "-" + hex;
 }
 
-void SolidFireDriverImpl::vag_grant(CallContext& ctx, const AccessVolume& av, const std::string& initiator) {
-  const std::string name = vag_name_for(initiator);
+}  // namespace access
+
+namespace {
+
+constexpr std::chrono::milliseconds kVagLockTimeout{30000};
+constexpr int kMaxGrantRounds = 4;
+constexpr size_t kMaxPurge = 10;
+
+Json one_string(const std::string& v) {
+  Json a = Json::array();
+  a.push(std::string_view(v));
+  return a;
+}
+
+bool mentions(const std::string& message, const std::string& iqn) {
+  return util::to_lower(message).find(util::to_lower(iqn)) != std::string::npos;
+}
+
+}  // namespace
+
+void SolidFireDriverImpl::vag_grant(CallContext& ctx, const FoundVolume& av, const std::string& initiator) {
+  const std::string name = access::vag_name_for(initiator);
   const int64_t vol = av.volume.id;
   auto lock = ctx.lock("solidfire-vag-" + name, kVagLockTimeout);
   bool purged = false;
   std::string last_problem;
   for (int round = 0; round < kMaxGrantRounds; ++round) {
-    const std::vector<access::Vag> vags = list_vags(*client_, ctx);
+    const std::vector<access::Vag> vags = access::list_vags(*client_, ctx);
     const access::Vag* target = nullptr;
     for (const auto& g : vags) {
       if (g.has_initiator(initiator)) target = &g;
@@ -118,9 +143,9 @@ void SolidFireDriverImpl::vag_grant(CallContext& ctx, const AccessVolume& av, co
           Json p = params.clone();
           p.set("initiators", one_string(initiator));
           try {
-            client_->call(ctx, "AddInitiatorsToVolumeAccessGroup", p, access::kVagVersion);
+            client_->call(ctx, element::kAddInitiatorsToVolumeAccessGroup, p);
           } catch (const Error& e) {
-            if (e.backend_error() != "xAlreadyInVolumeAccessGroup") throw;
+            if (e.backend_error() != element::err::kAlreadyInVolumeAccessGroup) throw;
           }
         }
         if (target->has_volume(vol)) {
@@ -128,11 +153,11 @@ void SolidFireDriverImpl::vag_grant(CallContext& ctx, const AccessVolume& av, co
           return;
         }
         Json p = params.clone();
-        p.set("volumes", one_int(vol));
+        p.set("volumes", Json::int_array({vol}));
         try {
-          client_->call(ctx, "AddVolumesToVolumeAccessGroup", p, access::kVagVersion);
+          client_->call(ctx, element::kAddVolumesToVolumeAccessGroup, p);
         } catch (const Error& e) {
-          if (e.backend_error() != "xAlreadyInVolumeAccessGroup") throw;
+          if (e.backend_error() != element::err::kAlreadyInVolumeAccessGroup) throw;
         }
         log_->info("volumeID {} is in VAG {} ({}) for initiator {}", vol, target->id, target->name, initiator);
         return;
@@ -140,12 +165,12 @@ void SolidFireDriverImpl::vag_grant(CallContext& ctx, const AccessVolume& av, co
         last_problem = e.message();
         continue;  // the next listing shows what committed
       } catch (const Error& e) {
-        if (e.backend_error() == "xVolumeAccessGroupIDDoesNotExist") {
+        if (e.backend_error() == element::err::kVolumeAccessGroupIDDoesNotExist) {
           log_->warn("VAG {} disappeared underneath; looking again", target->id);
           last_problem = e.message();
           continue;
         }
-        if (e.backend_error() == "xExceededLimit" && add_initiator && mentions(e.message(), initiator)) {
+        if (e.backend_error() == element::err::kExceededLimit && add_initiator && mentions(e.message(), initiator)) {
           last_problem = e.message();  // the initiator went into another VAG meanwhile
           continue;
         }
@@ -156,12 +181,12 @@ void SolidFireDriverImpl::vag_grant(CallContext& ctx, const AccessVolume& av, co
     Json params = Json::object();
     params.set("name", name);
     params.set("initiators", one_string(initiator));
-    params.set("volumes", one_int(vol));
+    params.set("volumes", Json::int_array({vol}));
     Json attrs = Json::object();
     attrs.set("openstack", true);
     params.set("attributes", std::move(attrs));
     try {
-      Json result = client_->call(ctx, "CreateVolumeAccessGroup", params, access::kVagVersion);
+      Json result = client_->call(ctx, element::kCreateVolumeAccessGroup, params);
       log_->info("created VAG {} ({}) for initiator {} with volumeID {}",
                  result.view().int64("volumeAccessGroupID").value_or(0), name, initiator, vol);
       return;
@@ -169,7 +194,7 @@ void SolidFireDriverImpl::vag_grant(CallContext& ctx, const AccessVolume& av, co
       last_problem = e.message();
       continue;
     } catch (const Error& e) {
-      if (e.backend_error() != "xExceededLimit") throw;
+      if (e.backend_error() != element::err::kExceededLimit) throw;
       last_problem = e.message();
       if (mentions(e.message(), initiator)) {
         log_->info("initiator {} is registered in another VAG; reusing it", initiator);
@@ -178,11 +203,11 @@ void SolidFireDriverImpl::vag_grant(CallContext& ctx, const AccessVolume& av, co
       if (purged) {
         throw Error(ErrorCode::kResourceExhausted,
                     "cannot create a volume access group for " + initiator + ": " + e.message())
-            .with_backend_error("xExceededLimit");
+            .with_backend_error(std::string(element::err::kExceededLimit));
       }
       purged = true;
       // The listing may be a moment old: look again, both for our initiator and for purgeable VAGs.
-      const std::vector<access::Vag> fresh = list_vags(*client_, ctx);
+      const std::vector<access::Vag> fresh = access::list_vags(*client_, ctx);
       bool elsewhere = false;
       std::vector<int64_t> purgeable;
       for (const auto& g : fresh) {
@@ -195,17 +220,17 @@ void SolidFireDriverImpl::vag_grant(CallContext& ctx, const AccessVolume& av, co
         Json p = Json::object();
         p.set("volumeAccessGroupID", id);
         try {
-          client_->call(ctx, "DeleteVolumeAccessGroup", p, access::kVagVersion);
+          client_->call(ctx, element::kDeleteVolumeAccessGroup, p);
           ++removed;
         } catch (const Error& de) {
-          if (de.backend_error() != "xVolumeAccessGroupIDDoesNotExist") throw;
+          if (de.backend_error() != element::err::kVolumeAccessGroupIDDoesNotExist) throw;
         }
       }
       log_->warn("VAG limit reached ({}); purged {} empty OpenStack VAGs", e.message(), removed);
       if (removed == 0) {
         throw Error(ErrorCode::kResourceExhausted, "cannot create a volume access group for " + initiator + ": " +
                                                        e.message() + "; no empty OpenStack VAG to purge")
-            .with_backend_error("xExceededLimit");
+            .with_backend_error(std::string(element::err::kExceededLimit));
       }
     }
   }
@@ -219,14 +244,14 @@ void SolidFireDriverImpl::vag_revoke(CallContext& ctx, int64_t volume_id, const 
   for (int64_t vag_id : vag_ids) {
     Json params = Json::object();
     params.set("volumeAccessGroupID", vag_id);
-    params.set("volumes", one_int(volume_id));
+    params.set("volumes", Json::int_array({volume_id}));
     std::optional<access::Vag> after;
     try {
-      Json result = client_->call(ctx, "RemoveVolumesFromVolumeAccessGroup", params, access::kVagVersion);
+      Json result = client_->call(ctx, element::kRemoveVolumesFromVolumeAccessGroup, params);
       after = access::parse_vag(result["volumeAccessGroup"]);
       log_->info("removed volumeID {} from VAG {}", volume_id, vag_id);
     } catch (const Error& e) {
-      if (e.backend_error() == "xNotInVolumeAccessGroup" || e.backend_error() == "xVolumeAccessGroupIDDoesNotExist") {
+      if (e.backend_error() == element::err::kNotInVolumeAccessGroup || e.backend_error() == element::err::kVolumeAccessGroupIDDoesNotExist) {
         log_->debug("volumeID {} was not in VAG {} any more", volume_id, vag_id);
         continue;
       }
@@ -235,43 +260,17 @@ void SolidFireDriverImpl::vag_revoke(CallContext& ctx, int64_t volume_id, const 
     if (!after || !after->openstack || !after->empty_of_volumes()) continue;
     // Re-check under the VAG's lock: a concurrent grant may just have added a volume.
     auto lock = ctx.lock("solidfire-vag-" + after->name, kVagLockTimeout);
-    const auto now = list_vags(*client_, ctx, {vag_id});
+    const auto now = access::list_vags(*client_, ctx, {vag_id});
     if (now.empty() || now.front().id != vag_id || !now.front().empty_of_volumes()) continue;
     Json del = Json::object();
     del.set("volumeAccessGroupID", vag_id);
     try {
-      client_->call(ctx, "DeleteVolumeAccessGroup", del, access::kVagVersion);
+      client_->call(ctx, element::kDeleteVolumeAccessGroup, del);
       log_->info("deleted empty VAG {} ({})", vag_id, after->name);
     } catch (const Error& e) {
-      if (e.backend_error() != "xVolumeAccessGroupIDDoesNotExist") throw;
+      if (e.backend_error() != element::err::kVolumeAccessGroupIDDoesNotExist) throw;
     }
   }
-}
-
-void SolidFireDriverImpl::terminate_connection(CallContext& ctx, const Volume& volume,
-                                               const std::optional<Connector>& connector, bool /*force*/) {
-  (void)cluster();
-  if (!config_.sf_enable_vag) return;  // CHAP-only access: nothing to undo
-  if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, "volume.id is required").with_field("volume.id");
-  auto av = access_find(ctx, volume);
-  if (!av) {
-    log_->info("terminate_connection: volume {} not found on the cluster; nothing to remove", volume.id);
-    return;
-  }
-  if (av->access_groups.empty()) return;
-  if (!connector) {
-    vag_revoke(ctx, av->volume.id, av->access_groups);
-    return;
-  }
-  if (volume.multiattach) {
-    log_->info("volume {} is multiattach: kept in its VAGs until it is deleted", volume.id);
-    return;
-  }
-  std::vector<int64_t> mine;
-  for (const auto& g : list_vags(*client_, ctx, av->access_groups)) {
-    if (g.has_initiator(connector->initiator)) mine.push_back(g.id);
-  }
-  vag_revoke(ctx, av->volume.id, mine);
 }
 
 }  // namespace solidfire

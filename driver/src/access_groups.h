@@ -1,5 +1,5 @@
-// Helpers shared by the access and administration operations (access_ops*.cpp): Element volume
-// access groups as plain structs, attribute manipulation under Element's 1000-byte limit.
+// Element volume access groups (VAGs) as the driver reads them, and the pieces of the VAG grant and
+// revoke (access_groups.cpp) that terminate_connection shares.
 #pragma once
 
 #include <cstdint>
@@ -7,13 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "element_client.h"
 #include "json.h"
 
 namespace solidfire::access {
-
-inline constexpr size_t kMaxAttributesBytes = 999;  // Element: attributes JSON under 1000 bytes
-inline constexpr int64_t kGiB = int64_t{1} << 30;
-inline constexpr const char* kVagVersion = "7.0";
 
 struct Vag {
   int64_t id = 0;
@@ -29,16 +26,11 @@ struct Vag {
 std::optional<Vag> parse_vag(JsonView v);
 std::vector<Vag> parse_vags(JsonView list);
 
-std::vector<int64_t> int_list(JsonView array);
+// ListVolumeAccessGroups, of the given ids only when `ids` is not empty.
+std::vector<Vag> list_vags(ElementClient& client, CallContext& ctx, const std::vector<int64_t>& ids = {});
 
-// A deep copy of `v` when it is an object, else an empty object.
-Json object_copy(JsonView v);
-size_t printed_size(const Json& j);
-
-// Drops the named members, in order, until `attrs` fits; true when it fits.
-bool fit_attributes(Json& attrs, const std::vector<const char*>& droppable);
-
-// True when a truthy JSON value (true, "true"/"True", non-zero number).
-bool truthy(JsonView v);
+// VAG name for an initiator: Cinder's (runs of non-alphanumerics -> '-'); over 64 characters, the
+// first 47 characters, '-' and 16 hex digits of the FNV-1a 64 hash of the IQN (deterministic).
+std::string vag_name_for(const std::string& initiator);
 
 }  // namespace solidfire::access

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "element_api.h"
 #include "util.h"
 
 namespace solidfire {
@@ -21,7 +22,7 @@ std::string account_username(const DriverConfig& config, const std::string& proj
         .with_field("volume.project_id");
   }
   std::string name = config.sf_account_prefix ? *config.sf_account_prefix + "-" + project_id : project_id;
-  if (name.size() + 1 > kElementNameMax) {
+  if (name.size() + 1 > element::kMaxNameLength) {
     throw Error(ErrorCode::kInvalidArgument, "account name '" + util::clean_utf8(name, 128) +
                                                  "' is too long for Element (64 characters including the "
                                                  "secondary account's '_')")
@@ -86,7 +87,7 @@ std::optional<SfAccount> AccountManager::fetch(CallContext& ctx, const std::stri
   Json params = Json::object();
   params.set("username", username);
   try {
-    Json result = client_.call(ctx, "GetAccountByName", params, "1.0");
+    Json result = client_.call(ctx, element::kGetAccountByName, params);
     auto account = parse_account(result["account"]);
     if (!account) {
       throw Error(ErrorCode::kBackend, "unexpected reply from cluster to GetAccountByName: no account object");
@@ -94,7 +95,7 @@ std::optional<SfAccount> AccountManager::fetch(CallContext& ctx, const std::stri
     remember(*account);
     return account;
   } catch (const Error& e) {
-    if (e.backend_error() == "xUnknownAccount") {
+    if (e.backend_error() == element::err::kUnknownAccount) {
       invalidate(username);
       return std::nullopt;
     }
@@ -129,7 +130,7 @@ SfAccount AccountManager::get_or_create(CallContext& ctx, const std::string& use
     params.set("targetSecret", created.target_secret);
     params.set("attributes", Json::object());
     try {
-      Json result = client_.call(ctx, "AddAccount", params, "1.0");
+      Json result = client_.call(ctx, element::kAddAccount, params);
       if (auto full = parse_account(result["account"])) {
         created = *full;
       } else if (auto id = result.view().int64("accountID")) {
@@ -147,7 +148,7 @@ SfAccount AccountManager::get_or_create(CallContext& ctx, const std::string& use
       // The account may exist now; look before creating again.
       log_->warn("AddAccount for {} lost its answer; checking whether it was created", username);
     } catch (const Error& e) {
-      if (e.backend_error() != "xDuplicateUsername") throw;
+      if (e.backend_error() != element::err::kDuplicateUsername) throw;
       // Another creator won the race (or an earlier attempt committed): use its account.
       log_->debug("AddAccount for {} raced with another creator; reading the account", username);
     }

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "config.h"
+#include "element_api.h"
 #include "element_client.h"
 
 namespace solidfire {
@@ -23,8 +24,8 @@ struct SfAccount {
   int64_t volume_count = 0;      // volumes owned (incl. deleted, unpurged) when last read
 };
 
-// Element allows 2000 volumes per account; like Cinder, move to "<name>_" a little before that.
-inline constexpr int64_t kMaxVolumesPerAccount = 1990;
+// Like Cinder, move to the secondary account "<name>_" a little before Element's limit.
+inline constexpr int64_t kMaxVolumesPerAccount = element::kVolumesPerAccount - 10;
 
 // "<prefix>-<project_id>", or "<project_id>" without a prefix. Throws kInvalidArgument when the name
 // (plus the secondary account's "_") would not fit Element's 64 characters.

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "solidfire/error.h"
+#include "element_api.h"
 #include "util.h"
 
 namespace solidfire {
@@ -114,7 +115,7 @@ DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& 
       }
       if (has_space_or_control(p)) throw config_error("sf_account_prefix", "contains blanks or control characters");
       // "<prefix>-<project_id>" plus the secondary account's "_" must fit Element's 64 characters.
-      const size_t max_prefix = kElementNameMax - 1 - kAssumedProjectIdLength - 1;
+      const size_t max_prefix = element::kMaxNameLength - 1 - kAssumedProjectIdLength - 1;
       if (p.size() > max_prefix) {
         throw config_error("sf_account_prefix",
                            "is " + std::to_string(p.size()) + " characters; at most " + std::to_string(max_prefix) +
@@ -126,7 +127,7 @@ DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& 
 
   if (auto prefix = get(source, "sf_volume_prefix")) {
     const std::string& p = *prefix;
-    const size_t max_prefix = kElementNameMax - kCinderUuidLength;
+    const size_t max_prefix = element::kMaxNameLength - kCinderUuidLength;
     if (p.size() > max_prefix) {
       throw config_error("sf_volume_prefix", "is " + std::to_string(p.size()) + " characters; at most " +
                                                  std::to_string(max_prefix) +
@@ -195,7 +196,7 @@ DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& 
 
   if (auto name = get(source, "sf_template_account_name")) {
     const std::string n = util::trim(*name);
-    if (n.empty() || n.size() > kElementNameMax - 1) {
+    if (n.empty() || n.size() > element::kMaxNameLength - 1) {
       throw config_error("sf_template_account_name", "must be 1 to 63 characters");
     }
     c.sf_template_account_name = n;

@@ -40,8 +40,7 @@ struct DriverConfig {
   std::optional<std::string> replication_device;  // raw, parsed by the replication feature later
 };
 
-// Element limits the configuration has to respect.
-inline constexpr size_t kElementNameMax = 64;
+// Lengths the configuration has to leave room for in an Element name (element::kMaxNameLength).
 inline constexpr size_t kCinderUuidLength = 36;
 // Keystone project ids are 32 hex characters; used for the create-time account-prefix check (the
 // real name is checked again per request).

@@ -4,28 +4,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "element_api.h"
 #include "util.h"
 
 namespace solidfire {
-
-std::optional<SfVolume> parse_volume(JsonView v) {
-  auto id = v.int64("volumeID");
-  if (!id) return std::nullopt;
-  SfVolume out;
-  out.id = *id;
-  out.account_id = v.int64("accountID").value_or(0);
-  out.name = v.string_or("name", "");
-  out.status = v.string_or("status", "");
-  out.iqn = v.string_or("iqn", "");
-  out.total_size = v.int64("totalSize").value_or(0);
-  out.enable512e = v.boolean("enable512e").value_or(true);
-  const JsonView attrs = v["attributes"];
-  if (attrs.is_object()) {
-    out.uuid_attr = attrs.string_or("uuid", "");
-    out.migration_uuid = attrs.string_or("migration_uuid", "");
-  }
-  return out;
-}
 
 std::unique_ptr<SolidFireDriver> SolidFireDriver::create(const ConfigSource& source, DriverDeps deps) {
   std::vector<std::string> warnings;
@@ -57,13 +39,14 @@ SolidFireDriverImpl::SolidFireDriverImpl(DriverConfig config, std::vector<std::s
   copts.retry = options.retry;
   client_ = std::make_unique<ElementClient>(std::move(copts), transport_, clock_, log_);
   accounts_ = std::make_unique<AccountManager>(*client_, log_);
+  lookup_ = std::make_unique<VolumeLookup>(*client_, *accounts_, config_, [this] { return identity_scope(); }, log_);
   for (const auto& w : warnings_) log_->warn("{}", w);
 }
 
 void SolidFireDriverImpl::setup(CallContext& ctx) {
   ClusterInfo info;
   try {
-    Json result = client_->call(ctx, "GetClusterInfo", Json::object(), "1.0", CallMode::kSetup);
+    Json result = client_->call(ctx, element::kGetClusterInfo, Json::object(), CallMode::kSetup);
     const JsonView ci = result["clusterInfo"];
     if (!ci.is_object()) {
       throw Error(ErrorCode::kBackend, "unexpected reply from cluster to GetClusterInfo: no clusterInfo object");
@@ -81,7 +64,7 @@ void SolidFireDriverImpl::setup(CallContext& ctx) {
     if (info.uuid.empty()) {
       throw Error(ErrorCode::kBackend, "unexpected reply from cluster to GetClusterInfo: no cluster uuid");
     }
-    Json version = client_->call(ctx, "GetClusterVersionInfo", Json::object(), "1.0", CallMode::kSetup);
+    Json version = client_->call(ctx, element::kGetClusterVersionInfo, Json::object(), CallMode::kSetup);
     info.api_version = version.view().string_or("clusterAPIVersion", "");
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kUnavailable) {
@@ -120,24 +103,6 @@ ModelUpdate SolidFireDriverImpl::model_update(const ClusterInfo& cluster, const 
   m.provider_auth = "CHAP " + account.username + " " + account.target_secret;
   if (!config_.sf_emulate_512) m.provider_geometry = "4096 4096";
   return m;
-}
-
-// Each served operation is listed once here; describe reports this list.
-std::vector<std::string> SolidFireDriverImpl::supported_operations() const {
-  return {
-      "create_volume", "delete_volume", "get_volume_stats", "create_export", "ensure_export", "remove_export",
-      "initialize_connection",
-      // volume data operations
-      "create_snapshot", "delete_snapshot", "revert_to_snapshot", "create_volume_from_snapshot",
-      "create_cloned_volume", "extend_volume", "retype",
-      // access and administration operations
-      "terminate_connection", "attach_volume", "detach_volume", "manage_existing", "manage_existing_get_size",
-      "unmanage", "accept_transfer", "update_provider_info",
-      // groups and 2.0.6 consistency groups (group_ops*.cpp)
-      "create_group", "update_group", "delete_group", "create_group_from_src", "create_group_snapshot",
-      "delete_group_snapshot", "create_consistencygroup", "update_consistencygroup", "delete_consistencygroup",
-      "create_consistencygroup_from_src", "create_cgsnapshot", "delete_cgsnapshot",
-  };
 }
 
 }  // namespace solidfire

@@ -1,10 +1,11 @@
-// The facade's implementation class. Split across files by concern: driver_impl.cpp (create, setup),
-// volumes.cpp (create/delete and lookups), stats.cpp, connection.cpp (exports, iSCSI info).
-// Thread-safety: all members are either immutable after construction or guarded by a mutex; no lock
-// is held while calling the cluster (or the host, through CallContext).
+// The facade's implementation class. Its methods are defined in the file of their operation family
+// (ops_<family>.cpp) or of the layer they belong to; the map is docs/architecture.md.
+// Thread-safety: every member is immutable after construction or guarded by the mutex named beside it;
+// no lock is held while calling the cluster (or the host, through CallContext).
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -12,15 +13,18 @@
 #include <string>
 #include <vector>
 
+#include "access_groups.h"
 #include "accounts.h"
 #include "config.h"
 #include "element_client.h"
+#include "qos.h"
+#include "snapshot_lookup.h"
 #include "solidfire/driver.h"
 #include "volume_identity.h"
+#include "volume_lookup.h"
 
 namespace solidfire {
 
-inline constexpr int64_t kMaxVolumeSizeGib = 16384;
 // Served instead of failing when a stats refresh fails, but never older than this.
 inline constexpr std::chrono::seconds kMaxStaleStats{600};
 
@@ -33,21 +37,6 @@ struct ClusterInfo {
   std::string api_version;
 };
 
-// A volume as read from the cluster (only the members the driver uses).
-struct SfVolume {
-  int64_t id = 0;
-  int64_t account_id = 0;
-  std::string name;
-  std::string status;
-  std::string iqn;
-  std::string uuid_attr;       // attributes.uuid, empty when absent
-  std::string migration_uuid;  // attributes.migration_uuid (migration targets), empty when absent
-  int64_t total_size = 0;
-  bool enable512e = true;
-  bool deleted() const { return status == "deleted"; }
-};
-std::optional<SfVolume> parse_volume(JsonView v);
-
 struct ImplOptions {
   RetryPolicy retry;  // tests shorten or lengthen it
 };
@@ -56,105 +45,53 @@ class SolidFireDriverImpl final : public SolidFireDriver {
  public:
   SolidFireDriverImpl(DriverConfig config, std::vector<std::string> warnings, DriverDeps deps, ImplOptions options);
 
+  // driver_impl.cpp
   const std::vector<std::string>& warnings() const override { return warnings_; }
   void setup(CallContext& ctx) override;
   bool is_setup() const override { return setup_done_.load(); }
 
+  // ops_volumes.cpp
   ModelUpdate create_volume(CallContext& ctx, const Volume& volume) override;
   void delete_volume(CallContext& ctx, const Volume& volume) override;
-  BackendStats get_volume_stats(CallContext& ctx, bool refresh) override;
-  ModelUpdate create_export(CallContext& ctx, const Volume& volume, const std::optional<Connector>& connector) override;
-  ModelUpdate ensure_export(CallContext& ctx, const Volume& volume) override;
-  IscsiConnectionInfo initialize_connection(CallContext& ctx, const Volume& volume, const Connector& connector) override;
-  std::vector<std::string> supported_operations() const override;
-
-  // --- volume data operations (snapshots, clones, extend, retype): volume_data_ops*.cpp ---
   void extend_volume(CallContext& ctx, const Volume& volume, int64_t new_size_gib) override;
+  RetypeResult retype(CallContext& ctx, const Volume& volume, const VolumeType& new_type) override;
+
+  // ops_snapshots.cpp
   ModelUpdate create_snapshot(CallContext& ctx, const Snapshot& snapshot) override;
   void delete_snapshot(CallContext& ctx, const Snapshot& snapshot) override;
   void revert_to_snapshot(CallContext& ctx, const Volume& volume, const Snapshot& snapshot) override;
+
+  // ops_clones.cpp
   ModelUpdate create_volume_from_snapshot(CallContext& ctx, const Volume& volume, const Snapshot& snapshot) override;
   ModelUpdate create_cloned_volume(CallContext& ctx, const Volume& volume, const Volume& source) override;
-  RetypeResult retype(CallContext& ctx, const Volume& volume, const VolumeType& new_type) override;
 
-  // A volume located for a data operation, with its raw Element object (attributes, qos).
-  struct DataVolume {
-    SfVolume volume;
-    Json raw;
-  };
-  // An Element snapshot (only what the driver uses).
-  struct DataSnapshot {
-    int64_t id = 0;
-    int64_t volume_id = 0;
-    int64_t total_size = 0;
-    std::string name;
-  };
-  static std::optional<DataSnapshot> parse_snapshot(JsonView s);  // nullopt without a snapshotID
-  // The source of a clone: a volume, or a snapshot of one.
-  struct CloneSource {
-    int64_t volume_id = 0;
-    std::optional<int64_t> snapshot_id;
-    int64_t size_bytes = 0;
-    std::optional<DataVolume> volume;  // set for volume sources (they record cloned_count)
-  };
-
- private:
-  std::optional<DataVolume> data_find_volume(CallContext& ctx, const Volume& volume);
-  DataVolume data_require_volume(CallContext& ctx, const Volume& volume, const std::string& field);
-  Volume data_snapshot_parent(const Snapshot& snapshot) const;
-  std::vector<DataSnapshot> data_list_snapshots(CallContext& ctx, int64_t volume_id);
-  std::optional<DataSnapshot> data_find_snapshot(CallContext& ctx, const Snapshot& snapshot,
-                                                 std::optional<int64_t> volume_id);
-  void data_modify_volume(CallContext& ctx, const Json& params);
-  ModelUpdate data_clone(CallContext& ctx, const Volume& volume, const CloneSource& source);
-  void data_wait_clone(CallContext& ctx, int64_t new_volume_id, std::optional<int64_t> async_handle);
-  bool data_discard_clone(CallContext& ctx, int64_t new_volume_id);
-
- public:
-  // --- end volume data operations ---
-
-  // --- access and administration operations (VAGs, attach, manage, transfer, provider info): access_ops*.cpp ---
+  // ops_connections.cpp
+  ModelUpdate create_export(CallContext& ctx, const Volume& volume, const std::optional<Connector>& connector) override;
+  ModelUpdate ensure_export(CallContext& ctx, const Volume& volume) override;
+  void remove_export(CallContext& ctx, const Volume& volume) override;
+  IscsiConnectionInfo initialize_connection(CallContext& ctx, const Volume& volume, const Connector& connector) override;
   void terminate_connection(CallContext& ctx, const Volume& volume, const std::optional<Connector>& connector,
                             bool force) override;
+
+  // ops_attachments.cpp
   void attach_volume(CallContext& ctx, const Volume& volume, const AttachRequest& attach) override;
   void detach_volume(CallContext& ctx, const Volume& volume, const std::optional<std::string>& attachment_id) override;
+
+  // ops_manage.cpp
   ModelUpdate manage_existing(CallContext& ctx, const Volume& volume, const ExistingRef& ref) override;
   int64_t manage_existing_get_size(CallContext& ctx, const Volume& volume, const ExistingRef& ref) override;
   void unmanage(CallContext& ctx, const Volume& volume) override;
   ModelUpdate accept_transfer(CallContext& ctx, const Volume& volume, const std::string& new_user,
                               const std::string& new_project) override;
+
+  // ops_provider_info.cpp
   ProviderInfoResult update_provider_info(CallContext& ctx, const std::vector<Volume>& volumes,
                                           const std::vector<Snapshot>& snapshots) override;
 
-  // VAG name for an initiator: Cinder's (runs of non-alphanumerics -> '-'); over 64 characters, the
-  // first 47 characters, '-' and 16 hex digits of the FNV-1a 64 hash of the IQN (deterministic).
-  static std::string vag_name_for(const std::string& initiator);
+  // ops_stats.cpp
+  BackendStats get_volume_stats(CallContext& ctx, bool refresh) override;
 
- private:
-  // A volume located for an access operation, with its raw Element object.
-  struct AccessVolume {
-    SfVolume volume;
-    Json raw;
-    std::vector<int64_t> access_groups;  // volumeAccessGroups
-  };
-  // Provider_id first (ListVolumes startVolumeID+limit:1, id and identity verified), then the
-  // project's primary and secondary accounts. Every match (active or deleted) when `all`.
-  std::vector<AccessVolume> access_locate(CallContext& ctx, const Volume& volume, bool all);
-  std::optional<AccessVolume> access_find(CallContext& ctx, const Volume& volume);  // active only
-  AccessVolume access_require(CallContext& ctx, const Volume& volume);              // NOT_FOUND otherwise
-  void access_modify_attributes(CallContext& ctx, int64_t volume_id, const Json& attributes);
-  // Puts the volume into the initiator's VAG (sf_enable_vag), creating or reusing it; bounded retries.
-  void vag_grant(CallContext& ctx, const AccessVolume& volume, const std::string& initiator);
-  // Removes the volume from the given VAGs, deleting a VAG that becomes empty (no volumes, no deleted
-  // volumes) and carries attributes.openstack. Missing VAGs and non-members are not errors.
-  void vag_revoke(CallContext& ctx, int64_t volume_id, const std::vector<int64_t>& vag_ids);
-  // The Element volume named by an ExistingRef; NOT_FOUND / FAILED_PRECONDITION / INVALID_ARGUMENT.
-  AccessVolume manage_resolve(CallContext& ctx, const ExistingRef& ref);
-
- public:
-  // --- end access and administration operations ---
-
-  // --- groups and consistency groups: group_ops*.cpp ---
+  // ops_groups.cpp, ops_group_snapshots.cpp, ops_groups_from_src.cpp
   GroupResult create_group(CallContext& ctx, const Group& group, GroupFlavor flavor) override;
   void update_group(CallContext& ctx, const Group& group, const std::vector<Volume>& add_volumes,
                     const std::vector<Volume>& remove_volumes, GroupFlavor flavor) override;
@@ -167,18 +104,92 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   GroupResult delete_group_snapshot(CallContext& ctx, const GroupSnapshot& group_snapshot,
                                     const std::vector<Snapshot>& snapshots, GroupFlavor flavor) override;
 
+  // For tests and diagnostics.
+  ElementClient& client() { return *client_; }
+  const DriverConfig& config() const { return config_; }
+  std::optional<BackendStats> cached_stats() const;
+
+  // The source of a clone: a volume, or a snapshot of one.
+  struct CloneSource {
+    int64_t volume_id = 0;
+    std::optional<int64_t> snapshot_id;
+    int64_t size_bytes = 0;
+    bool counts_clones = false;  // a volume source records cloned_count in its attributes
+  };
+
   // An Element group snapshot (only what the driver uses).
   struct SfGroupSnapshot {
     int64_t id = 0;
     std::string name;
-    std::string uuid_attr;              // attributes.uuid: the Cinder group snapshot id, when set by vdp
-    std::vector<DataSnapshot> members;  // member snapshots (volume_id, id, total_size)
+    std::string uuid_attr;            // attributes.uuid: the Cinder group snapshot id, when set by vdp
+    std::vector<SfSnapshot> members;  // member snapshots (volume_id, id, total_size)
   };
 
  private:
-  // Locates every volume by the identity rule: ONE ListVolumes{volumeIDs} for those with a provider_id,
-  // then the project's accounts for the others. NOT_FOUND naming `field`[i] for a volume not found.
-  std::vector<DataVolume> group_locate(CallContext& ctx, const std::vector<Volume>& volumes, const std::string& field);
+  // --- the facade (driver_impl.cpp)
+  ClusterInfo cluster() const;   // throws kUnavailable before setup
+  void require_setup() const { (void)cluster(); }
+  identity::Scope identity_scope() const { return {config_.sf_volume_prefix, cluster().uuid}; }
+  std::string volume_name(const std::string& id) const { return config_.sf_volume_prefix + id; }
+  std::string portal(const ClusterInfo& cluster) const;
+  ModelUpdate model_update(const ClusterInfo& cluster, const SfAccount& account, const SfVolume& volume) const;
+
+  // --- volume writes shared by the operations (ops_volumes.cpp)
+  // The attributes of a new volume (uuid, created_at, cinder-name, SFAttribute: specs), fitted.
+  Json volume_attributes(const Volume& volume) const;
+  // A new volume (or clone target): id present, size 1..16384 GiB, Element name within 64 characters;
+  // INVALID_ARGUMENT naming `field`.id / `field`.size otherwise.
+  void validate_new_volume(const Volume& volume, const std::string& name, const std::string& field) const;
+  // The tenant account a new volume of `project_id` goes to (the secondary "<name>_" when the primary
+  // is full).
+  SfAccount account_for_new_volume(CallContext& ctx, const std::string& project_id);
+  // Runs `body` with that account; when the cached account was removed behind our back
+  // (xAccountIDDoesNotExist), forgets it and runs `body` once more with a fresh one.
+  ModelUpdate with_new_volume_account(CallContext& ctx, const std::string& project_id,
+                                      const std::function<ModelUpdate(const SfAccount&)>& body);
+  SfVolume create_with_recovery(CallContext& ctx, const Volume& volume, const SfAccount& account, const Json& params);
+  // DeleteVolume + PurgeDeletedVolume, re-reading the state after a lost reply; gone is success.
+  void remove_volume(CallContext& ctx, const SfVolume& sf_volume);
+  // ModifyVolume with absolute values: one whose reply was lost is sent once more.
+  void modify_volume(CallContext& ctx, const Json& params);
+  // ModifyVolume{attributes}, sent once (read-modify-write under the caller's lock).
+  void modify_attributes(CallContext& ctx, int64_t volume_id, const Json& attributes);
+
+  // --- snapshots (snapshot_lookup.cpp)
+  Volume snapshot_parent(const Snapshot& snapshot) const;
+  std::vector<SfSnapshot> list_snapshots(CallContext& ctx, int64_t volume_id);
+  // By provider_id (verified by id, volume and name), then by name among its volume's snapshots.
+  std::optional<SfSnapshot> find_snapshot(CallContext& ctx, const Snapshot& snapshot, std::optional<int64_t> volume_id);
+
+  // --- clones (ops_clones.cpp)
+  ModelUpdate clone(CallContext& ctx, const Volume& volume, const CloneSource& source);
+  // CloneVolume; a lost reply is looked up by name before it is sent again. Returns the new volume,
+  // its async handle and the QoS it inherited (empty when unknown).
+  struct StartedClone {
+    SfVolume volume;
+    std::optional<int64_t> handle;
+    QosSpec inherited;
+  };
+  StartedClone start_clone(CallContext& ctx, const Volume& volume, const SfAccount& account, const Json& params);
+  // Sets the new volume's QoS when its type asks for other values than the clone inherited.
+  void apply_clone_qos(CallContext& ctx, int64_t new_volume_id, const QosSpec& qos, const QosSpec& inherited);
+  // The source volume's cloned_count + 1 (informational, never fatal).
+  void count_clone(CallContext& ctx, int64_t source_volume_id);
+  void wait_clone(CallContext& ctx, int64_t new_volume_id, std::optional<int64_t> async_handle);
+  bool discard_clone(CallContext& ctx, int64_t new_volume_id);
+
+  // --- volume access groups (access_groups.cpp)
+  // Puts the volume into the initiator's VAG (sf_enable_vag), creating or reusing it; bounded retries.
+  void vag_grant(CallContext& ctx, const FoundVolume& volume, const std::string& initiator);
+  // Removes the volume from the given VAGs, deleting a VAG that becomes empty (no volumes, no deleted
+  // volumes) and carries attributes.openstack. Missing VAGs and non-members are not errors.
+  void vag_revoke(CallContext& ctx, int64_t volume_id, const std::vector<int64_t>& vag_ids);
+
+  // --- manage (ops_manage.cpp)
+  // The Element volume named by an ExistingRef; NOT_FOUND / FAILED_PRECONDITION / INVALID_ARGUMENT.
+  FoundVolume manage_resolve(CallContext& ctx, const ExistingRef& ref);
+
+  // --- group snapshots (ops_group_snapshots.cpp)
   // Group snapshots named `name` holding a snapshot of one of `volume_ids` (ListGroupSnapshots{volumes}:
   // bounded by Element's 32 snapshots per volume); every group snapshot when `volume_ids` is empty.
   std::vector<SfGroupSnapshot> group_snapshots_named(CallContext& ctx, const std::string& name,
@@ -193,52 +204,25 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   std::vector<MemberUpdate> group_clone_all(CallContext& ctx, const std::vector<Volume>& volumes,
                                             const std::vector<CloneSource>& sources);
 
- public:
-  // --- end groups ---
-
-  // For tests and diagnostics.
-  ElementClient& client() { return *client_; }
-  const DriverConfig& config() const { return config_; }
-  std::optional<BackendStats> cached_stats() const;
-
- private:
-  ClusterInfo cluster() const;          // throws kUnavailable before setup
-  // What the identity rule (volume_identity.h) needs to know about this backend.
-  identity::Scope identity_scope() const { return {config_.sf_volume_prefix, cluster().uuid}; }
-  std::string volume_name(const std::string& id) const { return config_.sf_volume_prefix + id; }
-  std::string portal(const ClusterInfo& cluster) const;
-  ModelUpdate model_update(const ClusterInfo& cluster, const SfAccount& account, const SfVolume& volume) const;
-  Json volume_attributes(const Volume& volume) const;
-
-  SfAccount create_account_for(CallContext& ctx, const std::string& project_id);
-  std::optional<SfVolume> find_by_name(CallContext& ctx, const std::string& name, int64_t account_id,
-                                       const std::string& uuid);
-  std::optional<SfVolume> find_by_provider_id(CallContext& ctx, const Volume& volume);
-  std::vector<SfVolume> find_in_accounts(CallContext& ctx, const Volume& volume);
-  // Calls visit(volume JSON) for each volume (active or deleted) in the project's primary and secondary
-  // ("<name>_") accounts, one ListVolumesForAccount per existing account; stops once visit returns true.
-  void for_each_project_volume(CallContext& ctx, const std::string& project_id,
-                               const std::function<bool(JsonView)>& visit);
-  SfVolume volume_by_id(CallContext& ctx, int64_t volume_id);
-  SfVolume create_with_recovery(CallContext& ctx, const Volume& volume, const SfAccount& account, const Json& params);
-  void remove_volume(CallContext& ctx, const SfVolume& sf_volume);
+  // --- stats (ops_stats.cpp)
   BackendStats fetch_stats(CallContext& ctx);
 
-  DriverConfig config_;
-  std::vector<std::string> warnings_;
-  std::shared_ptr<Clock> clock_;
-  std::shared_ptr<spdlog::logger> log_;
+  const DriverConfig config_;
+  const std::vector<std::string> warnings_;
+  const std::shared_ptr<Clock> clock_;
+  const std::shared_ptr<spdlog::logger> log_;
   std::shared_ptr<Transport> transport_;
   std::unique_ptr<ElementClient> client_;
   std::unique_ptr<AccountManager> accounts_;
+  std::unique_ptr<VolumeLookup> lookup_;
 
   std::atomic<bool> setup_done_{false};
   mutable std::mutex cluster_mutex_;
-  std::optional<ClusterInfo> cluster_;
+  std::optional<ClusterInfo> cluster_;  // guarded by cluster_mutex_
 
   mutable std::mutex stats_mutex_;
-  std::optional<BackendStats> stats_;
-  SteadyClock::time_point stats_time_{};
+  std::optional<BackendStats> stats_;      // guarded by stats_mutex_
+  SteadyClock::time_point stats_time_{};  // guarded by stats_mutex_
 };
 
 }  // namespace solidfire

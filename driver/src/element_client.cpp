@@ -16,29 +16,12 @@
 #include <array>
 #include <cmath>
 
+#include "element_api.h"
 #include "util.h"
 
 namespace solidfire {
 
 namespace {
-
-constexpr std::array<std::string_view, 15> kRetryableNames = {
-    "xDBVersionMismatch",  "xMaxSnapshotsPerVolumeExceeded", "xMaxClonesPerVolumeExceeded",
-    "xMaxSnapshotsPerNodeExceeded", "xMaxClonesPerNodeExceeded", "xSliceNotRegistered",
-    "xNotReadyForIO",      "xNotPrimary",                    "xDBOperationTimeout",
-    "xDBConnectionLoss",   "xNoHandler",                     "xSnapshotFailed",
-    "xRecvTimeout",        "xDBNoSuchPath",                  "xPermissionDenied",
-};
-
-constexpr std::array<std::string_view, 5> kLimitNames = {
-    "xExceededLimit", "xMaxSnapshotsPerVolumeExceeded", "xMaxClonesPerVolumeExceeded",
-    "xMaxSnapshotsPerNodeExceeded", "xMaxClonesPerNodeExceeded",
-};
-
-constexpr std::array<std::string_view, 6> kNotFoundNames = {
-    "xUnknownAccount",         "xVolumeIDDoesNotExist", "xAccountIDDoesNotExist",
-    "xSnapshotIDDoesNotExist", "xVolumeAccessGroupIDDoesNotExist", "xAsyncHandleDoesNotExist",
-};
 
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& names, std::string_view name) {
@@ -69,36 +52,140 @@ void collect_secrets(JsonView v, std::vector<std::string>& out) {
   }
 }
 
-// What one attempt produced when it did not produce a result.
-struct Failure {
+// What one attempt produced: a result, or an error and whether another attempt may help.
+struct Attempt {
+  std::optional<Json> result;
   bool retryable = false;
   Error error{ErrorCode::kInternal, ""};  // raised when not retryable or when attempts run out
   std::string summary;                   // for the debug log
+
+  static Attempt failed(Error error, std::string summary, bool retryable = false) {
+    Attempt a;
+    a.error = std::move(error);
+    a.summary = std::move(summary);
+    a.retryable = retryable;
+    return a;
+  }
 };
+
+// Classifies an HTTP reply: the result object, an Element error (named, mapped, scrubbed of the secrets
+// we sent) or an HTTP status that says what went wrong.
+Attempt classify_reply(const HttpResponse& response, const element::Method& m, CallMode mode,
+                       const std::vector<std::string>& secrets) {
+  const std::string method(m.name);
+  const std::string http = "HTTP " + std::to_string(response.status);
+  if (response.status == 401) {
+    return Attempt::failed(
+        Error(ErrorCode::kAuth, "the cluster rejected the credentials of san_login (HTTP 401) for " + method)
+            .with_backend_error(http),
+        http);
+  }
+  if (response.status == 404) {
+    return Attempt::failed(Error(ErrorCode::kNotSupported, "the cluster does not serve JSON-RPC endpoint version " +
+                                                               std::string(m.version) + " (HTTP 404) for " + method)
+                               .with_backend_error(http),
+                           http);
+  }
+  if (response.status >= 500 && response.status <= 599) {
+    return Attempt::failed(Error(ErrorCode::kUnavailable, "the cluster answered " + http + " to " + method)
+                               .with_backend_error(http)
+                               .with_retryable(true),
+                           http, /*retryable=*/true);
+  }
+  if (response.status != 200) {
+    return Attempt::failed(Error(ErrorCode::kBackend, "unexpected " + http + " from the cluster for " + method)
+                               .with_backend_error(http),
+                           http);
+  }
+  auto doc = Json::parse(response.body);
+  if (!doc || !doc->view().is_object()) {
+    return Attempt::failed(Error(ErrorCode::kBackend, "unexpected reply from cluster to " + method +
+                                                          ": body is not a JSON object (" +
+                                                          std::to_string(response.body.size()) + " bytes)"),
+                           "bad body");
+  }
+  if (const JsonView err = doc->view()["error"]; err.valid()) {
+    const std::string name = err.string_or("name", "");
+    const std::string message = util::clean_utf8(util::scrub(err.string_or("message", ""), secrets), 512);
+    const std::string shown = name.empty() ? "unnamed error" : name;
+    const bool denied = name == element::err::kPermissionDenied;
+    const bool retry = !name.empty() && is_retryable_element_error(name) && !(mode == CallMode::kSetup && denied);
+    const ErrorCode code = name.empty() ? ErrorCode::kBackend : map_element_error(name, mode);
+    std::string text = method + " failed: " + shown + (message.empty() || message == name ? "" : ": " + message);
+    if (denied) text += " (check that san_login has the cluster-admin role)";
+    return Attempt::failed(Error(code, text).with_backend_error(shown).with_retryable(code == ErrorCode::kUnavailable),
+                           shown, retry);
+  }
+  if (!doc->view()["result"].is_object()) {
+    return Attempt::failed(
+        Error(ErrorCode::kBackend, "unexpected reply from cluster to " + method + ": neither a result object nor an error"),
+        "no result");
+  }
+  Attempt ok;
+  ok.result = doc->take("result");
+  return ok;
+}
+
+// Classifies a transport failure. A write whose request may have reached the cluster is not retried:
+// it throws OutcomeUnknownError for the caller to resolve.
+Attempt classify_transport_failure(const TransportError& e, const element::Method& m, const std::string& base_url,
+                                   const std::vector<std::string>& secrets) {
+  const std::string method(m.name);
+  const std::string detail = util::clean_utf8(util::scrub(e.what(), secrets), 256);
+  const std::string summary = std::string("transport ") + kind_name(e.kind()) + ": " + detail;
+  switch (e.kind()) {
+    case TransportError::Kind::kConnect:
+      return Attempt::failed(
+          Error(ErrorCode::kUnavailable, "cannot reach the cluster at " + base_url + " for " + method + ": " + detail)
+              .with_retryable(true),
+          summary, /*retryable=*/true);
+    case TransportError::Kind::kTimeout:
+    case TransportError::Kind::kReset: {
+      const bool timeout = e.kind() == TransportError::Kind::kTimeout;
+      const ErrorCode code = timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable;
+      const std::string what = timeout ? "no answer in time" : "connection broke";
+      if (m.writes) {
+        throw OutcomeUnknownError(code, method + ": " + what + " after the request was sent (" + detail +
+                                            "); outcome unknown");
+      }
+      return Attempt::failed(Error(code, method + ": " + what + " (" + detail + ")").with_retryable(true), summary,
+                             /*retryable=*/true);
+    }
+    case TransportError::Kind::kTls:
+      return Attempt::failed(Error(ErrorCode::kUnavailable, "TLS failure talking to " + base_url + " for " + method +
+                                                                ": " + detail +
+                                                                " (check driver_ssl_cert_path and driver_ssl_cert_verify)"),
+                             summary);
+    case TransportError::Kind::kOther:
+      break;
+  }
+  return Attempt::failed(Error(ErrorCode::kUnavailable, "transport failure for " + method + ": " + detail), summary);
+}
 
 }  // namespace
 
-bool is_retryable_element_error(std::string_view name) { return contains(kRetryableNames, name); }
+bool is_retryable_element_error(std::string_view name) { return contains(element::err::kRetryable, name); }
 
 bool is_read_method(std::string_view method) {
   return util::starts_with(method, "Get") || util::starts_with(method, "List");
 }
 
 ErrorCode map_element_error(std::string_view name, CallMode mode) {
-  if (contains(kNotFoundNames, name)) return ErrorCode::kNotFound;
-  if (name == "xDuplicateUsername" || name == "xAlreadyInVolumeAccessGroup" || name == "xPairingAlreadyExists") {
+  namespace err = element::err;
+  if (contains(err::kNotFound, name)) return ErrorCode::kNotFound;
+  if (name == err::kDuplicateUsername || name == err::kAlreadyInVolumeAccessGroup ||
+      name == err::kPairingAlreadyExists) {
     return ErrorCode::kAlreadyExists;
   }
-  if (contains(kLimitNames, name)) return ErrorCode::kResourceExhausted;
-  if (name == "xPermissionDenied" || name == "xUnknownUsername") return ErrorCode::kAuth;
-  if (name == "xUnknownAPIMethod" || name == "xUnknownAPIVersion" || name == "xUnknownRPCMethod" ||
-      name == "xFeatureNotEnabled") {
+  if (contains(err::kLimits, name)) return ErrorCode::kResourceExhausted;
+  if (name == err::kPermissionDenied || name == err::kUnknownUsername) return ErrorCode::kAuth;
+  if (name == err::kUnknownAPIMethod || name == err::kUnknownAPIVersion || name == err::kUnknownRPCMethod ||
+      name == err::kFeatureNotEnabled) {
     return ErrorCode::kNotSupported;
   }
-  if (name == "xNotInVolumeAccessGroup" || name == "xPairingDoesNotExist") return ErrorCode::kNotFound;
-  if (name == "xInvalidPairingKey") return ErrorCode::kBackend;
-  if (name == "xMissingParameter" || name == "xUnrecognizedEnumString" || name == "xVolumeShrinkProhibited" ||
-      util::starts_with(name, "xInvalid")) {
+  if (name == err::kInvalidPairingKey) return ErrorCode::kBackend;
+  if (name == err::kMissingParameter || name == err::kUnrecognizedEnumString || name == err::kVolumeShrinkProhibited ||
+      util::starts_with(name, err::kInvalidPrefix)) {
     return ErrorCode::kInvalidArgument;
   }
   if (is_retryable_element_error(name)) return ErrorCode::kUnavailable;  // transient, retries exhausted
@@ -144,27 +231,31 @@ std::vector<std::string> ElementClient::secrets_for(const Json& params) const {
   return out;
 }
 
-Json ElementClient::call(CallContext& ctx, std::string_view method_sv, const Json& params,
-                         std::string_view version, CallMode mode) {
-  using std::chrono::milliseconds;
-  const std::string method(method_sv);
-  const std::string url = options_.base_url + "/json-rpc/" + std::string(version) + "/";
-  const bool read = is_read_method(method);
-  const auto secrets = secrets_for(params);
+Json ElementClient::call(CallContext& ctx, std::string_view method, const Json& params, std::string_view version,
+                         CallMode mode) {
+  return call(ctx, element::Method{method, version, !is_read_method(method)}, params, mode);
+}
 
-  std::string body;
+Json ElementClient::call(CallContext& ctx, const element::Method& m, const Json& params, CallMode mode) {
+  using std::chrono::milliseconds;
+  const std::string method(m.name);
+  const auto secrets = secrets_for(params);
+  HttpRequest request;
+  request.url = options_.base_url + "/json-rpc/" + std::string(m.version) + "/";
+  request.username = options_.username;
+  request.password = options_.password;
+  request.idempotent = !m.writes;
   {
     Json envelope = Json::object();
     envelope.set("method", method);
     envelope.set("params", params ? params.clone() : Json::object());
     envelope.set("id", static_cast<int64_t>(next_id_.fetch_add(1)));
-    body = envelope.print();
+    request.body = envelope.print();
   }
 
   const int max_attempts = std::max(1, options_.retry.max_attempts);
   milliseconds delay = options_.retry.initial_delay;
   std::string last_summary;
-
   for (int attempt = 1;; ++attempt) {
     if (ctx.cancelled()) throw Error(ErrorCode::kCancelled, "cancelled before " + method);
     const milliseconds left = util::time_left(ctx, *clock_);
@@ -173,128 +264,34 @@ Json ElementClient::call(CallContext& ctx, std::string_view method_sv, const Jso
                   "deadline exceeded before " + method + (last_summary.empty() ? "" : " (last: " + last_summary + ")"))
           .with_retryable(true);
     }
-    HttpRequest request;
-    request.url = url;
-    request.body = body;
-    request.username = options_.username;
-    request.password = options_.password;
     request.timeout = std::min<milliseconds>(options_.request_timeout, left);
-    request.idempotent = read;
 
     const auto started = clock_->now();
-    Failure failure;
-    bool failed = false;
-    std::optional<Json> result;
     count(method);
+    Attempt outcome;
     try {
-      HttpResponse response = transport_->post(request);
-      if (response.status == 401) {
-        failure.error = Error(ErrorCode::kAuth, "the cluster rejected the credentials of san_login (HTTP 401) for " + method)
-                            .with_backend_error("HTTP 401");
-        failure.summary = "HTTP 401";
-        failed = true;
-      } else if (response.status == 404) {
-        failure.error = Error(ErrorCode::kNotSupported, "the cluster does not serve JSON-RPC endpoint version " +
-                                                            std::string(version) + " (HTTP 404) for " + method)
-                            .with_backend_error("HTTP 404");
-        failure.summary = "HTTP 404";
-        failed = true;
-      } else if (response.status >= 500 && response.status <= 599) {
-        failure.retryable = true;
-        failure.error = Error(ErrorCode::kUnavailable, "the cluster answered HTTP " + std::to_string(response.status) +
-                                                           " to " + method)
-                            .with_backend_error("HTTP " + std::to_string(response.status))
-                            .with_retryable(true);
-        failure.summary = "HTTP " + std::to_string(response.status);
-        failed = true;
-      } else if (response.status != 200) {
-        failure.error = Error(ErrorCode::kBackend, "unexpected HTTP status " + std::to_string(response.status) +
-                                                       " from the cluster for " + method)
-                            .with_backend_error("HTTP " + std::to_string(response.status));
-        failure.summary = "HTTP " + std::to_string(response.status);
-        failed = true;
-      } else {
-        auto doc = Json::parse(response.body);
-        if (!doc || !doc->view().is_object()) {
-          failure.error = Error(ErrorCode::kBackend, "unexpected reply from cluster to " + method +
-                                                         ": body is not a JSON object (" +
-                                                         std::to_string(response.body.size()) + " bytes)");
-          failure.summary = "bad body";
-          failed = true;
-        } else if (doc->view()["error"].valid()) {
-          const JsonView err = doc->view()["error"];
-          const std::string name = err.string_or("name", "");
-          const std::string message =
-              util::clean_utf8(util::scrub(err.string_or("message", ""), secrets), 512);
-          const std::string shown = name.empty() ? "unnamed error" : name;
-          const bool retry = !name.empty() && is_retryable_element_error(name) &&
-                             !(mode == CallMode::kSetup && name == "xPermissionDenied");
-          const ErrorCode code = name.empty() ? ErrorCode::kBackend : map_element_error(name, mode);
-          std::string text = method + " failed: " + shown + (message.empty() || message == name ? "" : ": " + message);
-          if (name == "xPermissionDenied") text += " (check that san_login has the cluster-admin role)";
-          failure.error = Error(code, text).with_backend_error(shown).with_retryable(code == ErrorCode::kUnavailable);
-          failure.retryable = retry;
-          failure.summary = shown;
-          failed = true;
-        } else if (doc->view()["result"].is_object()) {
-          result = doc->take("result");
-        } else {
-          failure.error = Error(ErrorCode::kBackend,
-                                "unexpected reply from cluster to " + method + ": neither a result object nor an error");
-          failure.summary = "no result";
-          failed = true;
-        }
-      }
+      outcome = classify_reply(transport_->post(request), m, mode, secrets);
     } catch (const TransportError& e) {
-      failed = true;
-      const std::string detail = util::clean_utf8(util::scrub(e.what(), secrets), 256);
-      failure.summary = std::string("transport ") + kind_name(e.kind()) + ": " + detail;
-      switch (e.kind()) {
-        case TransportError::Kind::kConnect:
-          failure.retryable = true;
-          failure.error = Error(ErrorCode::kUnavailable, "cannot reach the cluster at " + options_.base_url +
-                                                             " for " + method + ": " + detail)
-                              .with_retryable(true);
-          break;
-        case TransportError::Kind::kTimeout:
-        case TransportError::Kind::kReset: {
-          const bool timeout = e.kind() == TransportError::Kind::kTimeout;
-          const ErrorCode code = timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable;
-          const std::string what = timeout ? "no answer in time" : "connection broke";
-          if (read) {
-            failure.retryable = true;
-            failure.error = Error(code, method + ": " + what + " (" + detail + ")").with_retryable(true);
-          } else {
-            log_->debug("element rpc {} v{} attempt {}/{}: {} after sending; outcome unknown", method, version,
-                        attempt, max_attempts, what);
-            throw OutcomeUnknownError(code, method + ": " + what + " after the request was sent (" + detail +
-                                                "); outcome unknown");
-          }
-          break;
-        }
-        case TransportError::Kind::kTls:
-          failure.error = Error(ErrorCode::kUnavailable,
-                                "TLS failure talking to " + options_.base_url + " for " + method + ": " + detail +
-                                    " (check driver_ssl_cert_path and driver_ssl_cert_verify)");
-          break;
-        case TransportError::Kind::kOther:
-          failure.error = Error(ErrorCode::kUnavailable, "transport failure for " + method + ": " + detail);
-          break;
+      try {
+        outcome = classify_transport_failure(e, m, options_.base_url, secrets);
+      } catch (const OutcomeUnknownError&) {
+        log_->debug("element rpc {} v{} attempt {}/{}: reply lost after sending; outcome unknown", method, m.version,
+                    attempt, max_attempts);
+        throw;
       }
     }
-
     const auto took = std::chrono::duration_cast<milliseconds>(clock_->now() - started).count();
-    if (!failed) {
-      log_->debug("element rpc {} v{} attempt {}/{} {} ms ok", method, version, attempt, max_attempts, took);
-      return std::move(*result);
+    if (outcome.result) {
+      log_->debug("element rpc {} v{} attempt {}/{} {} ms ok", method, m.version, attempt, max_attempts, took);
+      return std::move(*outcome.result);
     }
-    log_->debug("element rpc {} v{} attempt {}/{} {} ms failed: {}", method, version, attempt, max_attempts, took,
-                failure.summary);
-    last_summary = failure.summary;
-    if (!failure.retryable) throw failure.error;
+    log_->debug("element rpc {} v{} attempt {}/{} {} ms failed: {}", method, m.version, attempt, max_attempts, took,
+                outcome.summary);
+    last_summary = outcome.summary;
+    if (!outcome.retryable) throw outcome.error;
     if (attempt >= max_attempts) {
-      Error e = failure.error;
-      log_->warn("element rpc {} gave up after {} attempts: {}", method, attempt, failure.summary);
+      const Error& e = outcome.error;
+      log_->warn("element rpc {} gave up after {} attempts: {}", method, attempt, outcome.summary);
       throw Error(e.code(), e.message() + " (after " + std::to_string(attempt) + " attempts)")
           .with_backend_error(e.backend_error())
           .with_retryable(e.retryable());
@@ -302,8 +299,8 @@ Json ElementClient::call(CallContext& ctx, std::string_view method_sv, const Jso
     // Never sleep past the deadline: fail now when the next attempt could not start in time.
     const milliseconds remaining = util::time_left(ctx, *clock_);
     if (remaining != milliseconds::max() && delay >= remaining) {
-      throw Error(ErrorCode::kTimeout, "deadline reached while retrying " + method + " (last: " + failure.summary + ")")
-          .with_backend_error(failure.error.backend_error())
+      throw Error(ErrorCode::kTimeout, "deadline reached while retrying " + method + " (last: " + outcome.summary + ")")
+          .with_backend_error(outcome.error.backend_error())
           .with_retryable(true);
     }
     util::wait_for(ctx, *clock_, delay, "a retry of " + method);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "element_api.h"
 #include "json.h"
 #include "solidfire/call_context.h"
 #include "solidfire/driver.h"
@@ -59,9 +60,9 @@ struct ClientOptions {
 
 // Maps an Element error name to a driver error code (the table in one place, tested directly).
 ErrorCode map_element_error(std::string_view name, CallMode mode);
-// Cinder 2.2.5's retryable names (element-api.md §7.1).
+// Cinder 2.2.5's retryable names (element::err::kRetryable).
 bool is_retryable_element_error(std::string_view name);
-// Methods that only read: retried after a read timeout or reset.
+// By name: Get* and List* only read. For methods outside element_api.h (tests, diagnostics).
 bool is_read_method(std::string_view method);
 
 class ElementClient {
@@ -69,7 +70,10 @@ class ElementClient {
   ElementClient(ClientOptions options, std::shared_ptr<Transport> transport, std::shared_ptr<Clock> clock,
                 std::shared_ptr<spdlog::logger> logger);
 
-  // Issues `method` on /json-rpc/<version>/ and returns the reply's `result` object.
+  // Issues `method` on its endpoint and returns the reply's `result` object. Transient failures are
+  // retried (backoff bounded by the deadline); a write whose reply was lost throws OutcomeUnknownError.
+  Json call(CallContext& ctx, const element::Method& method, const Json& params, CallMode mode = CallMode::kNormal);
+  // The same for a method named at run time (tests, diagnostics); writes unless Get*/List*.
   Json call(CallContext& ctx, std::string_view method, const Json& params, std::string_view version = "1.0",
             CallMode mode = CallMode::kNormal);
 

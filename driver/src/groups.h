@@ -1,4 +1,5 @@
-// Helpers shared by the group operations (group_ops*.cpp). Internal to the driver.
+// Rules shared by the group operations (ops_groups.cpp, ops_group_snapshots.cpp, ops_groups_from_src.cpp),
+// defined in ops_groups.cpp.
 #pragma once
 
 #include <cstdint>
@@ -8,12 +9,7 @@
 
 #include "solidfire/types.h"
 
-namespace solidfire::group_ops {
-
-// Element: a group snapshot holds at most 32 volumes (GetLimits volumesPerGroupSnapshotMax).
-inline constexpr size_t kMaxGroupSnapshotVolumes = 32;
-// Element: snapshot (and group snapshot) names are at most 255 characters.
-inline constexpr size_t kMaxSnapshotName = 255;
+namespace solidfire::groups {
 
 // Cinder's test: the group type's consistent_group_snapshot_enabled spec is "<is> True" (the word
 // compared without regard to case, blanks around it tolerated).
@@ -40,4 +36,4 @@ std::vector<int64_t> unique_ids(const std::vector<int64_t>& ids);
 std::vector<size_t> pair_sources(const std::vector<Volume>& volumes, const std::vector<std::string>& source_ids,
                                  const std::optional<std::string> Volume::*key, const std::string& key_field);
 
-}  // namespace solidfire::group_ops
+}  // namespace solidfire::groups

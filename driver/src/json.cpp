@@ -193,4 +193,12 @@ Json Json::take(const char* key) {
   return Json(cJSON_DetachItemFromObjectCaseSensitive(node_.get(), key));
 }
 
+std::vector<int64_t> int_list(JsonView array) {
+  std::vector<int64_t> out;
+  for (const JsonView item : array.items()) {
+    if (auto n = item.as_int64()) out.push_back(*n);
+  }
+  return out;
+}
+
 }  // namespace solidfire

@@ -105,4 +105,7 @@ class Json {
   std::unique_ptr<cJSON, Deleter> node_;
 };
 
+// The integers of a JSON array (other items skipped).
+std::vector<int64_t> int_list(JsonView array);
+
 }  // namespace solidfire

@@ -4,14 +4,14 @@
 // (null when none is left). 2.0.6 kept one attached_to, so a second attach overwrote the first and any
 // detach cleared both. detach_volume removes only its attachment (the plugin passes the attachment's
 // instance_uuid when the host gives one, else its id); without an attachment it clears them all.
-// Attributes stay under Element's 1000 bytes: the oldest other entries of `attachments` are dropped
+// Attributes stay under Element's 1,000 bytes: the oldest other entries of `attachments` are dropped
 // first. Read-modify-write of the attributes is serialised per volume through the host's lock service.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <utility>
 
-#include "access_groups.h"
+#include "attributes.h"
 #include "driver_impl.h"
 #include "util.h"
 
@@ -58,10 +58,10 @@ void write_entries(Json& attrs, const Entries& entries) {
 }  // namespace
 
 void SolidFireDriverImpl::attach_volume(CallContext& ctx, const Volume& volume, const AttachRequest& attach) {
-  (void)cluster();
+  require_setup();
   auto lock = ctx.lock("solidfire-attrs-" + volume.id, kAttrLockTimeout);
-  const AccessVolume av = access_require(ctx, volume);
-  Json attrs = access::object_copy(av.raw["attributes"]);
+  const FoundVolume av = lookup_->require(ctx, volume, "volume");
+  Json attrs = attributes::copy(av.raw["attributes"]);
   const std::string key = !attach.instance_uuid.empty() ? attach.instance_uuid : "host:" + attach.host_name;
   const std::string time = attach.attach_time.empty() ? util::utc_now_iso8601() : attach.attach_time;
 
@@ -74,34 +74,34 @@ void SolidFireDriverImpl::attach_volume(CallContext& ctx, const Volume& volume, 
   write_entries(attrs, entries);
   if (!attach.instance_uuid.empty()) attrs.set("attached_to", attach.instance_uuid);
   attrs.set("attach_time", time);
-  while (access::printed_size(attrs) > access::kMaxAttributesBytes && entries.size() > 1) {
+  while (!attributes::fits(attrs) && entries.size() > 1) {
     log_->warn("volume {}: attributes full; forgetting the attachment record of {}", volume.id, entries.front().first);
     entries.erase(entries.begin());
     write_entries(attrs, entries);
     if (!attach.instance_uuid.empty()) attrs.set("attached_to", attach.instance_uuid);
     attrs.set("attach_time", time);
   }
-  if (!access::fit_attributes(attrs, {"attachments", "cinder-name"})) {
+  if (!attributes::drop_to_fit(attrs, {"attachments", "cinder-name"})) {
     throw Error(ErrorCode::kFailedPrecondition, "volume " + volume.id +
                                                     ": its attributes leave no room for the attachment record "
                                                     "(Element keeps attributes under 1000 bytes)")
         .with_field("volume.id");
   }
-  access_modify_attributes(ctx, av.volume.id, attrs);
+  modify_attributes(ctx, av.volume.id, attrs);
   log_->info("volume {} (volumeID {}) attached to {}", volume.id, av.volume.id, key);
 }
 
 void SolidFireDriverImpl::detach_volume(CallContext& ctx, const Volume& volume,
                                         const std::optional<std::string>& attachment_id) {
-  (void)cluster();
+  require_setup();
   if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, "volume.id is required").with_field("volume.id");
   auto lock = ctx.lock("solidfire-attrs-" + volume.id, kAttrLockTimeout);
-  auto av = access_find(ctx, volume);
+  auto av = lookup_->find(ctx, volume);
   if (!av) {
     log_->info("detach_volume: volume {} not found on the cluster; nothing to record", volume.id);
     return;
   }
-  Json attrs = access::object_copy(av->raw["attributes"]);
+  Json attrs = attributes::copy(av->raw["attributes"]);
   Entries entries = read_entries(attrs);
   const bool had_summary = attrs.view().has("attached_to") || attrs.view().has("attach_time");
   Entries kept;
@@ -118,8 +118,8 @@ void SolidFireDriverImpl::detach_volume(CallContext& ctx, const Volume& volume,
   }
   if (kept.size() == entries.size() && entries.empty() && !had_summary) return;  // nothing recorded
   write_entries(attrs, kept);
-  access::fit_attributes(attrs, {"attachments", "cinder-name"});
-  access_modify_attributes(ctx, av->volume.id, attrs);
+  attributes::drop_to_fit(attrs, {"attachments", "cinder-name"});
+  modify_attributes(ctx, av->volume.id, attrs);
   log_->info("volume {} (volumeID {}) detached{}", volume.id, av->volume.id,
              attachment_id ? " from " + *attachment_id : std::string(" from everything"));
 }

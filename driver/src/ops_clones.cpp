@@ -20,25 +20,24 @@
 
 #include <algorithm>
 
+#include "attributes.h"
 #include "driver_impl.h"
+#include "element_api.h"
+#include "grace_context.h"
 #include "qos.h"
 #include "util.h"
-#include "grace_context.h"
 
 namespace solidfire {
 
 namespace {
-using data_ops::kApi;
-using data_ops::kGiB;
 using std::chrono::milliseconds;
-
 }  // namespace
 
 ModelUpdate SolidFireDriverImpl::create_cloned_volume(CallContext& ctx, const Volume& volume, const Volume& source) {
-  (void)cluster();
-  data_ops::validate_new_volume(volume, volume_name(volume.id), "volume");
+  require_setup();
+  validate_new_volume(volume, volume_name(volume.id), "volume");
   if (source.id.empty()) throw Error(ErrorCode::kInvalidArgument, "src_vref.id is required").with_field("src_vref.id");
-  auto found = data_find_volume(ctx, source);
+  auto found = lookup_->find(ctx, source);
   if (!found) {
     throw Error(ErrorCode::kNotFound, "source volume " + source.id + " was not found on the cluster (provider_id " +
                                           source.provider_id.value_or("(none)") + ")")
@@ -47,16 +46,16 @@ ModelUpdate SolidFireDriverImpl::create_cloned_volume(CallContext& ctx, const Vo
   CloneSource cs;
   cs.volume_id = found->volume.id;
   cs.size_bytes = found->volume.total_size;
-  cs.volume = std::move(*found);
-  return data_clone(ctx, volume, cs);
+  cs.counts_clones = true;
+  return clone(ctx, volume, cs);
 }
 
 ModelUpdate SolidFireDriverImpl::create_volume_from_snapshot(CallContext& ctx, const Volume& volume,
                                                              const Snapshot& snapshot) {
-  (void)cluster();
-  data_ops::validate_new_volume(volume, volume_name(volume.id), "volume");
+  require_setup();
+  validate_new_volume(volume, volume_name(volume.id), "volume");
   if (snapshot.id.empty()) throw Error(ErrorCode::kInvalidArgument, "snapshot.id is required").with_field("snapshot.id");
-  auto found = data_find_snapshot(ctx, snapshot, std::nullopt);
+  auto found = find_snapshot(ctx, snapshot, std::nullopt);
   if (!found) {
     throw Error(ErrorCode::kNotFound, "snapshot " + snapshot.id + " was not found on the cluster (provider_id " +
                                           snapshot.provider_id.value_or("(none)") + ")")
@@ -66,17 +65,17 @@ ModelUpdate SolidFireDriverImpl::create_volume_from_snapshot(CallContext& ctx, c
   cs.volume_id = found->volume_id;
   cs.snapshot_id = found->id;
   cs.size_bytes = found->total_size;
-  return data_clone(ctx, volume, cs);
+  return clone(ctx, volume, cs);
 }
 
-ModelUpdate SolidFireDriverImpl::data_clone(CallContext& ctx, const Volume& volume, const CloneSource& source) {
+ModelUpdate SolidFireDriverImpl::clone(CallContext& ctx, const Volume& volume, const CloneSource& source) {
   const ClusterInfo cl = cluster();
   const std::string name = volume_name(volume.id);
-  const int64_t size_bytes = volume.size_gib * kGiB;
+  const int64_t size_bytes = volume.size_gib * element::kGiB;
   if (size_bytes < source.size_bytes) {
     throw Error(ErrorCode::kInvalidArgument, "volume.size " + std::to_string(volume.size_gib) +
                                                  " GiB is smaller than the clone source (" +
-                                                 std::to_string(data_ops::gib_ceil(source.size_bytes)) + " GiB)")
+                                                 std::to_string(element::gib_ceil(source.size_bytes)) + " GiB)")
         .with_field("volume.size");
   }
   std::vector<std::string> notes;
@@ -93,7 +92,7 @@ ModelUpdate SolidFireDriverImpl::data_clone(CallContext& ctx, const Volume& volu
 
   // Removes an unfinished clone and says so in the error that ends the operation.
   auto discarded = [&](const Error& e, int64_t id) {
-    const bool removed = data_discard_clone(ctx, id);
+    const bool removed = discard_clone(ctx, id);
     Error out(e.code(), e.message() + (removed ? "; the unfinished clone (volumeID " + std::to_string(id) +
                                                      ") was deleted and purged"
                                                : "; removing the unfinished clone (volumeID " + std::to_string(id) +
@@ -103,148 +102,148 @@ ModelUpdate SolidFireDriverImpl::data_clone(CallContext& ctx, const Volume& volu
     return out;
   };
 
-  for (int round = 0;; ++round) {
-    const SfAccount account = create_account_for(ctx, volume.project_id);
-    try {
-      if (auto existing = find_by_name(ctx, name, account.id, volume.id)) {
-        log_->info("volume {} already exists as volumeID {} ({}); adopting it", volume.id, existing->id,
-                   existing->status);
-        if (existing->status != "active") {
-          try {
-            data_wait_clone(ctx, existing->id, std::nullopt);
-          } catch (const Error& e) {
-            throw discarded(e, existing->id);
-          }
-        }
-        return model_update(cl, account, *existing);
-      }
-
-      Json params = Json::object();
-      params.set("volumeID", source.volume_id);
-      params.set("name", name);
-      params.set("newAccountID", account.id);
-      params.set("newSize", size_bytes);
-      if (source.snapshot_id) params.set("snapshotID", *source.snapshot_id);
-      params.set("attributes", attributes.clone());
-      params.set("enable512e", config_.sf_emulate_512);
-
-      std::optional<SfVolume> created;
-      std::optional<int64_t> handle;
-      QosSpec inherited;
-      try {
-        Json result = client_->call(ctx, "CloneVolume", params, kApi);
-        auto id = result.view().int64("volumeID");
-        if (!id) throw Error(ErrorCode::kBackend, "unexpected reply from cluster to CloneVolume: no volumeID");
-        handle = result.view().int64("asyncHandle");
-        created = parse_volume(result["volume"]);
-        if (created && created->id == *id) {
-          inherited = data_ops::qos_of(result["volume"]);
-        } else {
-          created = volume_by_id(ctx, *id);
-        }
-      } catch (const OutcomeUnknownError& e) {
-        log_->warn("CloneVolume for {} lost its answer ({}); checking whether it committed", volume.id, e.message());
+  return with_new_volume_account(ctx, volume.project_id, [&](const SfAccount& account) {
+    if (auto existing = lookup_->by_name(ctx, name, account.id, volume.id)) {
+      log_->info("volume {} already exists as volumeID {} ({}); adopting it", volume.id, existing->id,
+                 existing->status);
+      if (existing->status != "active") {
         try {
-          created = find_by_name(ctx, name, account.id, volume.id);
-        } catch (const Error& le) {
-          if (le.code() != ErrorCode::kTimeout && le.code() != ErrorCode::kCancelled) throw;
-          // Out of time before we could tell: remove what may have committed, so nothing is orphaned.
-          data_ops::GraceContext grace(ctx, clock_->now() + std::chrono::seconds(config_.sf_api_request_timeout));
-          bool removed = true;
-          try {
-            if (auto orphan = find_by_name(grace, name, account.id, volume.id)) {
-              removed = data_discard_clone(ctx, orphan->id);
-            }
-          } catch (const std::exception& ce) {
-            removed = false;
-            log_->error("could not check for an unfinished clone of {}: {}", volume.id, ce.what());
-          }
-          throw Error(le.code(), "CloneVolume for " + volume.id + ": answer lost and " + le.message() +
-                                     (removed ? "; nothing was left on the cluster"
-                                              : "; a clone may be left on the cluster, repeat the request"))
-              .with_retryable(true);
-        }
-        if (!created) {
-          Json result = client_->call(ctx, "CloneVolume", params, kApi);
-          auto id = result.view().int64("volumeID");
-          if (!id) throw Error(ErrorCode::kBackend, "unexpected reply from cluster to CloneVolume: no volumeID");
-          handle = result.view().int64("asyncHandle");
-          created = volume_by_id(ctx, *id);
-        }
-      } catch (const Error& e) {
-        if (e.backend_error() == "xMaxClonesPerVolumeExceeded" || e.backend_error() == "xMaxClonesPerNodeExceeded") {
-          throw Error(ErrorCode::kResourceExhausted,
-                      "the cluster is running its maximum number of concurrent clones (of volumeID " +
-                          std::to_string(source.volume_id) + " or in total); try again later (" + e.message() + ")")
-              .with_backend_error(e.backend_error())
-              .with_retryable(true);
-        }
-        throw;
-      }
-      accounts_->note_volume_created(account.username);
-      const int64_t new_id = created->id;
-      log_->info("cloning volumeID {}{} into volume {} (volumeID {}, async handle {})", source.volume_id,
-                 source.snapshot_id ? " snapshotID " + std::to_string(*source.snapshot_id) : std::string(),
-                 volume.id, new_id, handle ? std::to_string(*handle) : std::string("unknown"));
-      try {
-        if (!qos.empty()) {
-          const QosSpec wanted = complete_qos(qos, element_default_qos());
-          if (wanted != inherited) {
-            Json mod = Json::object();
-            mod.set("volumeID", new_id);
-            mod.set("qos", wanted.to_json());
-            data_modify_volume(ctx, mod);
-          }
-        }
-        data_wait_clone(ctx, new_id, handle);
-      } catch (const Error& e) {
-        throw discarded(e, new_id);
-      } catch (...) {
-        data_discard_clone(ctx, new_id);
-        throw;
-      }
-
-      // The source volume counts its clones (Cinder's cloned_count); informational, never fatal. Its
-      // attributes are read again here, under the per-source lock: the copy read before the lock may
-      // predate another clone's update.
-      if (source.volume) {
-        try {
-          Json q = Json::object();
-          q.set("startVolumeID", source.volume_id);
-          q.set("limit", int64_t{1});
-          Json listed = client_->call(ctx, "ListVolumes", q, kApi);
-          const JsonView item = listed["volumes"].at(0);
-          if (item.int64("volumeID") != std::optional<int64_t>(source.volume_id)) {
-            throw Error(ErrorCode::kNotFound, "the source volume is gone");
-          }
-          Json src_attrs = data_ops::copy_object(item["attributes"]);
-          src_attrs.set("cloned_count", src_attrs.view().int64("cloned_count").value_or(0) + 1);
-          if (src_attrs.print().size() <= data_ops::kMaxAttributesBytes) {
-            Json mod = Json::object();
-            mod.set("volumeID", source.volume_id);
-            mod.set("attributes", std::move(src_attrs));
-            data_modify_volume(ctx, mod);
-          } else {
-            log_->warn("source volumeID {}: attributes too large to record cloned_count", source.volume_id);
-          }
+          wait_clone(ctx, existing->id, std::nullopt);
         } catch (const Error& e) {
-          log_->warn("could not update cloned_count of source volumeID {}: {}", source.volume_id, e.message());
+          throw discarded(e, existing->id);
         }
       }
-      log_->info("created volume {} (volumeID {}) as a clone of volumeID {}", volume.id, new_id, source.volume_id);
-      return model_update(cl, account, *created);
+      return model_update(cl, account, *existing);
+    }
+
+    Json params = Json::object();
+    params.set("volumeID", source.volume_id);
+    params.set("name", name);
+    params.set("newAccountID", account.id);
+    params.set("newSize", size_bytes);
+    if (source.snapshot_id) params.set("snapshotID", *source.snapshot_id);
+    params.set("attributes", attributes.clone());
+    params.set("enable512e", config_.sf_emulate_512);
+
+    StartedClone started;
+    try {
+      started = start_clone(ctx, volume, account, params);
     } catch (const Error& e) {
-      // A cached account that was removed behind our back: forget it and start over once.
-      if (round == 0 && e.backend_error() == "xAccountIDDoesNotExist") {
-        accounts_->invalidate(account.username);
-        continue;
+      if (e.backend_error() == element::err::kMaxClonesPerVolumeExceeded ||
+          e.backend_error() == element::err::kMaxClonesPerNodeExceeded) {
+        throw Error(ErrorCode::kResourceExhausted,
+                    "the cluster is running its maximum number of concurrent clones (of volumeID " +
+                        std::to_string(source.volume_id) + " or in total); try again later (" + e.message() + ")")
+            .with_backend_error(e.backend_error())
+            .with_retryable(true);
       }
       throw;
     }
+    accounts_->note_volume_created(account.username);
+    const int64_t new_id = started.volume.id;
+    log_->info("cloning volumeID {}{} into volume {} (volumeID {}, async handle {})", source.volume_id,
+               source.snapshot_id ? " snapshotID " + std::to_string(*source.snapshot_id) : std::string(), volume.id,
+               new_id, started.handle ? std::to_string(*started.handle) : std::string("unknown"));
+    try {
+      apply_clone_qos(ctx, new_id, qos, started.inherited);
+      wait_clone(ctx, new_id, started.handle);
+    } catch (const Error& e) {
+      throw discarded(e, new_id);
+    } catch (...) {
+      discard_clone(ctx, new_id);
+      throw;
+    }
+    if (source.counts_clones) count_clone(ctx, source.volume_id);
+    log_->info("created volume {} (volumeID {}) as a clone of volumeID {}", volume.id, new_id, source.volume_id);
+    return model_update(cl, account, started.volume);
+  });
+}
+
+SolidFireDriverImpl::StartedClone SolidFireDriverImpl::start_clone(CallContext& ctx, const Volume& volume,
+                                                                   const SfAccount& account, const Json& params) {
+  const std::string name = volume_name(volume.id);
+  StartedClone out;
+  // Sends CloneVolume; returns the new volume's id and notes the async handle.
+  auto send = [&]() -> std::pair<int64_t, Json> {
+    Json result = client_->call(ctx, element::kCloneVolume, params);
+    auto id = result.view().int64("volumeID");
+    if (!id) throw Error(ErrorCode::kBackend, "unexpected reply from cluster to CloneVolume: no volumeID");
+    out.handle = result.view().int64("asyncHandle");
+    return {*id, std::move(result)};
+  };
+  try {
+    auto [id, result] = send();
+    if (auto v = parse_volume(result["volume"]); v && v->id == id) {
+      out.volume = *v;
+      out.inherited = qos_of_volume(result["volume"]);
+    } else {
+      out.volume = lookup_->require_by_id(ctx, id);
+    }
+    return out;
+  } catch (const OutcomeUnknownError& e) {
+    log_->warn("CloneVolume for {} lost its answer ({}); checking whether it committed", volume.id, e.message());
+  }
+  std::optional<SfVolume> committed;
+  try {
+    committed = lookup_->by_name(ctx, name, account.id, volume.id);
+  } catch (const Error& le) {
+    if (le.code() != ErrorCode::kTimeout && le.code() != ErrorCode::kCancelled) throw;
+    // Out of time before we could tell: remove what may have committed, so nothing is orphaned.
+    GraceContext grace(ctx, clock_->now() + std::chrono::seconds(config_.sf_api_request_timeout));
+    bool removed = true;
+    try {
+      if (auto orphan = lookup_->by_name(grace, name, account.id, volume.id)) removed = discard_clone(ctx, orphan->id);
+    } catch (const std::exception& ce) {
+      removed = false;
+      log_->error("could not check for an unfinished clone of {}: {}", volume.id, ce.what());
+    }
+    throw Error(le.code(), "CloneVolume for " + volume.id + ": answer lost and " + le.message() +
+                               (removed ? "; nothing was left on the cluster"
+                                        : "; a clone may be left on the cluster, repeat the request"))
+        .with_retryable(true);
+  }
+  if (committed) {
+    out.volume = *committed;  // the handle is unknown: the wait watches the volume's status
+    return out;
+  }
+  out.volume = lookup_->require_by_id(ctx, send().first);  // inherited QoS unknown: it is set when asked for
+  return out;
+}
+
+void SolidFireDriverImpl::apply_clone_qos(CallContext& ctx, int64_t new_volume_id, const QosSpec& qos,
+                                          const QosSpec& inherited) {
+  if (qos.empty()) return;  // a type without QoS keeps what the clone inherited
+  const QosSpec wanted = complete_qos(qos, element_default_qos());
+  if (wanted == inherited) return;
+  Json mod = Json::object();
+  mod.set("volumeID", new_volume_id);
+  mod.set("qos", wanted.to_json());
+  modify_volume(ctx, mod);
+}
+
+// The source volume counts its clones (Cinder's cloned_count); informational, never fatal. Its attributes
+// are read again here, under the per-source lock: the copy read before the lock may predate another
+// clone's update.
+void SolidFireDriverImpl::count_clone(CallContext& ctx, int64_t source_volume_id) {
+  try {
+    auto source = lookup_->by_id(ctx, source_volume_id);
+    if (!source) throw Error(ErrorCode::kNotFound, "the source volume is gone");
+    Json attrs = attributes::copy(source->raw["attributes"]);
+    attrs.set("cloned_count", attrs.view().int64("cloned_count").value_or(0) + 1);
+    if (!attributes::fits(attrs)) {
+      log_->warn("source volumeID {}: attributes too large to record cloned_count", source_volume_id);
+      return;
+    }
+    Json mod = Json::object();
+    mod.set("volumeID", source_volume_id);
+    mod.set("attributes", std::move(attrs));
+    modify_volume(ctx, mod);
+  } catch (const Error& e) {
+    log_->warn("could not update cloned_count of source volumeID {}: {}", source_volume_id, e.message());
   }
 }
 
-void SolidFireDriverImpl::data_wait_clone(CallContext& ctx, int64_t new_volume_id,
+void SolidFireDriverImpl::wait_clone(CallContext& ctx, int64_t new_volume_id,
                                           std::optional<int64_t> async_handle) {
   const milliseconds window = std::chrono::seconds(config_.sf_volume_clone_timeout);
   const auto started = clock_->now();
@@ -257,7 +256,7 @@ void SolidFireDriverImpl::data_wait_clone(CallContext& ctx, int64_t new_volume_i
       Json params = Json::object();
       params.set("asyncHandle", *async_handle);
       try {
-        Json r = client_->call(ctx, "GetAsyncResult", params, kApi);
+        Json r = client_->call(ctx, element::kGetAsyncResult, params);
         const JsonView err = r["error"];
         if (err.valid()) {
           const std::string name = err.string_or("name", "unnamed error");
@@ -267,14 +266,14 @@ void SolidFireDriverImpl::data_wait_clone(CallContext& ctx, int64_t new_volume_i
         }
         if (r.view().string_or("status", "") == "complete") return;
       } catch (const Error& e) {
-        if (e.backend_error() != "xAsyncHandleDoesNotExist") throw;
+        if (e.backend_error() != element::err::kAsyncHandleDoesNotExist) throw;
         // The result was read (and purged) by an answer we lost: watch the volume instead.
         log_->info("async handle {} of {} is gone; watching the volume's status", *async_handle, what);
         handle_live = false;
       }
     }
     if (!handle_live) {
-      const SfVolume v = volume_by_id(ctx, new_volume_id);
+      const SfVolume v = lookup_->require_by_id(ctx, new_volume_id);
       if (v.deleted()) throw Error(ErrorCode::kBackend, what + ": the new volume was deleted while cloning");
       if (v.status == "active") return;
     }
@@ -297,9 +296,9 @@ void SolidFireDriverImpl::data_wait_clone(CallContext& ctx, int64_t new_volume_i
   }
 }
 
-bool SolidFireDriverImpl::data_discard_clone(CallContext& ctx, int64_t new_volume_id) {
+bool SolidFireDriverImpl::discard_clone(CallContext& ctx, int64_t new_volume_id) {
   // Runs after the deadline or a cancellation too: a grace deadline of its own, never cancelled.
-  data_ops::GraceContext grace(ctx, clock_->now() + std::chrono::seconds(config_.sf_api_request_timeout));
+  GraceContext grace(ctx, clock_->now() + std::chrono::seconds(config_.sf_api_request_timeout));
   try {
     SfVolume v;
     v.id = new_volume_id;

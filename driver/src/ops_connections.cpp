@@ -1,7 +1,15 @@
-// Exports and iSCSI connection info. CHAP credentials come from the volume's tenant account (cached);
-// connection info is built from the stored provider_location/provider_auth without any RPC when they
-// are present, otherwise from the volume found by its provider_id. With sf_enable_vag the volume is
-// first put into the initiator's volume access group (access_ops_vag.cpp).
+// Exports and connections: create/ensure/remove_export, initialize_connection, terminate_connection.
+// - CHAP credentials come from the volume's tenant account (cached); Element exports need no teardown.
+// - Connection info is built from the stored provider_location/provider_auth without any RPC when they
+//   are present, otherwise from the volume found by the lookup (volume_lookup.h).
+// - With sf_enable_vag the volume is first put into the initiator's volume access group
+//   (access_groups.cpp).
+// - terminate_connection removes the volume from the connector's VAG (found among the volume's own
+//   volumeAccessGroups, not by a cluster-wide search), or from every VAG of the volume without a
+//   connector; a VAG left without volumes is deleted when it carries attributes.openstack (re-checked
+//   under the VAG lock). Multiattach volumes stay in their VAGs until deleted (another attachment on the
+//   same host shares the initiator); delete_volume removes them first (LP#1817611). Without
+//   sf_enable_vag terminate_connection is a no-op.
 #include <spdlog/spdlog.h>
 
 #include "driver_impl.h"
@@ -37,16 +45,17 @@ ModelUpdate SolidFireDriverImpl::create_export(CallContext& ctx, const Volume& v
   return ensure_export(ctx, volume);
 }
 
+// Element exports need no teardown.
+void SolidFireDriverImpl::remove_export(CallContext& /*ctx*/, const Volume& /*volume*/) {}
+
 ModelUpdate SolidFireDriverImpl::ensure_export(CallContext& ctx, const Volume& volume) {
-  (void)cluster();
+  require_setup();
   Volume located = volume;
   if (!provider_account_id(volume)) {
     // Without a provider_id the owning account is unknown, and the volume may live in the project's
     // secondary "<name>_" account, whose CHAP secret differs: find the volume first.
-    for (const SfVolume& v : find_in_accounts(ctx, volume)) {
-      if (v.deleted()) continue;
-      located.provider_id = std::to_string(v.id) + " " + std::to_string(v.account_id);
-      break;
+    if (auto v = lookup_->find(ctx, volume)) {
+      located.provider_id = std::to_string(v->volume.id) + " " + std::to_string(v->volume.account_id);
     }
   }
   const SfAccount account = account_for_volume(*accounts_, ctx, config_, located);
@@ -60,8 +69,8 @@ IscsiConnectionInfo SolidFireDriverImpl::initialize_connection(CallContext& ctx,
   const ClusterInfo cl = cluster();
   std::optional<SfVolume> located;  // found for the VAG grant: not looked up twice
   if (config_.sf_enable_vag) {
-    // The volume (identity verified) goes into the initiator's access group (access_ops_vag.cpp).
-    auto av = access_find(ctx, volume);
+    // The volume (identity verified) goes into the initiator's access group (access_groups.cpp).
+    auto av = lookup_->find(ctx, volume);
     if (!av) {
       throw Error(ErrorCode::kNotFound, "volume " + volume.id + " was not found on the cluster")
           .with_field("volume.id");
@@ -95,17 +104,11 @@ IscsiConnectionInfo SolidFireDriverImpl::initialize_connection(CallContext& ctx,
     info.auth_username = auth[1];
     info.auth_password = auth[2];
   } else {
-    auto v = located ? located : find_by_provider_id(ctx, volume);
-    if (!v) {
-      auto found = find_in_accounts(ctx, volume);
-      for (const auto& f : found) {
-        if (!f.deleted()) {
-          v = f;
-          break;
-        }
-      }
+    if (!located) {
+      if (auto found = lookup_->find(ctx, volume)) located = found->volume;
     }
-    if (!v || v->deleted()) {
+    const auto& v = located;
+    if (!v) {
       throw Error(ErrorCode::kNotFound, "volume " + volume.id + " was not found on the cluster")
           .with_field("volume.id");
     }
@@ -129,5 +132,32 @@ IscsiConnectionInfo SolidFireDriverImpl::initialize_connection(CallContext& ctx,
   log_->debug("connection info for volume {}: portal {} iqn {}", volume.id, info.target_portal, info.target_iqn);
   return info;
 }
+
+void SolidFireDriverImpl::terminate_connection(CallContext& ctx, const Volume& volume,
+                                               const std::optional<Connector>& connector, bool /*force*/) {
+  require_setup();
+  if (!config_.sf_enable_vag) return;  // CHAP-only access: nothing to undo
+  if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, "volume.id is required").with_field("volume.id");
+  auto av = lookup_->find(ctx, volume);
+  if (!av) {
+    log_->info("terminate_connection: volume {} not found on the cluster; nothing to remove", volume.id);
+    return;
+  }
+  if (av->access_groups.empty()) return;
+  if (!connector) {
+    vag_revoke(ctx, av->volume.id, av->access_groups);
+    return;
+  }
+  if (volume.multiattach) {
+    log_->info("volume {} is multiattach: kept in its VAGs until it is deleted", volume.id);
+    return;
+  }
+  std::vector<int64_t> mine;
+  for (const auto& g : access::list_vags(*client_, ctx, av->access_groups)) {
+    if (g.has_initiator(connector->initiator)) mine.push_back(g.id);
+  }
+  vag_revoke(ctx, av->volume.id, mine);
+}
+
 
 }  // namespace solidfire

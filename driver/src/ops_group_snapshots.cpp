@@ -22,11 +22,6 @@
 namespace solidfire {
 
 namespace {
-using data_ops::kApi;
-
-std::string snapshot_provider_id(int64_t snapshot_id, int64_t volume_id, const std::string& cluster_uuid) {
-  return std::to_string(snapshot_id) + " " + std::to_string(volume_id) + " " + cluster_uuid;
-}
 
 std::optional<SolidFireDriverImpl::SfGroupSnapshot> parse_group_snapshot(JsonView g) {
   const auto id = g.int64("groupSnapshotID");
@@ -37,7 +32,7 @@ std::optional<SolidFireDriverImpl::SfGroupSnapshot> parse_group_snapshot(JsonVie
   const JsonView attrs = g["attributes"];
   if (attrs.is_object()) out.uuid_attr = attrs.string_or("uuid", "");
   for (const JsonView m : g["members"].items()) {
-    if (auto s = SolidFireDriverImpl::parse_snapshot(m)) out.members.push_back(*s);
+    if (auto s = parse_snapshot(m)) out.members.push_back(*s);
   }
   return out;
 }
@@ -58,7 +53,7 @@ void check_group_snapshot(const GroupSnapshot& group_snapshot, GroupFlavor flavo
   if (group_snapshot.id.empty()) {
     throw Error(ErrorCode::kInvalidArgument, "group_snapshot.id is required").with_field("group_snapshot.id");
   }
-  group_ops::require_backend_group(group_snapshot.group_specs, flavor, group_snapshot.group_id,
+  groups::require_backend_group(group_snapshot.group_specs, flavor, group_snapshot.group_id,
                                    "group_snapshot.group_specs");
 }
 }  // namespace
@@ -67,7 +62,7 @@ std::vector<SolidFireDriverImpl::SfGroupSnapshot> SolidFireDriverImpl::group_sna
     CallContext& ctx, const std::string& name, const std::vector<int64_t>& volume_ids) {
   Json params = Json::object();
   if (!volume_ids.empty()) params.set("volumes", Json::int_array(volume_ids));
-  Json result = client_->call(ctx, "ListGroupSnapshots", params, kApi);
+  Json result = client_->call(ctx, element::kListGroupSnapshots, params);
   std::vector<SfGroupSnapshot> out;
   for (const JsonView item : result["groupSnapshots"].items()) {
     auto g = parse_group_snapshot(item);
@@ -104,7 +99,7 @@ SolidFireDriverImpl::SfGroupSnapshot SolidFireDriverImpl::group_snapshot_ensure(
   params.set("attributes", std::move(attrs));
   auto create = [&]() -> SfGroupSnapshot {
     try {
-      Json result = client_->call(ctx, "CreateGroupSnapshot", params, kApi);
+      Json result = client_->call(ctx, element::kCreateGroupSnapshot, params);
       auto g = parse_group_snapshot(result["groupSnapshot"]);
       if (!g) g = parse_group_snapshot(result.view());  // the short form: id and members at the top
       if (!g)
@@ -113,7 +108,7 @@ SolidFireDriverImpl::SfGroupSnapshot SolidFireDriverImpl::group_snapshot_ensure(
     } catch (const OutcomeUnknownError&) {
       throw;
     } catch (const Error& e) {
-      if (e.backend_error() == "xMaxSnapshotsPerVolumeExceeded" || e.backend_error() == "xExceededLimit") {
+      if (e.backend_error() == element::err::kMaxSnapshotsPerVolumeExceeded || e.backend_error() == element::err::kExceededLimit) {
         throw Error(ErrorCode::kResourceExhausted,
                     "a member volume already holds Element's maximum of 32 snapshots, or the group is over a "
                     "cluster limit; delete snapshots before taking a group snapshot (" +
@@ -138,14 +133,14 @@ void SolidFireDriverImpl::group_snapshot_remove(CallContext& ctx, int64_t group_
   params.set("saveMembers", false);
   for (int attempt = 0;; ++attempt) {
     try {
-      client_->call(ctx, "DeleteGroupSnapshot", params, kApi);
+      client_->call(ctx, element::kDeleteGroupSnapshot, params);
       log_->info("deleted groupSnapshotID {} and its member snapshots", group_snapshot_id);
       return;
     } catch (const OutcomeUnknownError& e) {
       if (attempt > 0) throw;
       log_->warn("DeleteGroupSnapshot {} lost its answer ({}); sending it again", group_snapshot_id, e.message());
     } catch (const Error& e) {
-      if (e.backend_error() == "xGroupSnapshotIDDoesNotExist") return;
+      if (e.backend_error() == element::err::kGroupSnapshotIDDoesNotExist) return;
       throw;
     }
   }
@@ -160,17 +155,17 @@ GroupResult SolidFireDriverImpl::create_group_snapshot(CallContext& ctx, const G
         .with_field("snapshots");
   }
   const std::string name = volume_name(group_snapshot.id);
-  if (name.size() > group_ops::kMaxSnapshotName) {
+  if (name.size() > element::kMaxSnapshotNameLength) {
     throw Error(ErrorCode::kInvalidArgument, "group snapshot name exceeds Element's 255 characters")
         .with_field("group_snapshot.id");
   }
   std::vector<Volume> parents;
-  for (const Snapshot& s : snapshots) parents.push_back(data_snapshot_parent(s));
-  const std::vector<DataVolume> members = group_locate(ctx, parents, "snapshots");
+  for (const Snapshot& s : snapshots) parents.push_back(snapshot_parent(s));
+  const std::vector<FoundVolume> members = lookup_->require_many(ctx, parents, "snapshots");
   std::vector<int64_t> ids;
   for (const auto& m : members) ids.push_back(m.volume.id);
-  ids = group_ops::unique_ids(ids);
-  if (ids.size() > group_ops::kMaxGroupSnapshotVolumes) {
+  ids = groups::unique_ids(ids);
+  if (ids.size() > element::kMaxGroupSnapshotVolumes) {
     throw Error(ErrorCode::kInvalidArgument,
                 "an Element group snapshot holds at most 32 volumes, this one would hold " + std::to_string(ids.size()))
         .with_field("snapshots");
@@ -182,7 +177,7 @@ GroupResult SolidFireDriverImpl::create_group_snapshot(CallContext& ctx, const G
   for (size_t i = 0; i < snapshots.size(); ++i) {
     const int64_t vid = members[i].volume.id;
     const auto it =
-        std::find_if(g.members.begin(), g.members.end(), [&](const DataSnapshot& s) { return s.volume_id == vid; });
+        std::find_if(g.members.begin(), g.members.end(), [&](const SfSnapshot& s) { return s.volume_id == vid; });
     if (it == g.members.end()) {
       throw Error(ErrorCode::kBackend, "Element group snapshot " + std::to_string(g.id) +
                                            " has no member for volumeID " + std::to_string(vid));
@@ -205,13 +200,13 @@ GroupResult SolidFireDriverImpl::delete_group_snapshot(CallContext& ctx, const G
   // The member volumes narrow the listing: from the snapshots' provider_ids, else their volumes.
   std::vector<int64_t> ids;
   for (const Snapshot& s : snapshots) {
-    if (auto ref = group_ops::snapshot_ref(s, cl.uuid)) {
+    if (auto ref = groups::snapshot_ref(s, cl.uuid)) {
       ids.push_back(ref->volume_id);
-    } else if (auto parent = data_find_volume(ctx, data_snapshot_parent(s))) {
+    } else if (auto parent = lookup_->find(ctx, snapshot_parent(s))) {
       ids.push_back(parent->volume.id);
     }
   }
-  ids = group_ops::unique_ids(ids);
+  ids = groups::unique_ids(ids);
   if (ids.empty())
     log_->warn("group snapshot {}: no member volume known; listing every group snapshot", group_snapshot.id);
   const std::string name = volume_name(group_snapshot.id);

@@ -1,4 +1,4 @@
-// create_group, update_group, delete_group and the helpers of group_ops.h. Decisions:
+// create_group, update_group, delete_group and the rules of groups.h. Decisions:
 // - SolidFire has no group object: create and update are model-only (Cinder does the same). update
 //   verifies that added volumes exist (one ListVolumes{volumeIDs}); a missing one is NOT_FOUND.
 // - delete_group deletes every member like delete_volume (VAGs left first, deleted and purged, gone is
@@ -21,7 +21,7 @@
 
 namespace solidfire {
 
-namespace group_ops {
+namespace groups {
 
 bool consistent_specs(const StringMap& specs) {
   const auto it = specs.find("consistent_group_snapshot_enabled");
@@ -85,10 +85,9 @@ std::vector<size_t> pair_sources(const std::vector<Volume>& volumes, const std::
   return out;
 }
 
-}  // namespace group_ops
+}  // namespace groups
 
 namespace {
-using data_ops::kApi;
 
 // Errors after which the outcome of the whole call is unknown or nothing can succeed: not per member.
 bool ends_the_call(const Error& e) {
@@ -101,55 +100,10 @@ void require_id(const std::string& id, const std::string& field) {
 }
 }  // namespace
 
-std::vector<SolidFireDriverImpl::DataVolume> SolidFireDriverImpl::group_locate(CallContext& ctx,
-                                                                               const std::vector<Volume>& volumes,
-                                                                               const std::string& field) {
-  const identity::Scope scope = identity_scope();
-  std::vector<int64_t> wanted;
-  for (const Volume& v : volumes) {
-    if (auto id = identity::provider_volume_id(v, scope.cluster_uuid)) wanted.push_back(*id);
-  }
-  std::map<int64_t, DataVolume> listed;
-  if (!wanted.empty()) {
-    Json params = Json::object();
-    params.set("volumeIDs", Json::int_array(group_ops::unique_ids(wanted)));
-    Json result = client_->call(ctx, "ListVolumes", params, kApi);
-    for (const JsonView item : result["volumes"].items()) {
-      if (auto v = parse_volume(item)) listed[v->id] = DataVolume{*v, data_ops::copy_object(item)};
-    }
-  }
-  std::vector<DataVolume> out;
-  for (size_t i = 0; i < volumes.size(); ++i) {
-    const Volume& volume = volumes[i];
-    const std::string where = field + "[" + std::to_string(i) + "]";
-    require_id(volume.id, where + ".id");
-    const auto id = identity::provider_volume_id(volume, scope.cluster_uuid);
-    const auto it = id ? listed.find(*id) : listed.end();
-    if (it != listed.end() && identity::is(it->second.volume, volume, scope)) {
-      out.push_back(DataVolume{it->second.volume, it->second.raw.clone()});
-      continue;
-    }
-    // The provider_id did not lead to it: the project's accounts (without asking for that id again).
-    Volume by_account = volume;
-    by_account.provider_id.reset();
-    auto found = data_find_volume(ctx, by_account);
-    if (!found) {
-      throw Error(ErrorCode::kNotFound, "volume " + volume.id + " (" + where +
-                                            ") was not found on the cluster "
-                                            "(provider_id " +
-                                            volume.provider_id.value_or("(none)") + ", project " +
-                                            (volume.project_id.empty() ? "(none)" : volume.project_id) + ")")
-          .with_field(where);
-    }
-    out.push_back(std::move(*found));
-  }
-  return out;
-}
-
 GroupResult SolidFireDriverImpl::create_group(CallContext&, const Group& group, GroupFlavor flavor) {
-  (void)cluster();
+  require_setup();
   require_id(group.id, "group.id");
-  group_ops::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
+  groups::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
   log_->info("group {} created (SolidFire keeps no group object)", group.id);
   GroupResult r;
   r.status = "available";
@@ -158,19 +112,19 @@ GroupResult SolidFireDriverImpl::create_group(CallContext&, const Group& group, 
 
 void SolidFireDriverImpl::update_group(CallContext& ctx, const Group& group, const std::vector<Volume>& add_volumes,
                                        const std::vector<Volume>& remove_volumes, GroupFlavor flavor) {
-  (void)cluster();
+  require_setup();
   require_id(group.id, "group.id");
-  group_ops::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
-  if (!add_volumes.empty()) (void)group_locate(ctx, add_volumes, "add_volumes");
+  groups::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
+  if (!add_volumes.empty()) (void)lookup_->require_many(ctx, add_volumes, "add_volumes");
   log_->info("group {}: {} volumes added, {} removed (model only)", group.id, add_volumes.size(),
              remove_volumes.size());
 }
 
 GroupResult SolidFireDriverImpl::delete_group(CallContext& ctx, const Group& group, const std::vector<Volume>& volumes,
                                               GroupFlavor flavor) {
-  (void)cluster();
+  require_setup();
   require_id(group.id, "group.id");
-  group_ops::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
+  groups::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
   // Every member is checked before the first delete: bad input changes nothing.
   for (size_t i = 0; i < volumes.size(); ++i) require_id(volumes[i].id, "volumes[" + std::to_string(i) + "].id");
   GroupResult r;

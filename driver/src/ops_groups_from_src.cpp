@@ -21,7 +21,7 @@
 namespace solidfire {
 
 namespace {
-using data_ops::kGiB;
+using element::kGiB;
 
 std::vector<std::string> ids_of(const std::vector<Snapshot>& snapshots) {
   std::vector<std::string> out;
@@ -42,11 +42,11 @@ std::vector<MemberUpdate> SolidFireDriverImpl::group_clone_all(CallContext& ctx,
   // Everything checkable is checked before the first clone: a bad request leaves nothing to undo.
   for (size_t i = 0; i < volumes.size(); ++i) {
     const std::string field = "volumes[" + std::to_string(i) + "]";
-    data_ops::validate_new_volume(volumes[i], volume_name(volumes[i].id), field);
+    validate_new_volume(volumes[i], volume_name(volumes[i].id), field);
     if (volumes[i].size_gib * kGiB < sources[i].size_bytes) {
       throw Error(ErrorCode::kInvalidArgument, field + ".size " + std::to_string(volumes[i].size_gib) +
                                                    " GiB is smaller than its source (" +
-                                                   std::to_string(data_ops::gib_ceil(sources[i].size_bytes)) + " GiB)")
+                                                   std::to_string(element::gib_ceil(sources[i].size_bytes)) + " GiB)")
           .with_field(field + ".size");
     }
   }
@@ -54,7 +54,7 @@ std::vector<MemberUpdate> SolidFireDriverImpl::group_clone_all(CallContext& ctx,
   std::vector<int64_t> made;
   auto undo = [&]() {
     size_t failed = 0;
-    for (int64_t id : made) failed += data_discard_clone(ctx, id) ? 0 : 1;
+    for (int64_t id : made) failed += discard_clone(ctx, id) ? 0 : 1;
     if (made.empty()) return std::string();
     return failed == 0 ? "; the " + std::to_string(made.size()) + " clones already made were deleted and purged"
                        : "; " + std::to_string(failed) +
@@ -66,7 +66,7 @@ std::vector<MemberUpdate> SolidFireDriverImpl::group_clone_all(CallContext& ctx,
       MemberUpdate m;
       m.id = volumes[i].id;
       m.status = "available";
-      m.model = data_clone(ctx, volumes[i], sources[i]);
+      m.model = clone(ctx, volumes[i], sources[i]);
       if (auto ref = identity::parse_provider_id(m.model.provider_id)) made.push_back(ref->volume_id);
       out.push_back(std::move(m));
     }
@@ -87,7 +87,7 @@ GroupResult SolidFireDriverImpl::create_group_from_src(CallContext& ctx, const G
                                                        GroupFlavor flavor) {
   const ClusterInfo cl = cluster();
   if (group.id.empty()) throw Error(ErrorCode::kInvalidArgument, "group.id is required").with_field("group.id");
-  group_ops::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
+  groups::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
   if (volumes.empty()) {
     throw Error(ErrorCode::kInvalidArgument, "volumes: at least one new volume is required").with_field("volumes");
   }
@@ -105,19 +105,19 @@ GroupResult SolidFireDriverImpl::create_group_from_src(CallContext& ctx, const G
           .with_field("snapshots");
     }
     const auto pairing =
-        group_ops::pair_sources(volumes, ids_of(source.snapshots), &Volume::snapshot_id, "snapshot_id");
+        groups::pair_sources(volumes, ids_of(source.snapshots), &Volume::snapshot_id, "snapshot_id");
     // Each snapshot's volume: from its provider_id, else located by the identity rule.
     std::vector<int64_t> volume_ids;
     for (size_t i = 0; i < source.snapshots.size(); ++i) {
       const Snapshot& s = source.snapshots[i];
-      if (auto ref = group_ops::snapshot_ref(s, cl.uuid)) {
+      if (auto ref = groups::snapshot_ref(s, cl.uuid)) {
         volume_ids.push_back(ref->volume_id);
       } else {
         const std::string field = "snapshots[" + std::to_string(i) + "].volume";
-        volume_ids.push_back(data_require_volume(ctx, data_snapshot_parent(s), field).volume.id);
+        volume_ids.push_back(lookup_->require(ctx, snapshot_parent(s), field).volume.id);
       }
     }
-    const auto found = group_snapshots_named(ctx, volume_name(gs.id), group_ops::unique_ids(volume_ids));
+    const auto found = group_snapshots_named(ctx, volume_name(gs.id), groups::unique_ids(volume_ids));
     const auto g = std::find_if(found.begin(), found.end(),
                                 [&](const SfGroupSnapshot& x) { return x.uuid_attr.empty() || x.uuid_attr == gs.id; });
     if (g == found.end()) {
@@ -127,8 +127,8 @@ GroupResult SolidFireDriverImpl::create_group_from_src(CallContext& ctx, const G
     std::vector<CloneSource> sources;
     for (size_t i = 0; i < volumes.size(); ++i) {
       const size_t k = pairing[i];
-      const auto ref = group_ops::snapshot_ref(source.snapshots[k], cl.uuid);
-      auto member = std::find_if(g->members.begin(), g->members.end(), [&](const DataSnapshot& m) {
+      const auto ref = groups::snapshot_ref(source.snapshots[k], cl.uuid);
+      auto member = std::find_if(g->members.begin(), g->members.end(), [&](const SfSnapshot& m) {
         return ref ? m.id == ref->snapshot_id : m.volume_id == volume_ids[k];
       });
       if (member == g->members.end()) {
@@ -152,12 +152,12 @@ GroupResult SolidFireDriverImpl::create_group_from_src(CallContext& ctx, const G
         .with_field("source_vols");
   }
   const auto pairing =
-      group_ops::pair_sources(volumes, ids_of(source.source_volumes), &Volume::source_volid, "source_volid");
-  const std::vector<DataVolume> located = group_locate(ctx, source.source_volumes, "source_vols");
+      groups::pair_sources(volumes, ids_of(source.source_volumes), &Volume::source_volid, "source_volid");
+  const std::vector<FoundVolume> located = lookup_->require_many(ctx, source.source_volumes, "source_vols");
   std::vector<int64_t> ids;
   for (const auto& v : located) ids.push_back(v.volume.id);
-  ids = group_ops::unique_ids(ids);
-  if (ids.size() > group_ops::kMaxGroupSnapshotVolumes) {
+  ids = groups::unique_ids(ids);
+  if (ids.size() > element::kMaxGroupSnapshotVolumes) {
     throw Error(ErrorCode::kInvalidArgument,
                 "an Element group snapshot holds at most 32 volumes; the source group "
                 "has " +
@@ -167,7 +167,7 @@ GroupResult SolidFireDriverImpl::create_group_from_src(CallContext& ctx, const G
   const SfGroupSnapshot tmp = group_snapshot_ensure(ctx, volume_name(group.id) + "-tmp", group.id, ids);
   auto drop_tmp = [&]() {
     // After the deadline or a cancellation too: a grace deadline of its own.
-    data_ops::GraceContext grace(ctx, clock_->now() + std::chrono::seconds(config_.sf_api_request_timeout));
+    GraceContext grace(ctx, clock_->now() + std::chrono::seconds(config_.sf_api_request_timeout));
     try {
       group_snapshot_remove(grace, tmp.id);
     } catch (const std::exception& e) {
@@ -179,7 +179,7 @@ GroupResult SolidFireDriverImpl::create_group_from_src(CallContext& ctx, const G
     for (size_t i = 0; i < volumes.size(); ++i) {
       const SfVolume& src = located[pairing[i]].volume;
       const auto member = std::find_if(tmp.members.begin(), tmp.members.end(),
-                                       [&](const DataSnapshot& m) { return m.volume_id == src.id; });
+                                       [&](const SfSnapshot& m) { return m.volume_id == src.id; });
       if (member == tmp.members.end()) {
         throw Error(ErrorCode::kBackend, "temporary group snapshot " + std::to_string(tmp.id) +
                                              " has no member for volumeID " + std::to_string(src.id));

@@ -18,8 +18,9 @@
 //   the new account id, provider_auth of the new account). Repeating it is harmless.
 #include <spdlog/spdlog.h>
 
-#include "access_groups.h"
+#include "attributes.h"
 #include "driver_impl.h"
+#include "element_api.h"
 #include "qos.h"
 #include "util.h"
 
@@ -27,48 +28,34 @@ namespace solidfire {
 
 namespace {
 
-int64_t size_gib_of(const SfVolume& v) { return (v.total_size + access::kGiB - 1) / access::kGiB; }
-
-QosSpec qos_of(JsonView raw) {
-  QosSpec q;
-  const JsonView qos = raw["qos"];
-  q.min_iops = qos.int64("minIOPS");
-  q.max_iops = qos.int64("maxIOPS");
-  q.burst_iops = qos.int64("burstIOPS");
-  return q;
-}
+int64_t size_gib_of(const SfVolume& v) { return element::gib_ceil(v.total_size); }
 
 std::string ref_field(const ExistingRef& ref) { return ref.source_id ? "existing_ref.source-id" : "existing_ref.name"; }
 
 }  // namespace
 
-SolidFireDriverImpl::AccessVolume SolidFireDriverImpl::manage_resolve(CallContext& ctx, const ExistingRef& ref) {
+FoundVolume SolidFireDriverImpl::manage_resolve(CallContext& ctx, const ExistingRef& ref) {
   if (!ref.source_id && !ref.name) {
     throw Error(ErrorCode::kInvalidArgument, "existing_ref needs \"source-id\" or \"name\"").with_field("existing_ref");
   }
-  AccessVolume found;
+  FoundVolume found;
   if (ref.source_id) {
-    Json params = Json::object();
-    params.set("startVolumeID", *ref.source_id);
-    params.set("limit", int64_t{1});
-    Json result = client_->call(ctx, "ListVolumes", params, "8.0");
-    const JsonView item = result["volumes"].at(0);
-    auto v = parse_volume(item);
-    if (!v || v->id != *ref.source_id) {
+    auto v = lookup_->by_id(ctx, *ref.source_id);
+    if (!v) {
       throw Error(ErrorCode::kNotFound, "no Element volume with volumeID " + std::to_string(*ref.source_id))
           .with_field("existing_ref.source-id");
     }
-    if (ref.name && v->name != *ref.name) {
-      throw Error(ErrorCode::kInvalidArgument, "existing_ref names two volumes: volumeID " + std::to_string(v->id) +
-                                                   " is named " + v->name + ", not " + *ref.name)
+    if (ref.name && v->volume.name != *ref.name) {
+      throw Error(ErrorCode::kInvalidArgument, "existing_ref names two volumes: volumeID " +
+                                                   std::to_string(v->volume.id) + " is named " + v->volume.name +
+                                                   ", not " + *ref.name)
           .with_field("existing_ref.name");
     }
-    found.volume = *v;
-    found.raw = access::object_copy(item);
+    found = std::move(*v);
   } else {
     Json params = Json::object();
     params.set("volumeName", *ref.name);
-    Json result = client_->call(ctx, "ListVolumes", params, "8.0");
+    Json result = client_->call(ctx, element::kListVolumes, params);
     std::vector<JsonView> active;
     std::optional<SfVolume> inactive;
     for (const JsonView item : result["volumes"].items()) {
@@ -95,14 +82,14 @@ SolidFireDriverImpl::AccessVolume SolidFireDriverImpl::manage_resolve(CallContex
       throw Error(ErrorCode::kNotFound, "no Element volume named " + *ref.name).with_field("existing_ref.name");
     }
     found.volume = *parse_volume(active.front());
-    found.raw = access::object_copy(active.front());
+    found.raw = attributes::copy(active.front());
+    found.access_groups = int_list(active.front()["volumeAccessGroups"]);
   }
   if (found.volume.status != "active") {
     throw Error(ErrorCode::kFailedPrecondition, "Element volume " + std::to_string(found.volume.id) + " is " +
                                                     found.volume.status + ", not active; it cannot be managed")
         .with_field(ref_field(ref));
   }
-  found.access_groups = access::int_list(found.raw["volumeAccessGroups"]);
   return found;
 }
 
@@ -122,8 +109,8 @@ void check_not_owned_elsewhere(const SfVolume& sf, const Json& raw, const Volume
 }  // namespace
 
 int64_t SolidFireDriverImpl::manage_existing_get_size(CallContext& ctx, const Volume& volume, const ExistingRef& ref) {
-  (void)cluster();
-  const AccessVolume av = manage_resolve(ctx, ref);
+  require_setup();
+  const FoundVolume av = manage_resolve(ctx, ref);
   check_not_owned_elsewhere(av.volume, av.raw, volume, config_.sf_volume_prefix, ref);
   return size_gib_of(av.volume);
 }
@@ -131,7 +118,7 @@ int64_t SolidFireDriverImpl::manage_existing_get_size(CallContext& ctx, const Vo
 ModelUpdate SolidFireDriverImpl::manage_existing(CallContext& ctx, const Volume& volume, const ExistingRef& ref) {
   const ClusterInfo cl = cluster();
   if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, "volume.id is required").with_field("volume.id");
-  const AccessVolume av = manage_resolve(ctx, ref);
+  const FoundVolume av = manage_resolve(ctx, ref);
   check_not_owned_elsewhere(av.volume, av.raw, volume, config_.sf_volume_prefix, ref);
 
   Volume as_managed = volume;
@@ -146,18 +133,18 @@ ModelUpdate SolidFireDriverImpl::manage_existing(CallContext& ctx, const Volume&
   attrs.set("os_imported_at",
             repeat ? old.string_or("os_imported_at", util::utc_now_iso8601()) : util::utc_now_iso8601());
   attrs.set("old_name", repeat ? old.string_or("old_name", av.volume.name) : av.volume.name);
-  if (!access::fit_attributes(attrs, {"cinder-name"})) {
+  if (!attributes::drop_to_fit(attrs, {"cinder-name"})) {
     throw Error(ErrorCode::kInvalidArgument, "volume attributes exceed Element's 1000-byte limit")
         .with_field("volume.volume_type.extra_specs");
   }
 
-  const SfAccount account = create_account_for(ctx, volume.project_id);
+  const SfAccount account = account_for_new_volume(ctx, volume.project_id);
   Json params = Json::object();
   params.set("volumeID", av.volume.id);
   if (av.volume.account_id != account.id) params.set("accountID", account.id);
   params.set("attributes", std::move(attrs));
-  if (!qos.empty()) params.set("qos", complete_qos(qos, qos_of(av.raw.view())).to_json());
-  client_->call(ctx, "ModifyVolume", params, "8.0");
+  if (!qos.empty()) params.set("qos", complete_qos(qos, qos_of_volume(av.raw.view())).to_json());
+  client_->call(ctx, element::kModifyVolume, params);
   if (av.volume.account_id != account.id) accounts_->note_volume_created(account.username);
   log_->info("managed Element volume {} ({}) as volume {} in account {}", av.volume.id, av.volume.name, volume.id,
              account.username);
@@ -168,17 +155,17 @@ ModelUpdate SolidFireDriverImpl::manage_existing(CallContext& ctx, const Volume&
 }
 
 void SolidFireDriverImpl::unmanage(CallContext& ctx, const Volume& volume) {
-  (void)cluster();
-  const AccessVolume av = access_require(ctx, volume);
-  Json attrs = access::object_copy(av.raw["attributes"]);
+  require_setup();
+  const FoundVolume av = lookup_->require(ctx, volume, "volume");
+  Json attrs = attributes::copy(av.raw["attributes"]);
   attrs.set("os_exported_at", util::utc_now_iso8601());
-  if (!access::fit_attributes(attrs, {"attachments", "cinder-name"})) {
+  if (!attributes::drop_to_fit(attrs, {"attachments", "cinder-name"})) {
     throw Error(ErrorCode::kFailedPrecondition, "volume " + volume.id +
                                                     ": no room in its attributes for os_exported_at (Element keeps "
                                                     "attributes under 1000 bytes)")
         .with_field("volume.id");
   }
-  access_modify_attributes(ctx, av.volume.id, attrs);
+  modify_attributes(ctx, av.volume.id, attrs);
   log_->info("unmanaged volume {} (volumeID {}); it stays on the cluster", volume.id, av.volume.id);
 }
 
@@ -189,8 +176,8 @@ ModelUpdate SolidFireDriverImpl::accept_transfer(CallContext& ctx, const Volume&
     throw Error(ErrorCode::kInvalidArgument, "new_project is required").with_field("new_project");
   }
   (void)account_username(config_, new_project);  // validates the name before any RPC
-  const AccessVolume av = access_require(ctx, volume);
-  SfAccount account = create_account_for(ctx, new_project);
+  const FoundVolume av = lookup_->require(ctx, volume, "volume");
+  SfAccount account = account_for_new_volume(ctx, new_project);
   if (av.volume.account_id != account.id) {
     // Already in the project's other account (a repeated transfer while the primary was full)?
     const std::string primary = account_username(config_, new_project);
@@ -206,7 +193,7 @@ ModelUpdate SolidFireDriverImpl::accept_transfer(CallContext& ctx, const Volume&
       Json params = Json::object();
       params.set("volumeID", av.volume.id);
       params.set("accountID", account.id);
-      client_->call(ctx, "ModifyVolume", params, "8.0");
+      client_->call(ctx, element::kModifyVolume, params);
       accounts_->note_volume_created(account.username);
       log_->info("transferred volume {} (volumeID {}) to account {} for project {} (user {})", volume.id, av.volume.id,
                  account.username, new_project, new_user);

@@ -11,15 +11,13 @@
 #include <map>
 #include <unordered_map>
 
-#include "access_groups.h"
+#include "element_api.h"
 #include "driver_impl.h"
 #include "util.h"
 
 namespace solidfire {
 
 namespace {
-
-constexpr int64_t kPage = 10000;
 
 struct Found {
   int64_t id = 0;
@@ -62,29 +60,15 @@ ProviderInfoResult SolidFireDriverImpl::update_provider_info(CallContext& ctx, c
   if (!volumes.empty()) {
     std::unordered_map<std::string, std::vector<Found>> by_uuid;  // attributes.uuid -> volumes
     std::unordered_map<std::string, std::vector<Found>> by_name;  // name of volumes without uuid
-    int64_t start = 0;
-    for (;;) {
-      Json params = Json::object();
-      params.set("volumeStatus", "active");
-      params.set("startVolumeID", start);
-      params.set("limit", kPage);
-      Json result = client_->call(ctx, "ListVolumes", params, "8.0");
-      const auto items = result["volumes"].items();
-      int64_t last = start;
-      for (const JsonView item : items) {
-        auto v = parse_volume(item);
-        if (!v) continue;
-        last = std::max(last, v->id);
-        if (v->status != "active") continue;
-        if (const std::string& key = identity::element_key(*v); !key.empty()) {
-          add(by_uuid, key, Found{v->id, v->account_id});
-        } else {
-          add(by_name, v->name, Found{v->id, v->account_id});
-        }
+    lookup_->for_each_volume(ctx, std::string("active"), [&](JsonView item) {
+      auto v = parse_volume(item);
+      if (!v || v->status != "active") return;
+      if (const std::string& key = identity::element_key(*v); !key.empty()) {
+        add(by_uuid, key, Found{v->id, v->account_id});
+      } else {
+        add(by_name, v->name, Found{v->id, v->account_id});
       }
-      if (static_cast<int64_t>(items.size()) < kPage) break;
-      start = last + 1;
-    }
+    });
     for (const Volume& vol : volumes) {
       std::vector<Found> candidates;
       const std::string& key = identity::cinder_key(vol);
@@ -106,7 +90,7 @@ ProviderInfoResult SolidFireDriverImpl::update_provider_info(CallContext& ctx, c
 
   if (!snapshots.empty()) {
     std::unordered_map<std::string, std::vector<Found>> index;  // uuid attribute and name -> snapshots
-    Json result = client_->call(ctx, "ListSnapshots", Json::object(), "6.0");
+    Json result = client_->call(ctx, element::kListSnapshots, Json::object());
     for (const JsonView item : result["snapshots"].items()) {
       auto id = item.int64("snapshotID");
       auto volume_id = item.int64("volumeID");

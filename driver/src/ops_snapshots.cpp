@@ -18,23 +18,15 @@
 
 namespace solidfire {
 
-namespace {
-using data_ops::kApi;
-
-std::string snapshot_provider_id(int64_t snapshot_id, int64_t volume_id, const std::string& cluster_uuid) {
-  return std::to_string(snapshot_id) + " " + std::to_string(volume_id) + " " + cluster_uuid;
-}
-}  // namespace
-
 ModelUpdate SolidFireDriverImpl::create_snapshot(CallContext& ctx, const Snapshot& snapshot) {
   const ClusterInfo cl = cluster();
   if (snapshot.id.empty()) throw Error(ErrorCode::kInvalidArgument, "snapshot.id is required").with_field("snapshot.id");
   const std::string name = volume_name(snapshot.id);
-  const DataVolume source = data_require_volume(ctx, data_snapshot_parent(snapshot), "snapshot.volume");
+  const FoundVolume source = lookup_->require(ctx, snapshot_parent(snapshot), "snapshot.volume");
   const int64_t volume_id = source.volume.id;
 
-  auto existing = [&]() -> std::optional<DataSnapshot> {
-    for (const auto& s : data_list_snapshots(ctx, volume_id)) {
+  auto existing = [&]() -> std::optional<SfSnapshot> {
+    for (const auto& s : list_snapshots(ctx, volume_id)) {
       if (s.name == name) return s;
     }
     return std::nullopt;
@@ -54,14 +46,14 @@ ModelUpdate SolidFireDriverImpl::create_snapshot(CallContext& ctx, const Snapsho
   params.set("attributes", std::move(attrs));
   auto create = [&]() -> int64_t {
     try {
-      Json result = client_->call(ctx, "CreateSnapshot", params, kApi);
+      Json result = client_->call(ctx, element::kCreateSnapshot, params);
       auto id = result.view().int64("snapshotID");
       if (!id) throw Error(ErrorCode::kBackend, "unexpected reply from cluster to CreateSnapshot: no snapshotID");
       return *id;
     } catch (const OutcomeUnknownError&) {
       throw;
     } catch (const Error& e) {
-      if (e.backend_error() == "xMaxSnapshotsPerVolumeExceeded") {
+      if (e.backend_error() == element::err::kMaxSnapshotsPerVolumeExceeded) {
         throw Error(ErrorCode::kResourceExhausted,
                     "volume " + source.volume.name + " (volumeID " + std::to_string(volume_id) +
                         ") already holds the maximum number of snapshots Element allows per volume (32); delete "
@@ -90,9 +82,9 @@ ModelUpdate SolidFireDriverImpl::create_snapshot(CallContext& ctx, const Snapsho
 }
 
 void SolidFireDriverImpl::delete_snapshot(CallContext& ctx, const Snapshot& snapshot) {
-  (void)cluster();
+  require_setup();
   if (snapshot.id.empty()) throw Error(ErrorCode::kInvalidArgument, "snapshot.id is required").with_field("snapshot.id");
-  auto found = data_find_snapshot(ctx, snapshot, std::nullopt);
+  auto found = find_snapshot(ctx, snapshot, std::nullopt);
   if (!found) {
     log_->info("snapshot {} not found on the cluster; treating delete as done", snapshot.id);
     return;
@@ -101,14 +93,14 @@ void SolidFireDriverImpl::delete_snapshot(CallContext& ctx, const Snapshot& snap
   params.set("snapshotID", found->id);
   for (int attempt = 0;; ++attempt) {
     try {
-      client_->call(ctx, "DeleteSnapshot", params, kApi);
+      client_->call(ctx, element::kDeleteSnapshot, params);
       log_->info("deleted snapshot {} (snapshotID {})", snapshot.id, found->id);
       return;
     } catch (const OutcomeUnknownError& e) {
       if (attempt > 0) throw;
       log_->warn("DeleteSnapshot for {} lost its answer ({}); sending it again", snapshot.id, e.message());
     } catch (const Error& e) {
-      if (e.backend_error() == "xSnapshotIDDoesNotExist" || e.backend_error() == "xVolumeIDDoesNotExist") {
+      if (e.backend_error() == element::err::kSnapshotIDDoesNotExist || e.backend_error() == element::err::kVolumeIDDoesNotExist) {
         log_->info("snapshotID {} disappeared while deleting it; nothing left to do", found->id);
         return;
       }
@@ -118,10 +110,10 @@ void SolidFireDriverImpl::delete_snapshot(CallContext& ctx, const Snapshot& snap
 }
 
 void SolidFireDriverImpl::revert_to_snapshot(CallContext& ctx, const Volume& volume, const Snapshot& snapshot) {
-  (void)cluster();
+  require_setup();
   if (snapshot.id.empty()) throw Error(ErrorCode::kInvalidArgument, "snapshot.id is required").with_field("snapshot.id");
-  const DataVolume target = data_require_volume(ctx, volume, "volume");
-  auto found = data_find_snapshot(ctx, snapshot, target.volume.id);
+  const FoundVolume target = lookup_->require(ctx, volume, "volume");
+  auto found = find_snapshot(ctx, snapshot, target.volume.id);
   if (!found) {
     throw Error(ErrorCode::kNotFound, "snapshot " + snapshot.id + " of volume " + volume.id +
                                           " (volumeID " + std::to_string(target.volume.id) +
@@ -133,11 +125,11 @@ void SolidFireDriverImpl::revert_to_snapshot(CallContext& ctx, const Volume& vol
   params.set("snapshotID", found->id);
   params.set("saveCurrentState", false);
   try {
-    client_->call(ctx, "RollbackToSnapshot", params, kApi);
+    client_->call(ctx, element::kRollbackToSnapshot, params);
   } catch (const OutcomeUnknownError& e) {
     // Rolling back to the same snapshot twice leaves the same image.
     log_->warn("RollbackToSnapshot for {} lost its answer ({}); sending it again", volume.id, e.message());
-    client_->call(ctx, "RollbackToSnapshot", params, kApi);
+    client_->call(ctx, element::kRollbackToSnapshot, params);
   }
   log_->info("reverted volume {} (volumeID {}) to snapshot {} (snapshotID {})", volume.id, target.volume.id,
              snapshot.id, found->id);

@@ -8,13 +8,13 @@
 #include <spdlog/spdlog.h>
 
 #include "driver_impl.h"
+#include "element_api.h"
 #include "util.h"
 
 namespace solidfire {
 
 namespace {
-constexpr int64_t kPageSize = 10000;
-constexpr double kGiB = 1073741824.0;
+constexpr double kGiB = static_cast<double>(element::kGiB);
 
 int64_t require(JsonView cap, const char* key) {
   auto v = cap.int64(key);
@@ -32,7 +32,7 @@ std::optional<BackendStats> SolidFireDriverImpl::cached_stats() const {
 
 BackendStats SolidFireDriverImpl::fetch_stats(CallContext& ctx) {
   const ClusterInfo cl = cluster();
-  Json result = client_->call(ctx, "GetClusterCapacity", Json::object(), "8.0");
+  Json result = client_->call(ctx, element::kGetClusterCapacity, Json::object());
   const JsonView cap = result["clusterCapacity"];
   if (!cap.is_object()) {
     throw Error(ErrorCode::kBackend, "unexpected reply from cluster to GetClusterCapacity: no clusterCapacity object");
@@ -49,23 +49,10 @@ BackendStats SolidFireDriverImpl::fetch_stats(CallContext& ctx) {
   // still accounts for them), one page at a time.
   int64_t provisioned_bytes = 0;
   int64_t provisioned_iops = 0;
-  int64_t start = 0;
-  for (;;) {
-    Json params = Json::object();
-    params.set("startVolumeID", start);
-    params.set("limit", kPageSize);
-    Json page = client_->call(ctx, "ListVolumes", params, "8.0");
-    const auto volumes = page["volumes"].items();
-    int64_t last_id = start;
-    for (const JsonView v : volumes) {
-      provisioned_bytes += v.int64("totalSize").value_or(0);
-      provisioned_iops += v["qos"].int64("minIOPS").value_or(0);
-      last_id = std::max(last_id, v.int64("volumeID").value_or(last_id));
-    }
-    if (static_cast<int64_t>(volumes.size()) < kPageSize) break;
-    if (last_id < start) break;  // defensive: never loop on a misbehaving cluster
-    start = last_id + 1;
-  }
+  lookup_->for_each_volume(ctx, std::nullopt, [&](JsonView v) {
+    provisioned_bytes += v.int64("totalSize").value_or(0);
+    provisioned_iops += v["qos"].int64("minIOPS").value_or(0);
+  });
 
   BackendStats s;
   s.volume_backend_name = config_.volume_backend_name;
@@ -109,7 +96,7 @@ BackendStats SolidFireDriverImpl::fetch_stats(CallContext& ctx) {
 }
 
 BackendStats SolidFireDriverImpl::get_volume_stats(CallContext& ctx, bool refresh) {
-  (void)cluster();
+  require_setup();
   if (!refresh) {
     std::lock_guard<std::mutex> lock(stats_mutex_);
     if (stats_) return *stats_;

@@ -7,6 +7,8 @@
 //   scaleMin/scaleMax/scaleBurst without their base value are INVALID_ARGUMENT (Cinder: KeyError).
 #include "qos.h"
 
+#include "element_api.h"
+
 #include <algorithm>
 #include <array>
 
@@ -104,7 +106,18 @@ Json QosSpec::to_json() const {
   return j;
 }
 
-QosSpec element_default_qos() { return QosSpec{int64_t{50}, int64_t{15000}, int64_t{15000}}; }
+QosSpec element_default_qos() {
+  return QosSpec{element::kDefaultMinIops, element::kDefaultMaxIops, element::kDefaultBurstIops};
+}
+
+QosSpec qos_of_volume(JsonView volume) {
+  const JsonView q = volume["qos"];
+  QosSpec s;
+  s.min_iops = q.int64("minIOPS");
+  s.max_iops = q.int64("maxIOPS");
+  s.burst_iops = q.int64("burstIOPS");
+  return s;
+}
 
 QosSpec complete_qos(const QosSpec& spec, const QosSpec& base) {
   const QosSpec d = element_default_qos();

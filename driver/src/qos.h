@@ -39,6 +39,9 @@ struct QosSpec {
 // Element's own values for members a request leaves out (CreateVolume defaults).
 QosSpec element_default_qos();
 
+// The QoS an Element volume object carries (members absent when the object has none).
+QosSpec qos_of_volume(JsonView volume);
+
 // The full triple Element ends up holding when `spec` is applied to a volume whose QoS is `base`
 // (its current QoS, or Element's defaults for a new volume): members `spec` leaves out take `base`'s
 // value, moved just enough that minIOPS <= maxIOPS <= burstIOPS still holds (a type giving only

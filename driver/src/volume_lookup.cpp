@@ -1,156 +1,241 @@
-// Volume lookups for the access and administration operations, and the helpers of
-// access_ops_common.h. A lookup costs one ListVolumes{startVolumeID, limit:1} when the provider_id is
-// good (id verified: Element returns the NEXT volume when the id is gone; identity verified by the rule
-// of volume_identity.h), otherwise one ListVolumesForAccount per existing tenant account (primary and
-// secondary "<name>_"): never a cluster-wide listing.
-#include "access_groups.h"
+#include "volume_lookup.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 
-#include "driver_impl.h"
+#include "attributes.h"
+#include "element_api.h"
 #include "util.h"
 
 namespace solidfire {
 
-namespace access {
+namespace {
 
-bool Vag::has_initiator(const std::string& iqn) const {
-  const std::string lc = util::to_lower(iqn);
-  return std::find(initiators.begin(), initiators.end(), lc) != initiators.end();
+FoundVolume found(const SfVolume& v, JsonView item) {
+  return FoundVolume{v, attributes::copy(item), int_list(item["volumeAccessGroups"])};
 }
 
-bool Vag::has_volume(int64_t volume_id) const {
-  return std::find(volumes.begin(), volumes.end(), volume_id) != volumes.end();
+std::string where_we_looked(const Volume& volume) {
+  return "looked up by provider_id " + volume.provider_id.value_or("(none)") + " and by uuid in project " +
+         (volume.project_id.empty() ? "(none)" : volume.project_id);
 }
 
-std::vector<int64_t> int_list(JsonView array) {
-  std::vector<int64_t> out;
-  for (const JsonView item : array.items()) {
-    if (auto n = item.as_int64()) out.push_back(*n);
-  }
-  return out;
-}
+}  // namespace
 
-bool truthy(JsonView v) {
-  if (!v.valid()) return false;
-  if (auto b = v.as_bool()) return *b;
-  if (auto n = v.as_double()) return *n != 0;
-  return false;
-}
-
-std::optional<Vag> parse_vag(JsonView v) {
-  auto id = v.int64("volumeAccessGroupID");
+std::optional<SfVolume> parse_volume(JsonView v) {
+  auto id = v.int64("volumeID");
   if (!id) return std::nullopt;
-  Vag g;
-  g.id = *id;
-  g.name = v.string_or("name", "");
-  for (const JsonView i : v["initiators"].items()) {
-    if (auto s = i.as_string()) g.initiators.push_back(util::to_lower(*s));
-  }
-  g.volumes = int_list(v["volumes"]);
-  g.deleted_volumes = int_list(v["deletedVolumes"]);
+  SfVolume out;
+  out.id = *id;
+  out.account_id = v.int64("accountID").value_or(0);
+  out.name = v.string_or("name", "");
+  out.status = v.string_or("status", "");
+  out.iqn = v.string_or("iqn", "");
+  out.total_size = v.int64("totalSize").value_or(0);
+  out.enable512e = v.boolean("enable512e").value_or(true);
   const JsonView attrs = v["attributes"];
-  g.openstack = attrs.is_object() && truthy(attrs["openstack"]);
-  return g;
-}
-
-std::vector<Vag> parse_vags(JsonView list) {
-  std::vector<Vag> out;
-  for (const JsonView item : list.items()) {
-    if (auto g = parse_vag(item)) out.push_back(std::move(*g));
+  if (attrs.is_object()) {
+    out.uuid_attr = attrs.string_or("uuid", "");
+    out.migration_uuid = attrs.string_or("migration_uuid", "");
   }
   return out;
 }
 
-Json object_copy(JsonView v) {
-  if (v.is_object()) return Json(cJSON_Duplicate(v.raw(), 1));
-  return Json::object();
+VolumeLookup::VolumeLookup(ElementClient& client, AccountManager& accounts, const DriverConfig& config,
+                           std::function<identity::Scope()> scope, std::shared_ptr<spdlog::logger> log)
+    : client_(client), accounts_(accounts), config_(config), scope_(std::move(scope)), log_(std::move(log)) {}
+
+std::optional<FoundVolume> VolumeLookup::by_id(CallContext& ctx, int64_t volume_id) {
+  Json params = Json::object();
+  params.set("startVolumeID", volume_id);
+  params.set("limit", int64_t{1});
+  Json result = client_.call(ctx, element::kListVolumes, params);
+  const JsonView item = result["volumes"].at(0);
+  auto v = parse_volume(item);
+  if (!v || v->id != volume_id) return std::nullopt;  // purged: Element answered with the next volume
+  return found(*v, item);
 }
 
-size_t printed_size(const Json& j) { return j.print().size(); }
-
-bool fit_attributes(Json& attrs, const std::vector<const char*>& droppable) {
-  for (const char* key : droppable) {
-    if (printed_size(attrs) <= kMaxAttributesBytes) return true;
-    (void)attrs.take(key);
-  }
-  return printed_size(attrs) <= kMaxAttributesBytes;
+SfVolume VolumeLookup::require_by_id(CallContext& ctx, int64_t volume_id) {
+  auto v = by_id(ctx, volume_id);
+  if (!v) throw Error(ErrorCode::kBackend, "volume " + std::to_string(volume_id) + " is not visible on the cluster");
+  return v->volume;
 }
 
-}  // namespace access
-
-std::vector<SolidFireDriverImpl::AccessVolume> SolidFireDriverImpl::access_locate(CallContext& ctx,
-                                                                                  const Volume& volume, bool all) {
-  std::vector<AccessVolume> out;
-  auto keep = [&](JsonView item) {
-    auto v = parse_volume(item);
-    if (!v) return;
-    AccessVolume av;
-    av.volume = *v;
-    av.raw = access::object_copy(item);
-    av.access_groups = access::int_list(item["volumeAccessGroups"]);
-    out.push_back(std::move(av));
-  };
-
-  // The identity rule (volume_identity.h); `all` also sees deleted leftovers, for delete to purge them.
-  const identity::Scope scope = identity_scope();
-  const auto deleted = all ? identity::Deleted::kPurgeLeftovers : identity::Deleted::kNeverMatch;
-
-  // 1. provider_id "<volumeID> <accountID> <clusterUUID>".
-  if (const auto id = identity::provider_volume_id(volume, scope.cluster_uuid)) {
-    Json params = Json::object();
-    params.set("startVolumeID", *id);
-    params.set("limit", int64_t{1});
-    Json result = client_->call(ctx, "ListVolumes", params, "8.0");
-    const JsonView item = result["volumes"].at(0);
-    auto v = parse_volume(item);
-    if (v && v->id == *id && identity::is(*v, volume, scope, deleted)) {
-      keep(item);
-      return out;
+std::optional<FoundVolume> VolumeLookup::by_provider_id(CallContext& ctx, const Volume& volume,
+                                                        const identity::Scope& scope, identity::Deleted deleted) {
+  const auto id = identity::provider_volume_id(volume, scope.cluster_uuid);
+  if (!id) {
+    if (volume.provider_id) {
+      log_->info("provider_id of {} does not name a volume of this cluster; searching by account", volume.id);
     }
-    if (v && v->id == *id && !identity::is(*v, volume, scope, identity::Deleted::kPurgeLeftovers)) {
-      log_->warn("volumeID {} from provider_id of {} belongs to another volume; not using it", *id, volume.id);
-    }
-  } else if (volume.provider_id) {
-    log_->info("provider_id of {} does not name a volume of this cluster; searching by account", volume.id);
+    return std::nullopt;
   }
+  auto v = by_id(ctx, *id);
+  if (!v) {
+    log_->debug("volumeID {} from provider_id of {} is gone; searching by account", *id, volume.id);
+    return std::nullopt;
+  }
+  if (identity::is(v->volume, volume, scope, deleted)) return v;
+  if (!identity::is(v->volume, volume, scope, identity::Deleted::kPurgeLeftovers)) {
+    log_->warn("volumeID {} from provider_id of {} belongs to another volume; not using it", *id, volume.id);
+  }
+  return std::nullopt;
+}
 
-  // 2. The project's accounts.
+std::vector<FoundVolume> VolumeLookup::in_accounts(CallContext& ctx, const Volume& volume,
+                                                   const identity::Scope& scope, identity::Deleted deleted, bool all) {
+  std::vector<FoundVolume> out;
   for_each_project_volume(ctx, volume.project_id, [&](JsonView item) {
     auto v = parse_volume(item);
-    if (v && identity::is(*v, volume, scope, deleted)) keep(item);
-    return false;
+    if (!v || !identity::is(*v, volume, scope, deleted)) return false;
+    out.push_back(found(*v, item));
+    return !all;
   });
-  if (!all && out.size() > 1) {
-    log_->warn("{} active Element volumes belong to volume {}; using volumeID {}", out.size(), volume.id,
-               out.front().volume.id);
+  return out;
+}
+
+std::optional<FoundVolume> VolumeLookup::find(CallContext& ctx, const Volume& volume) {
+  const identity::Scope scope = scope_();
+  if (auto v = by_provider_id(ctx, volume, scope, identity::Deleted::kNeverMatch)) return v;
+  auto matches = in_accounts(ctx, volume, scope, identity::Deleted::kNeverMatch, /*all=*/false);
+  if (matches.empty()) return std::nullopt;
+  return std::move(matches.front());
+}
+
+FoundVolume VolumeLookup::require(CallContext& ctx, const Volume& volume, const std::string& field) {
+  if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, field + ".id is required").with_field(field + ".id");
+  auto v = find(ctx, volume);
+  if (!v) {
+    throw Error(ErrorCode::kNotFound,
+                "volume " + volume.id + " was not found on the cluster (" + where_we_looked(volume) + ")")
+        .with_field(field);
+  }
+  return std::move(*v);
+}
+
+std::vector<FoundVolume> VolumeLookup::require_many(CallContext& ctx, const std::vector<Volume>& volumes,
+                                                    const std::string& field) {
+  const identity::Scope scope = scope_();
+  std::vector<int64_t> wanted;
+  for (size_t i = 0; i < volumes.size(); ++i) {
+    const std::string where = field + "[" + std::to_string(i) + "]";
+    if (volumes[i].id.empty()) {
+      throw Error(ErrorCode::kInvalidArgument, where + ".id is required").with_field(where + ".id");
+    }
+    if (auto id = identity::provider_volume_id(volumes[i], scope.cluster_uuid)) {
+      if (std::find(wanted.begin(), wanted.end(), *id) == wanted.end()) wanted.push_back(*id);
+    }
+  }
+  std::map<int64_t, FoundVolume> listed;
+  if (!wanted.empty()) {
+    Json params = Json::object();
+    params.set("volumeIDs", Json::int_array(wanted));
+    Json result = client_.call(ctx, element::kListVolumes, params);
+    for (const JsonView item : result["volumes"].items()) {
+      if (auto v = parse_volume(item)) listed[v->id] = found(*v, item);
+    }
+  }
+  std::vector<FoundVolume> out;
+  for (size_t i = 0; i < volumes.size(); ++i) {
+    const Volume& volume = volumes[i];
+    const auto id = identity::provider_volume_id(volume, scope.cluster_uuid);
+    const auto it = id ? listed.find(*id) : listed.end();
+    if (it != listed.end() && identity::is(it->second.volume, volume, scope)) {
+      out.push_back(FoundVolume{it->second.volume, it->second.raw.clone(), it->second.access_groups});
+      continue;
+    }
+    // The provider_id did not lead to it: the project's accounts (without asking for that id again).
+    auto matches = in_accounts(ctx, volume, scope, identity::Deleted::kNeverMatch, /*all=*/false);
+    if (matches.empty()) {
+      const std::string where = field + "[" + std::to_string(i) + "]";
+      throw Error(ErrorCode::kNotFound, "volume " + volume.id + " (" + where + ") was not found on the cluster (" +
+                                            where_we_looked(volume) + ")")
+          .with_field(where);
+    }
+    out.push_back(std::move(matches.front()));
   }
   return out;
 }
 
-std::optional<SolidFireDriverImpl::AccessVolume> SolidFireDriverImpl::access_find(CallContext& ctx,
-                                                                                  const Volume& volume) {
-  auto found = access_locate(ctx, volume, /*all=*/false);
-  if (found.empty()) return std::nullopt;
-  return std::move(found.front());
-}
-
-SolidFireDriverImpl::AccessVolume SolidFireDriverImpl::access_require(CallContext& ctx, const Volume& volume) {
-  if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, "volume.id is required").with_field("volume.id");
-  auto found = access_find(ctx, volume);
-  if (!found) {
-    throw Error(ErrorCode::kNotFound, "volume " + volume.id + " was not found on the cluster").with_field("volume.id");
+std::vector<FoundVolume> VolumeLookup::find_with_leftovers(CallContext& ctx, const Volume& volume) {
+  const identity::Scope scope = scope_();
+  if (auto v = by_provider_id(ctx, volume, scope, identity::Deleted::kPurgeLeftovers)) {
+    std::vector<FoundVolume> out;
+    out.push_back(std::move(*v));
+    return out;
   }
-  return std::move(*found);
+  return in_accounts(ctx, volume, scope, identity::Deleted::kPurgeLeftovers, /*all=*/true);
 }
 
-void SolidFireDriverImpl::access_modify_attributes(CallContext& ctx, int64_t volume_id, const Json& attributes) {
+std::optional<SfVolume> VolumeLookup::by_name(CallContext& ctx, const std::string& name, int64_t account_id,
+                                              const std::string& uuid) {
   Json params = Json::object();
-  params.set("volumeID", volume_id);
-  params.set("attributes", attributes.clone());
-  client_->call(ctx, "ModifyVolume", params, "8.0");
+  params.set("volumeName", name);
+  params.set("accounts", Json::int_array({account_id}));
+  Json result = client_.call(ctx, element::kListVolumes, params);
+  std::optional<SfVolume> mine;
+  // The id the name was made from: a migration pair (source and target) shares it as attributes.uuid.
+  const std::string& prefix = config_.sf_volume_prefix;
+  const std::string named_for = util::starts_with(name, prefix) ? name.substr(prefix.size()) : "";
+  for (const JsonView item : result["volumes"].items()) {
+    auto v = parse_volume(item);
+    if (!v || v->deleted() || v->name != name) continue;
+    if (identity::element_key(*v) == uuid) {
+      if (!mine) mine = v;
+      continue;
+    }
+    if (!named_for.empty() && v->uuid_attr == named_for) continue;  // the other half of a migration pair
+    throw Error(ErrorCode::kAlreadyExists, "an active Element volume named " + name + " (volumeID " +
+                                               std::to_string(v->id) + ") belongs to another volume")
+        .with_field("volume.id");
+  }
+  return mine;
+}
+
+void VolumeLookup::for_each_volume(CallContext& ctx, const std::optional<std::string>& status,
+                                   const std::function<void(JsonView)>& visit) {
+  for (int64_t start = 0;;) {
+    Json params = Json::object();
+    if (status) params.set("volumeStatus", *status);
+    params.set("startVolumeID", start);
+    params.set("limit", element::kListVolumesPage);
+    Json page = client_.call(ctx, element::kListVolumes, params);
+    const auto volumes = page["volumes"].items();
+    int64_t last_id = start;
+    for (const JsonView v : volumes) {
+      visit(v);
+      last_id = std::max(last_id, v.int64("volumeID").value_or(last_id));
+    }
+    if (static_cast<int64_t>(volumes.size()) < element::kListVolumesPage) return;
+    if (last_id < start) return;  // defensive: never loop on a misbehaving cluster
+    start = last_id + 1;
+  }
+}
+
+void VolumeLookup::for_each_project_volume(CallContext& ctx, const std::string& project_id,
+                                           const std::function<bool(JsonView)>& visit) {
+  if (project_id.empty()) return;
+  const std::string primary = account_username(config_, project_id);
+  for (const std::string& username : {primary, primary + "_"}) {
+    auto account = accounts_.find(ctx, username);
+    if (!account) continue;
+    Json params = Json::object();
+    params.set("accountID", account->id);
+    Json result;
+    try {
+      result = client_.call(ctx, element::kListVolumesForAccount, params);
+    } catch (const Error& e) {
+      if (e.backend_error() != element::err::kAccountIDDoesNotExist) throw;
+      accounts_.invalidate(username);  // removed behind our back: the cached id is stale
+      continue;
+    }
+    for (const JsonView item : result["volumes"].items()) {
+      if (visit(item)) return;
+    }
+  }
 }
 
 }  // namespace solidfire

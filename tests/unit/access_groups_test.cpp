@@ -38,17 +38,17 @@ struct VagFixture : ::testing::Test {
 };
 
 TEST(VagName, CinderStyleAndShortenedDeterministically) {
-  EXPECT_EQ(SolidFireDriverImpl::vag_name_for(kIqn), kIqnVag);
-  EXPECT_EQ(SolidFireDriverImpl::vag_name_for("iqn.2004-10.com.ubuntu:01:ABC..def"),
+  EXPECT_EQ(access::vag_name_for(kIqn), kIqnVag);
+  EXPECT_EQ(access::vag_name_for("iqn.2004-10.com.ubuntu:01:ABC..def"),
             "iqn-2004-10-com-ubuntu-01-ABC-def");
   const std::string long_iqn = "iqn.2005-03.org.open-iscsi:" + std::string(60, 'a');
-  const std::string n1 = SolidFireDriverImpl::vag_name_for(long_iqn);
+  const std::string n1 = access::vag_name_for(long_iqn);
   EXPECT_EQ(n1.size(), 64u);
-  EXPECT_EQ(n1, SolidFireDriverImpl::vag_name_for(long_iqn)) << "deterministic";
+  EXPECT_EQ(n1, access::vag_name_for(long_iqn)) << "deterministic";
   EXPECT_EQ(n1.substr(0, 30), "iqn-2005-03-org-open-iscsi-aaa");
-  EXPECT_NE(n1, SolidFireDriverImpl::vag_name_for(long_iqn + "b")) << "hash distinguishes long IQNs";
+  EXPECT_NE(n1, access::vag_name_for(long_iqn + "b")) << "hash distinguishes long IQNs";
   const std::string exactly64 = std::string(64, 'x');
-  EXPECT_EQ(SolidFireDriverImpl::vag_name_for(exactly64), exactly64);
+  EXPECT_EQ(access::vag_name_for(exactly64), exactly64);
 }
 
 TEST_F(VagFixture, FirstConnectionCreatesTheVagWithVolumeAndInitiator) {

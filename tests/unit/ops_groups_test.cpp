@@ -54,7 +54,7 @@ struct Groups : DataFixture {
 };
 
 TEST(GroupSpecs, ConsistentOnlyForIsTrue) {
-  using group_ops::consistent_specs;
+  using groups::consistent_specs;
   EXPECT_TRUE(consistent_specs({{"consistent_group_snapshot_enabled", "<is> True"}}));
   EXPECT_TRUE(consistent_specs({{"consistent_group_snapshot_enabled", " <is>  true "}}));
   EXPECT_FALSE(consistent_specs({{"consistent_group_snapshot_enabled", "True"}}));
@@ -95,12 +95,12 @@ TEST_F(Groups, CreateGroupSnapshotIsThreeRpcsAndReturnsMemberProviderIds) {
   const GroupResult r = h.driver->create_group_snapshot(ctx, gsnap(), snaps, GroupFlavor::kGeneric);
   EXPECT_EQ(h.transport->methods(),
             (std::vector<std::string>{"ListVolumes", "ListGroupSnapshots", "CreateGroupSnapshot"}));
-  EXPECT_EQ(access::int_list(of("ListVolumes").at(0).params["volumeIDs"]), (std::vector<int64_t>{va, vb}));
-  EXPECT_EQ(access::int_list(of("ListGroupSnapshots").at(0).params["volumes"]), (std::vector<int64_t>{va, vb}));
+  EXPECT_EQ(int_list(of("ListVolumes").at(0).params["volumeIDs"]), (std::vector<int64_t>{va, vb}));
+  EXPECT_EQ(int_list(of("ListGroupSnapshots").at(0).params["volumes"]), (std::vector<int64_t>{va, vb}));
   const auto create = of("CreateGroupSnapshot").at(0);
   EXPECT_EQ(create.params.view().string("name"), "UUID-" + kGs);
   EXPECT_EQ(create.params.view()["attributes"].string("uuid"), kGs);
-  EXPECT_EQ(access::int_list(create.params["volumes"]), (std::vector<int64_t>{va, vb}));
+  EXPECT_EQ(int_list(create.params["volumes"]), (std::vector<int64_t>{va, vb}));
 
   const auto gs = h.transport->cluster.group_snapshots();
   ASSERT_EQ(gs.size(), 1u);
@@ -123,7 +123,7 @@ TEST_F(Groups, MembersAreFoundByIdentityNeverByNameSubstring) {
   const int64_t real = seed(kVolA);
   Volume parent = vol(kVolA, decoy);
   h.driver->create_group_snapshot(ctx, gsnap(), {member("s-a", parent)}, GroupFlavor::kGeneric);
-  EXPECT_EQ(access::int_list(of("CreateGroupSnapshot").at(0).params["volumes"]), (std::vector<int64_t>{real}));
+  EXPECT_EQ(int_list(of("CreateGroupSnapshot").at(0).params["volumes"]), (std::vector<int64_t>{real}));
   EXPECT_EQ(h.transport->count("ListVolumesForAccount"), 1) << "the stale provider_id falls back to the account";
 }
 

@@ -53,53 +53,63 @@ class SolidFireDriver {
   virtual void setup(CallContext& ctx) = 0;
   virtual bool is_setup() const = 0;
 
+  // Every operation the driver serves, by family (each family lives in driver/src/ops_<family>.cpp).
+  // An operation missing here is not served: the plugin answers NOT_SUPPORTED for it in one place.
+
+  // Volumes.
   virtual ModelUpdate create_volume(CallContext& ctx, const Volume& volume) = 0;
   virtual void delete_volume(CallContext& ctx, const Volume& volume) = 0;
-  virtual BackendStats get_volume_stats(CallContext& ctx, bool refresh) = 0;
+  virtual void extend_volume(CallContext& ctx, const Volume& volume, int64_t new_size_gib) = 0;
+  virtual RetypeResult retype(CallContext& ctx, const Volume& volume, const VolumeType& new_type) = 0;
+
+  // Snapshots.
+  virtual ModelUpdate create_snapshot(CallContext& ctx, const Snapshot& snapshot) = 0;
+  virtual void delete_snapshot(CallContext& ctx, const Snapshot& snapshot) = 0;
+  virtual void revert_to_snapshot(CallContext& ctx, const Volume& volume, const Snapshot& snapshot) = 0;
+
+  // Clones.
+  virtual ModelUpdate create_volume_from_snapshot(CallContext& ctx, const Volume& volume, const Snapshot& snapshot) = 0;
+  virtual ModelUpdate create_cloned_volume(CallContext& ctx, const Volume& volume, const Volume& source) = 0;
+
+  // Connections.
   virtual ModelUpdate create_export(CallContext& ctx, const Volume& volume, const std::optional<Connector>& connector) = 0;
   virtual ModelUpdate ensure_export(CallContext& ctx, const Volume& volume) = 0;
+  virtual void remove_export(CallContext& ctx, const Volume& volume) = 0;
   virtual IscsiConnectionInfo initialize_connection(CallContext& ctx, const Volume& volume, const Connector& connector) = 0;
-
-  // Operations added after the first slice. The defaults refuse with kNotSupported naming the
-  // operation; the implementation overrides what it serves and lists it in supported_operations().
-  virtual std::vector<std::string> supported_operations() const;
-
-  virtual void extend_volume(CallContext& ctx, const Volume& volume, int64_t new_size_gib);
-  virtual ModelUpdate create_snapshot(CallContext& ctx, const Snapshot& snapshot);
-  virtual void delete_snapshot(CallContext& ctx, const Snapshot& snapshot);
-  virtual void revert_to_snapshot(CallContext& ctx, const Volume& volume, const Snapshot& snapshot);
-  virtual ModelUpdate create_volume_from_snapshot(CallContext& ctx, const Volume& volume, const Snapshot& snapshot);
-  virtual ModelUpdate create_cloned_volume(CallContext& ctx, const Volume& volume, const Volume& source);
-  virtual RetypeResult retype(CallContext& ctx, const Volume& volume, const VolumeType& new_type);
-
-  virtual void remove_export(CallContext& ctx, const Volume& volume);
   // connector nullopt: detach from every initiator (Cinder's force-detach).
   virtual void terminate_connection(CallContext& ctx, const Volume& volume, const std::optional<Connector>& connector,
-                                    bool force);
-  virtual void attach_volume(CallContext& ctx, const Volume& volume, const AttachRequest& attach);
-  virtual void detach_volume(CallContext& ctx, const Volume& volume, const std::optional<std::string>& attachment_id);
-  virtual ModelUpdate manage_existing(CallContext& ctx, const Volume& volume, const ExistingRef& ref);
-  virtual int64_t manage_existing_get_size(CallContext& ctx, const Volume& volume, const ExistingRef& ref);
-  virtual void unmanage(CallContext& ctx, const Volume& volume);
+                                    bool force) = 0;
+
+  // Attachments.
+  virtual void attach_volume(CallContext& ctx, const Volume& volume, const AttachRequest& attach) = 0;
+  virtual void detach_volume(CallContext& ctx, const Volume& volume, const std::optional<std::string>& attachment_id) = 0;
+
+  // Manage, unmanage, transfer.
+  virtual ModelUpdate manage_existing(CallContext& ctx, const Volume& volume, const ExistingRef& ref) = 0;
+  virtual int64_t manage_existing_get_size(CallContext& ctx, const Volume& volume, const ExistingRef& ref) = 0;
+  virtual void unmanage(CallContext& ctx, const Volume& volume) = 0;
   virtual ModelUpdate accept_transfer(CallContext& ctx, const Volume& volume, const std::string& new_user,
-                                      const std::string& new_project);
+                                      const std::string& new_project) = 0;
+
+  // Provider info and stats.
   virtual ProviderInfoResult update_provider_info(CallContext& ctx, const std::vector<Volume>& volumes,
-                                                  const std::vector<Snapshot>& snapshots);
+                                                  const std::vector<Snapshot>& snapshots) = 0;
+  virtual BackendStats get_volume_stats(CallContext& ctx, bool refresh) = 0;
 
   // Groups (generic and 2.0.6 consistency groups). A generic group whose type is not consistent is
   // refused with kNotSupported: the host then handles it generically (Cinder's NotImplementedError).
-  virtual GroupResult create_group(CallContext& ctx, const Group& group, GroupFlavor flavor);
+  virtual GroupResult create_group(CallContext& ctx, const Group& group, GroupFlavor flavor) = 0;
   // Members are model-only for SolidFire: the added volumes are verified to exist, nothing changes.
   virtual void update_group(CallContext& ctx, const Group& group, const std::vector<Volume>& add_volumes,
-                            const std::vector<Volume>& remove_volumes, GroupFlavor flavor);
+                            const std::vector<Volume>& remove_volumes, GroupFlavor flavor) = 0;
   virtual GroupResult delete_group(CallContext& ctx, const Group& group, const std::vector<Volume>& volumes,
-                                   GroupFlavor flavor);
+                                   GroupFlavor flavor) = 0;
   virtual GroupResult create_group_from_src(CallContext& ctx, const Group& group, const std::vector<Volume>& volumes,
-                                            const GroupSource& source, GroupFlavor flavor);
+                                            const GroupSource& source, GroupFlavor flavor) = 0;
   virtual GroupResult create_group_snapshot(CallContext& ctx, const GroupSnapshot& group_snapshot,
-                                            const std::vector<Snapshot>& snapshots, GroupFlavor flavor);
+                                            const std::vector<Snapshot>& snapshots, GroupFlavor flavor) = 0;
   virtual GroupResult delete_group_snapshot(CallContext& ctx, const GroupSnapshot& group_snapshot,
-                                            const std::vector<Snapshot>& snapshots, GroupFlavor flavor);
+                                            const std::vector<Snapshot>& snapshots, GroupFlavor flavor) = 0;
 };
 
 }  // namespace solidfire
