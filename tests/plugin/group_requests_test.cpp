@@ -21,7 +21,7 @@ vdp_status config_get(uintptr_t, vdp_config*, const char* key, char* buf, size_t
   const auto it = kConfig.find(key);
   if (it == kConfig.end()) return VDP_E_NOT_FOUND;
   *needed = it->second.size() + 1;
-  if (buf == nullptr || len < *needed) return VDP_E_RESOURCE_EXHAUSTED;
+  if (buf == nullptr || len < *needed) return VDP_E_BUFFER_TOO_SMALL;
   std::memcpy(buf, it->second.c_str(), *needed);
   return VDP_OK;
 }
