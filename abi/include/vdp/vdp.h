@@ -216,7 +216,8 @@ typedef void (*vdp_free_string_fn)(char *s);
 /*
  * The plugin descriptor: static, immutable, valid for the life of the process (plugins are linked with
  * -z nodelete and are never unloaded). Slots are only ever appended; a NULL slot means "not supported".
- * Test for a slot with VDP_PLUGIN_HAS(p, slot) before calling it.
+ * Test for a slot with VDP_PLUGIN_HAS(p, slot) before calling it. vdp_operations.h lists the operation
+ * slots after free_string as an X-macro (VDP_OPERATIONS); a new slot goes at the end of both.
  */
 typedef struct vdp_plugin {
   uint32_t struct_size;    /* sizeof(vdp_plugin) as the plugin was compiled */
@@ -275,7 +276,7 @@ typedef struct vdp_plugin {
   vdp_op_fn freeze_backend;
   vdp_op_fn thaw_backend;
   vdp_op_fn describe; /* operations, capabilities and schema version of this plugin */
-  /* ---- later minors append here ---- */
+  /* ---- later minors append here (and at the end of VDP_OPERATIONS) ---- */
 } vdp_plugin;
 
 #define VDP_PLUGIN_HAS(p, field) (VDP_STRUCT_HAS((p), vdp_plugin, field) && (p)->field != NULL)
