@@ -1,8 +1,10 @@
-// The descriptor and describe, both generated from VDP_OPERATIONS: every slot is filled, and describe lists
-// exactly the operations whose slot does not refuse.
+// The descriptor and describe, both generated from VDP_OPERATIONS: every slot is filled, describe lists
+// exactly the operations whose slot does not refuse, and the plugin reports one version everywhere
+// (descriptor, describe, get_volume_stats; the last against an in-process element-sim).
 #include "descriptor.h"
 
 #include <cjson/cJSON.h>
+#include <element_sim/server.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "solidfire/driver.h"
 #include "vdp/vdp_operations.h"
 
 namespace sfplugin {
@@ -44,13 +47,17 @@ std::vector<NamedSlot> listed_slots(const vdp_plugin& p) {
 struct MapHost {
   explicit MapHost(std::map<std::string, std::string> values) : config(std::move(values)) {}
   std::map<std::string, std::string> config;
+  int too_small = 0;  // BUFFER_TOO_SMALL answers given
 
   static vdp_status config_get(uintptr_t data, vdp_config*, const char* key, char* buf, size_t len, size_t* needed) {
     auto& self = *reinterpret_cast<MapHost*>(data);
     const auto it = self.config.find(key);
     if (it == self.config.end()) return VDP_E_NOT_FOUND;
     *needed = it->second.size() + 1;
-    if (buf == nullptr || len < *needed) return VDP_E_BUFFER_TOO_SMALL;
+    if (buf == nullptr || len < *needed) {
+      ++self.too_small;
+      return VDP_E_BUFFER_TOO_SMALL;
+    }
     std::memcpy(buf, it->second.c_str(), *needed);
     return VDP_OK;
   }
@@ -148,6 +155,39 @@ TEST(Descriptor, DescribeListsExactlyTheOperationsThatDoNotRefuse) {
   EXPECT_EQ(described, not_refused);  // same operations, in descriptor order
   EXPECT_GT(refused, 0u);             // replication and image slots are not served by this plugin yet
   EXPECT_TRUE(std::find(described.begin(), described.end(), "migrate_volume") == described.end());
+}
+
+TEST(Descriptor, OneVersionEverywhere) {
+  element_sim::Options opts;
+  opts.tls = false;
+  opts.log_level = "off";
+  element_sim::Server sim(opts);
+  sim.start();
+  // Longer than the plugin's first getter buffer: read through BUFFER_TOO_SMALL and a second call.
+  const std::string backend_name = "backend-" + std::string(1000, 'n');
+  MapHost host({{"san_ip", "127.0.0.1"},
+                {"sf_api_port", std::to_string(sim.port())},
+                {"sf_api_scheme", "http"},
+                {"san_login", opts.user},
+                {"san_password", opts.password},
+                {"volume_backend_name", backend_name}});
+  DescriptorDriver drv(host);
+  ASSERT_TRUE(drv.created());
+  EXPECT_GT(host.too_small, 0);
+  const vdp_plugin& p = descriptor();
+
+  const Result d = drv.call(p.describe, "{}");
+  ASSERT_EQ(d.status, VDP_OK) << d.out;
+  EXPECT_EQ(string_member(parse(d.out).get(), "driver_version"), p.driver_version);
+
+  const Result setup = drv.call(p.setup, "{}");
+  ASSERT_EQ(setup.status, VDP_OK) << setup.out;
+  const Result stats = drv.call(p.get_volume_stats, R"({"refresh":true})");
+  ASSERT_EQ(stats.status, VDP_OK) << stats.out;
+  const Json s = parse(stats.out);
+  EXPECT_EQ(string_member(s.get(), "driver_version"), p.driver_version);
+  EXPECT_EQ(string_member(s.get(), "volume_backend_name"), backend_name);
+  EXPECT_STREQ(p.driver_version, solidfire::kDriverVersion);
 }
 
 }  // namespace
