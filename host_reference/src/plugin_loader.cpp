@@ -48,20 +48,38 @@ std::string dlerror_text() {
   return e ? e : "unknown dynamic loader error";
 }
 
+#if defined(VDP_HOST_BUILD_TREE) && defined(VDP_HOST_BUILD_PLUGIN_DIR)
+// True when `file` lies under `dir` (both made absolute and free of symlinks first).
+bool lies_within(const fs::path& file, const fs::path& dir) {
+  std::error_code ec1, ec2;
+  const fs::path f = fs::weakly_canonical(file, ec1);
+  const fs::path d = fs::weakly_canonical(dir, ec2);
+  if (ec1 || ec2) return false;
+  const fs::path rel = f.lexically_relative(d);
+  return !rel.empty() && *rel.begin() != ".." && *rel.begin() != ".";
+}
+#endif
+
 }  // namespace
 
-std::vector<std::string> Plugin::search_dirs() {
-  std::vector<std::string> dirs = split_path_list(std::getenv("VDP_PLUGIN_PATH"));
-#ifdef VDP_HOST_BUILD_PLUGIN_DIR
-  dirs.emplace_back(VDP_HOST_BUILD_PLUGIN_DIR);
+std::vector<std::string> Plugin::search_dirs_for(const std::string& exe, const char* plugin_path) {
+  std::vector<std::string> dirs = split_path_list(plugin_path);
+#if defined(VDP_HOST_BUILD_TREE) && defined(VDP_HOST_BUILD_PLUGIN_DIR)
+  // Only a program running from the build tree looks there: an installed one never sees build output.
+  if (!exe.empty() && lies_within(exe, VDP_HOST_BUILD_TREE)) dirs.emplace_back(VDP_HOST_BUILD_PLUGIN_DIR);
 #endif
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) dirs.push_back((exe.parent_path() / ".." / "lib" / "vdp" / "plugins").lexically_normal().string());
+  if (!exe.empty())
+    dirs.push_back((fs::path(exe).parent_path() / ".." / "lib" / "vdp" / "plugins").lexically_normal().string());
 #ifdef VDP_HOST_INSTALL_PLUGIN_DIR
   dirs.emplace_back(VDP_HOST_INSTALL_PLUGIN_DIR);
 #endif
   return dirs;
+}
+
+std::vector<std::string> Plugin::search_dirs() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return search_dirs_for(ec ? std::string() : exe.string(), std::getenv("VDP_PLUGIN_PATH"));
 }
 
 std::string Plugin::resolve(const std::string& path_or_name) {

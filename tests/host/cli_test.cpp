@@ -53,8 +53,10 @@ class TempDir {
   std::string path_;
 };
 
-// Runs vdp-host with `args` (no shell), stdin from `input`; optionally sends SIGINT after `interrupt_ms`.
-Proc run(const std::vector<std::string>& args, const std::string& input = "", int interrupt_ms = -1) {
+// Runs the vdp-host at `exe` with `args` (no shell), stdin from `input`; optionally sends SIGINT after
+// `interrupt_ms`.
+Proc run_exe(const std::string& exe, const std::vector<std::string>& args, const std::string& input = "",
+             int interrupt_ms = -1) {
   const TempDir dir;
   const std::string in_path = dir.file("stdin", input);
   const std::string out_path = dir.path() + "/stdout";
@@ -65,8 +67,8 @@ Proc run(const std::vector<std::string>& args, const std::string& input = "", in
         !std::freopen(err_path.c_str(), "w", stderr))
       ::_exit(126);
     std::vector<char*> argv;
-    std::string exe = VDP_HOST_EXE;
-    argv.push_back(exe.data());
+    std::string argv0 = exe;
+    argv.push_back(argv0.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -84,6 +86,10 @@ Proc run(const std::vector<std::string>& args, const std::string& input = "", in
   r.out = slurp(out_path);
   r.err = slurp(err_path);
   return r;
+}
+
+Proc run(const std::vector<std::string>& args, const std::string& input = "", int interrupt_ms = -1) {
+  return run_exe(VDP_HOST_EXE, args, input, interrupt_ms);
 }
 
 std::vector<std::string> with_fake(std::vector<std::string> args, const std::string& variant = "vdp_fake") {
@@ -266,4 +272,35 @@ TEST(Cli, TimeoutAndInterrupt) {
   r = run(with_fake({"--json", "call", "create_volume", R"({"wait": true})"}), "", 300);
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(has(r.err, "CANCELLED")) << r.err;
+}
+
+// An installed vdp-host (here: a copy under a temporary prefix, outside the build tree) searches
+// $VDP_PLUGIN_PATH, <prefix>/lib/vdp/plugins and the configured libdir, never the build tree.
+TEST(Cli, InstalledHostNeverSearchesTheBuildTree) {
+  ::unsetenv("VDP_PLUGIN_PATH");
+  const TempDir prefix;
+  namespace fs = std::filesystem;
+  fs::create_directories(prefix.path() + "/bin");
+  fs::create_directories(prefix.path() + "/lib/vdp/plugins");
+  const std::string installed = prefix.path() + "/bin/vdp-host";
+  fs::copy_file(VDP_HOST_EXE, installed);
+  fs::permissions(installed, fs::perms::owner_all);
+
+  // /proc/self/exe names the copy with symlinks resolved: match from the prefix's own name on.
+  const std::string prefix_plugins = fs::path(prefix.path()).filename().string() + "/lib/vdp/plugins";
+  Proc r = run_exe(installed, {"--json", "--plugin", "solidfire", "info"});
+  EXPECT_EQ(r.status, 3) << r.out << r.err;
+  EXPECT_TRUE(has(r.err, prefix_plugins)) << r.err;
+#ifdef VDP_TEST_BUILD_PLUGIN_DIR
+  EXPECT_FALSE(has(r.err, VDP_TEST_BUILD_PLUGIN_DIR)) << r.err;
+  // The same binary in the build tree finds the plugin built next to it.
+  r = run({"--json", "--plugin", "solidfire", "info"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, std::string(R"("path":")") + VDP_TEST_BUILD_PLUGIN_DIR + "/")) << r.out;
+#endif
+
+  fs::copy_file(fake_plugin(), prefix.path() + "/lib/vdp/plugins/vdp_fake.so");
+  r = run_exe(installed, {"--json", "--plugin", "fake", "info"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, prefix_plugins + "/vdp_fake.so\"")) << r.out;
 }
