@@ -1,4 +1,5 @@
 // The vdp-host command line against the fake plugin: exit statuses, output streams, request sources.
+#include <cjson/cJSON.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -7,14 +8,19 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <vector>
+
+#include <vdp/vdp.h>
 
 #include "test_util.h"
 
 using vdp_host_test::fake_plugin;
 
 namespace {
+
+using Json = std::unique_ptr<cJSON, decltype(&cJSON_Delete)>;
 
 struct Proc {
   int status = -1;
@@ -272,6 +278,76 @@ TEST(Cli, TimeoutAndInterrupt) {
   r = run(with_fake({"--json", "call", "create_volume", R"({"wait": true})"}), "", 300);
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(has(r.err, "CANCELLED")) << r.err;
+}
+
+namespace {
+
+// The one JSON object a --json error prints on stderr; null when stderr is not exactly that.
+Json error_object(const std::string& err) {
+  if (lines(err) != 1) return Json(nullptr, &cJSON_Delete);
+  Json j(cJSON_Parse(err.c_str()), &cJSON_Delete);
+  return cJSON_IsObject(j.get()) ? std::move(j) : Json(nullptr, &cJSON_Delete);
+}
+
+std::string member(const Json& j, const char* key) {
+  const cJSON* v = cJSON_GetObjectItemCaseSensitive(j.get(), key);
+  return cJSON_IsString(v) ? v->valuestring : cJSON_IsNumber(v) ? std::to_string(v->valueint) : "";
+}
+
+}  // namespace
+
+// With --json, every error vdp-host reports itself (usage, unknown command or operation, bad options,
+// plugin load, configuration file) is one error object on stderr, shaped like the plugin's, and the exit
+// status is the same as without --json.
+TEST(Cli, JsonErrorsAreOneErrorObjectOnStderr) {
+  const TempDir dir;
+  const std::string bad_conf = dir.file("bad.conf", "[sf]\nnot an option line\n");
+  const std::string conf = dir.file("cinder.conf", "[sf]\nsan_ip = 192.0.2.7\n");
+  struct Case {
+    std::vector<std::string> args;
+    int exit_status;
+    vdp_status status;
+    std::string message;  // a part of the message
+  };
+  const std::vector<Case> cases = {
+      {{"--json", "frobnicate"}, 2, VDP_E_INVALID_ARGUMENT, "unknown command 'frobnicate'"},
+      {{"--bogus", "--json", "info"}, 2, VDP_E_INVALID_ARGUMENT, "unknown option --bogus"},
+      {{"--json"}, 2, VDP_E_INVALID_ARGUMENT, "no command"},
+      {{"--json", "--timeout", "-1", "info"}, 2, VDP_E_INVALID_ARGUMENT, "--timeout"},
+      {{"--json", "help", "nothing"}, 2, VDP_E_INVALID_ARGUMENT, "no help for 'nothing'"},
+      {with_fake({"--json", "call", "no_such_operation"}), 2, VDP_E_INVALID_ARGUMENT, "unknown operation"},
+      {with_fake({"--json", "call"}), 2, VDP_E_INVALID_ARGUMENT, "call needs an operation name"},
+      {with_fake({"--json", "--keep-going", "info"}), 2, VDP_E_INVALID_ARGUMENT, "--keep-going"},
+      {with_fake({"--json", "call", "create_volume", "@/nonexistent/r.json"}), 2, VDP_E_INVALID_ARGUMENT,
+       "/nonexistent/r.json"},
+      {{"--json", "--plugin", "/nonexistent/vdp_x.so", "info"}, 3, VDP_E_NOT_FOUND, "/nonexistent/vdp_x.so"},
+      {{"--json", "--plugin", "definitely_not_installed", "info"}, 3, VDP_E_NOT_FOUND,
+       "vdp_definitely_not_installed.so"},
+      {with_fake({"--json", "info"}, "vdp_fake_abi2"), 3, VDP_E_ABI_MISMATCH, "plugin 2.0, host 1.0"},
+      {with_fake({"--json", "info"}, "vdp_nosym"), 3, VDP_E_INVALID_ARGUMENT, "does not export vdp_plugin_entry"},
+      {with_fake({"--json", "--config", bad_conf, "call", "describe"}), 3, VDP_E_CONFIG, bad_conf + ":2:"},
+      {with_fake({"--json", "--config", conf, "--backend", "missing", "call", "describe"}), 3, VDP_E_CONFIG,
+       "no section [missing]"},
+  };
+  for (const Case& c : cases) {
+    std::string cmdline;
+    for (const auto& a : c.args) cmdline += " " + a;
+    SCOPED_TRACE(cmdline);
+    const Proc r = run(c.args);
+    EXPECT_EQ(r.status, c.exit_status) << r.err;
+    EXPECT_EQ(r.out, "");
+    const Json e = error_object(r.err);
+    ASSERT_TRUE(e) << "stderr is not one JSON object: " << r.err;
+    EXPECT_EQ(member(e, "status"), vdp_status_name(c.status)) << r.err;
+    EXPECT_EQ(member(e, "code"), std::to_string(c.status)) << r.err;
+    EXPECT_NE(member(e, "message").find(c.message), std::string::npos) << r.err;
+    EXPECT_TRUE(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(e.get(), "retryable"))) << r.err;
+    EXPECT_TRUE(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(e.get(), "details"))) << r.err;
+  }
+  // Without --json the same errors stay readable text.
+  const Proc text = run({"frobnicate"});
+  EXPECT_EQ(text.status, 2);
+  EXPECT_EQ(text.err.rfind("vdp-host: unknown command 'frobnicate'\n", 0), 0u) << text.err;
 }
 
 // An installed vdp-host (here: a copy under a temporary prefix, outside the build tree) searches
