@@ -380,3 +380,40 @@ TEST(Cli, InstalledHostNeverSearchesTheBuildTree) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(has(r.out, prefix_plugins + "/vdp_fake.so\"")) << r.out;
 }
+
+#ifdef VDP_TEST_HAVE_DEMO
+// The demo walks its whole table against the embedded simulator with the real plugin: every step OK,
+// numbered 1..N in order, N also in the summary; the version in the header is the one stats report.
+TEST(Cli, DemoRunsEveryStep) {
+  Proc r = run({"--json", "demo"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  std::istringstream in(r.out);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  const Json head(cJSON_Parse(line.c_str()), &cJSON_Delete);
+  const std::string version = member(head, "driver_version");
+  EXPECT_FALSE(version.empty()) << line;
+  size_t steps = 0, stats = 0;
+  while (std::getline(in, line)) {
+    const Json step(cJSON_Parse(line.c_str()), &cJSON_Delete);
+    ASSERT_TRUE(step) << line;
+    ++steps;
+    EXPECT_EQ(member(step, "step"), std::to_string(steps)) << line;
+    EXPECT_EQ(member(step, "status"), "OK") << line;
+    if (member(step, "op") == "get_volume_stats") {
+      ++stats;
+      const cJSON* result = cJSON_GetObjectItemCaseSensitive(step.get(), "result");
+      const cJSON* v = cJSON_GetObjectItemCaseSensitive(result, "driver_version");
+      EXPECT_EQ(cJSON_IsString(v) ? v->valuestring : "", version) << line;
+    }
+  }
+  EXPECT_EQ(steps, 28u);
+  EXPECT_EQ(stats, 2u);
+
+  r = run({"demo"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "\n[1/28] setup: ")) << r.out;
+  EXPECT_TRUE(has(r.out, "\n[28/28] get_volume_stats: ")) << r.out;
+  EXPECT_TRUE(has(r.out, "demo finished: 28 of 28 steps OK\n")) << r.out;
+}
+#endif
