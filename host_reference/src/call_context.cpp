@@ -20,7 +20,7 @@ std::string generate_request_id() {
 vdp_status copy_out(const std::string& value, char* buf, size_t buf_len, size_t* needed) noexcept {
   const size_t size = value.size() + 1;
   if (needed) *needed = size;
-  if (!buf || buf_len < size) return VDP_E_RESOURCE_EXHAUSTED;
+  if (!buf || buf_len < size) return VDP_E_BUFFER_TOO_SMALL;
   value.copy(buf, value.size());
   buf[value.size()] = '\0';
   return VDP_OK;

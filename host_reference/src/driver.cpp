@@ -22,7 +22,7 @@ std::string take_output(const vdp_plugin& p, char* out) {
 
 Driver::Driver(std::shared_ptr<Plugin> plugin, ConfigMap config, LogSink log)
     : plugin_(std::move(plugin)), services_(std::make_unique<HostServices>(std::move(config), std::move(log))) {
-  if (!plugin_) throw HostError("Driver: no plugin");
+  if (!plugin_) throw HostError("Driver: no plugin", VDP_E_INVALID_ARGUMENT);
   const vdp_plugin& p = plugin_->descriptor();
   char* out = nullptr;
   size_t out_len = 0;

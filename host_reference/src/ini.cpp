@@ -31,7 +31,9 @@ IniData parse(std::istream& in, const std::string& source) {
   std::string current;
   bool in_section = false;
   size_t lineno = 0;
-  auto fail = [&](const std::string& what) { throw HostError(source + ":" + std::to_string(lineno) + ": " + what); };
+  auto fail = [&](const std::string& what) {
+    throw HostError(source + ":" + std::to_string(lineno) + ": " + what, VDP_E_CONFIG);
+  };
   while (std::getline(in, line)) {
     ++lineno;
     if (lineno == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 BOM
@@ -55,7 +57,7 @@ IniData parse(std::istream& in, const std::string& source) {
     if (!in_section) fail("option '" + key + "' appears before any [section]");
     data.sections[current][key] = trim(t.substr(sep + 1));
   }
-  if (in.bad()) throw HostError(source + ": read error");
+  if (in.bad()) throw HostError(source + ": read error", VDP_E_CONFIG);
   return data;
 }
 
@@ -88,16 +90,16 @@ ConfigMap select(const IniData& data, const std::string& backend, const std::str
     } else if (auto eb = defaults.find("enabled_backends"); eb != defaults.end() && !split_list(eb->second).empty()) {
       name = split_list(eb->second).front();
     } else if (data.order.empty()) {
-      throw HostError(source + ": no backend section (expected a [name] section besides [DEFAULT])");
+      throw HostError(source + ": no backend section (expected a [name] section besides [DEFAULT])", VDP_E_CONFIG);
     } else {
       throw HostError(source + ": several backend sections (" + join(data.order) +
-                      ") and no enabled_backends in [DEFAULT]; choose one with --backend");
+                      ") and no enabled_backends in [DEFAULT]; choose one with --backend", VDP_E_CONFIG);
     }
   }
-  if (name == kDefault) throw HostError(source + ": [DEFAULT] is not a backend section");
+  if (name == kDefault) throw HostError(source + ": [DEFAULT] is not a backend section", VDP_E_CONFIG);
   const auto it = data.sections.find(name);
   if (it == data.sections.end())
-    throw HostError(source + ": no section [" + name + "] (sections: " + join(data.order) + ")");
+    throw HostError(source + ": no section [" + name + "] (sections: " + join(data.order) + ")", VDP_E_CONFIG);
 
   ConfigMap merged = defaults;
   for (const auto& [k, v] : it->second) merged[k] = v;
@@ -106,9 +108,10 @@ ConfigMap select(const IniData& data, const std::string& backend, const std::str
 
 std::ifstream open(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw HostError(path + ": is a directory, not a configuration file");
+  if (std::filesystem::is_directory(path, ec))
+    throw HostError(path + ": is a directory, not a configuration file", VDP_E_CONFIG);
   std::ifstream in(path);
-  if (!in) throw HostError(path + ": cannot open configuration file");
+  if (!in) throw HostError(path + ": cannot open configuration file", VDP_E_CONFIG);
   return in;
 }
 

@@ -81,9 +81,10 @@ constexpr auto delete_group_snapshot_as = &group_snapshot_as<&solidfire::SolidFi
 
 }  // namespace
 
-#define VDP_GROUP_SLOT(name, body, flavor)                                                                            \
-  vdp_status name(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out, size_t* out_len) noexcept { \
-    return body(#name, flavor, d, c, req, len, out, out_len);                                                         \
+#define VDP_GROUP_SLOT(op, body, flavor)                                                                   \
+  vdp_status Slot<Op::op>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,    \
+                                size_t* out_len) noexcept {                                                \
+    return body(op_name(Op::op), flavor, d, c, req, len, out, out_len);                                    \
   }
 
 VDP_GROUP_SLOT(create_group, create_group_as, kGeneric)

@@ -26,7 +26,8 @@ thread_local const vdp_host* tl_host = nullptr;
 thread_local vdp_context* tl_ctx = nullptr;
 
 
-// PKCS#11-style read: try a stack buffer, grow to what the host says it needs, retry if it changed.
+// PKCS#11-style read: try a small buffer, grow to what the host says it needs on BUFFER_TOO_SMALL, retry if
+// the value grew in between. Any other status (RESOURCE_EXHAUSTED included) is the getter failing.
 template <class Token, class Fn>
 std::optional<std::string> read_value(const vdp_host& host, Fn getter, Token* token, const std::string& key,
                                       const char* what) {
@@ -41,7 +42,7 @@ std::optional<std::string> read_value(const vdp_host& host, Fn getter, Token* to
       return std::string(buf.data(), len);
     }
     if (rc == VDP_E_NOT_FOUND) return std::nullopt;
-    if (rc != VDP_E_RESOURCE_EXHAUSTED || needed <= buf.size() || needed > kMaxValueSize) {
+    if (rc != VDP_E_BUFFER_TOO_SMALL || needed <= buf.size() || needed > kMaxValueSize) {
       throw Error(ErrorCode::kInternal, std::string(what) + "(" + key + ") failed with " + vdp_status_name(rc));
     }
     buf.assign(needed, '\0');

@@ -2,8 +2,7 @@
 
 #include <spdlog/logger.h>
 
-#include <set>
-
+#include "descriptor.h"
 #include "guard.h"
 #include "request_types.h"
 #include "result_json.h"
@@ -90,78 +89,77 @@ vdp_status setup(vdp_driver* d, vdp_context* c, const char* req, size_t len, cha
   });
 }
 
-vdp_status describe(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out, size_t* out_len) noexcept {
-  return run_op("describe", d, c, req, len, out, out_len, [](OpCall& call) {
-    std::vector<std::string> ops = {"setup", "describe"};
-    for (auto& op : call.driver().supported_operations()) ops.push_back(std::move(op));
-    Description desc{"solidfire", "NetApp SolidFire (vdp)", solidfire::kDriverVersion, VDP_ABI_VERSION,
-                     VDP_SCHEMA_VERSION, std::move(ops)};
-    return to_json(desc);
+vdp_status Slot<Op::describe>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                    size_t* out_len) noexcept {
+  return run_op(op_name(Op::describe), d, c, req, len, out, out_len, [](OpCall&) {
+    const vdp_plugin& p = descriptor();
+    return to_json(Description{p.name, p.vendor, p.driver_version, p.abi_version, p.schema_version,
+                               served_operations()});
   });
 }
 
-vdp_status create_volume(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                         size_t* out_len) noexcept {
-  return run_op("create_volume", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::create_volume>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                         size_t* out_len) noexcept {
+  return run_op(op_name(Op::create_volume), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kRequired);
     return to_json(call.driver().create_volume(call.ctx, volume));
   });
 }
 
-vdp_status delete_volume(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                         size_t* out_len) noexcept {
-  return run_op("delete_volume", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::delete_volume>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                         size_t* out_len) noexcept {
+  return run_op(op_name(Op::delete_volume), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     call.driver().delete_volume(call.ctx, volume);
     return std::string("{}");
   });
 }
 
-vdp_status get_volume_stats(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                            size_t* out_len) noexcept {
-  return run_op("get_volume_stats", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::get_volume_stats>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                            size_t* out_len) noexcept {
+  return run_op(op_name(Op::get_volume_stats), d, c, req, len, out, out_len, [](OpCall& call) {
     bool refresh = false;
     if (auto r = call.request.member("refresh")) refresh = r->as_bool();
     return to_json(call.driver().get_volume_stats(call.ctx, refresh));
   });
 }
 
-vdp_status create_export(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                         size_t* out_len) noexcept {
-  return run_op("create_export", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::create_export>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                         size_t* out_len) noexcept {
+  return run_op(op_name(Op::create_export), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     return to_json(call.driver().create_export(call.ctx, volume, optional_connector(call.request, false)));
   });
 }
 
-vdp_status ensure_export(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                         size_t* out_len) noexcept {
-  return run_op("ensure_export", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::ensure_export>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                         size_t* out_len) noexcept {
+  return run_op(op_name(Op::ensure_export), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     return to_json(call.driver().ensure_export(call.ctx, volume));
   });
 }
 
-vdp_status remove_export(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                         size_t* out_len) noexcept {
-  return run_op("remove_export", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::remove_export>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                         size_t* out_len) noexcept {
+  return run_op(op_name(Op::remove_export), d, c, req, len, out, out_len, [](OpCall& call) {
     call.driver().remove_export(call.ctx, parse_volume(call.request.required("volume"), SizeRule::kOptional));
     return std::string("{}");
   });
 }
 
-vdp_status initialize_connection(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                                 size_t* out_len) noexcept {
-  return run_op("initialize_connection", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::initialize_connection>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                                 size_t* out_len) noexcept {
+  return run_op(op_name(Op::initialize_connection), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     const auto connector = parse_connector(call.request.required("connector"), true);
     return to_json(call.driver().initialize_connection(call.ctx, volume, connector));
   });
 }
 
-vdp_status extend_volume(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                         size_t* out_len) noexcept {
-  return run_op("extend_volume", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::extend_volume>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                         size_t* out_len) noexcept {
+  return run_op(op_name(Op::extend_volume), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     const int64_t new_size = positive_size(call.request.required("new_size"));
     call.driver().extend_volume(call.ctx, volume, new_size);
@@ -169,26 +167,26 @@ vdp_status extend_volume(vdp_driver* d, vdp_context* c, const char* req, size_t 
   });
 }
 
-vdp_status create_snapshot(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                           size_t* out_len) noexcept {
-  return run_op("create_snapshot", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::create_snapshot>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                           size_t* out_len) noexcept {
+  return run_op(op_name(Op::create_snapshot), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto snapshot = parse_snapshot(call.request.required("snapshot"));
     return to_json(call.driver().create_snapshot(call.ctx, snapshot));
   });
 }
 
-vdp_status delete_snapshot(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                           size_t* out_len) noexcept {
-  return run_op("delete_snapshot", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::delete_snapshot>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                           size_t* out_len) noexcept {
+  return run_op(op_name(Op::delete_snapshot), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto snapshot = parse_snapshot(call.request.required("snapshot"));
     call.driver().delete_snapshot(call.ctx, snapshot);
     return std::string("{}");
   });
 }
 
-vdp_status revert_to_snapshot(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                              size_t* out_len) noexcept {
-  return run_op("revert_to_snapshot", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::revert_to_snapshot>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                              size_t* out_len) noexcept {
+  return run_op(op_name(Op::revert_to_snapshot), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     const auto snapshot = parse_snapshot(call.request.required("snapshot"));
     call.driver().revert_to_snapshot(call.ctx, volume, snapshot);
@@ -196,35 +194,36 @@ vdp_status revert_to_snapshot(vdp_driver* d, vdp_context* c, const char* req, si
   });
 }
 
-vdp_status create_volume_from_snapshot(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                                       size_t* out_len) noexcept {
-  return run_op("create_volume_from_snapshot", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::create_volume_from_snapshot>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len,
+                                                       char** out, size_t* out_len) noexcept {
+  return run_op(op_name(Op::create_volume_from_snapshot), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kRequired);
     const auto snapshot = parse_snapshot(call.request.required("snapshot"));
     return to_json(call.driver().create_volume_from_snapshot(call.ctx, volume, snapshot));
   });
 }
 
-vdp_status create_cloned_volume(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                                size_t* out_len) noexcept {
-  return run_op("create_cloned_volume", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::create_cloned_volume>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                                size_t* out_len) noexcept {
+  return run_op(op_name(Op::create_cloned_volume), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kRequired);
     const auto source = parse_volume(call.request.required("src_vref"), SizeRule::kOptional);
     return to_json(call.driver().create_cloned_volume(call.ctx, volume, source));
   });
 }
 
-vdp_status retype(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out, size_t* out_len) noexcept {
-  return run_op("retype", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::retype>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                  size_t* out_len) noexcept {
+  return run_op(op_name(Op::retype), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     const auto new_type = parse_volume_type(call.request.required("new_type"));
     return to_json(call.driver().retype(call.ctx, volume, new_type));
   });
 }
 
-vdp_status terminate_connection(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                                size_t* out_len) noexcept {
-  return run_op("terminate_connection", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::terminate_connection>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                                size_t* out_len) noexcept {
+  return run_op(op_name(Op::terminate_connection), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     bool force = false;
     if (auto f = call.request.member("force")) force = f->as_bool();
@@ -233,9 +232,9 @@ vdp_status terminate_connection(vdp_driver* d, vdp_context* c, const char* req, 
   });
 }
 
-vdp_status attach_volume(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                         size_t* out_len) noexcept {
-  return run_op("attach_volume", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::attach_volume>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                         size_t* out_len) noexcept {
+  return run_op(op_name(Op::attach_volume), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     solidfire::AttachRequest attach;
     attach.instance_uuid = optional_text(call.request, "instance_uuid");
@@ -247,9 +246,9 @@ vdp_status attach_volume(vdp_driver* d, vdp_context* c, const char* req, size_t 
   });
 }
 
-vdp_status detach_volume(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                         size_t* out_len) noexcept {
-  return run_op("detach_volume", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::detach_volume>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                         size_t* out_len) noexcept {
+  return run_op(op_name(Op::detach_volume), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     std::optional<std::string> attachment_id;
     if (auto a = call.request.member("attachment")) {
@@ -262,35 +261,36 @@ vdp_status detach_volume(vdp_driver* d, vdp_context* c, const char* req, size_t 
   });
 }
 
-vdp_status manage_existing(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                           size_t* out_len) noexcept {
-  return run_op("manage_existing", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::manage_existing>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                           size_t* out_len) noexcept {
+  return run_op(op_name(Op::manage_existing), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     const auto ref = parse_existing_ref(call.request.required("existing_ref"));
     return to_json(call.driver().manage_existing(call.ctx, volume, ref));
   });
 }
 
-vdp_status manage_existing_get_size(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                                    size_t* out_len) noexcept {
-  return run_op("manage_existing_get_size", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::manage_existing_get_size>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len,
+                                                    char** out, size_t* out_len) noexcept {
+  return run_op(op_name(Op::manage_existing_get_size), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     const auto ref = parse_existing_ref(call.request.required("existing_ref"));
     return size_json(call.driver().manage_existing_get_size(call.ctx, volume, ref));
   });
 }
 
-vdp_status unmanage(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out, size_t* out_len) noexcept {
-  return run_op("unmanage", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::unmanage>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                    size_t* out_len) noexcept {
+  return run_op(op_name(Op::unmanage), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     call.driver().unmanage(call.ctx, volume);
     return std::string("{}");
   });
 }
 
-vdp_status accept_transfer(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                           size_t* out_len) noexcept {
-  return run_op("accept_transfer", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::accept_transfer>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                           size_t* out_len) noexcept {
+  return run_op(op_name(Op::accept_transfer), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
     const std::string new_user = optional_text(call.request, "new_user");
     const std::string new_project = call.request.required("new_project").as_string();
@@ -298,9 +298,9 @@ vdp_status accept_transfer(vdp_driver* d, vdp_context* c, const char* req, size_
   });
 }
 
-vdp_status update_provider_info(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
-                                size_t* out_len) noexcept {
-  return run_op("update_provider_info", d, c, req, len, out, out_len, [](OpCall& call) {
+vdp_status Slot<Op::update_provider_info>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                                size_t* out_len) noexcept {
+  return run_op(op_name(Op::update_provider_info), d, c, req, len, out, out_len, [](OpCall& call) {
     const auto volumes = parse_volume_list(call.request, "volumes", false);
     const auto snapshots = parse_snapshot_list(call.request, "snapshots", false);
     return to_json(call.driver().update_provider_info(call.ctx, volumes, snapshots));

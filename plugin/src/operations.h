@@ -1,9 +1,7 @@
-// The plugin's operation slots (one function per vdp_plugin member) and its lifecycle functions.
+// The plugin's lifecycle functions and the operations it serves.
 #pragma once
 
-#include <string>
-#include <vector>
-
+#include "slots.h"
 #include "vdp/vdp.h"
 
 namespace sfplugin {
@@ -11,45 +9,48 @@ namespace sfplugin {
 vdp_status create(const vdp_host* host, vdp_config* cfg, vdp_driver** drv, char** out, size_t* out_len) noexcept;
 void destroy(vdp_driver* drv) noexcept;
 void free_string(char* s) noexcept;
-
 vdp_status setup(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status describe(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status create_volume(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status delete_volume(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status get_volume_stats(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status create_export(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status ensure_export(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status remove_export(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status initialize_connection(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status extend_volume(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status create_snapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status delete_snapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status revert_to_snapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status create_volume_from_snapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status create_cloned_volume(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status retype(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status terminate_connection(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status attach_volume(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status detach_volume(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status manage_existing(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status manage_existing_get_size(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status unmanage(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status accept_transfer(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status update_provider_info(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
 
-// Groups and the 2.0.6 consistency-group names (group_operations.cpp).
-vdp_status create_group(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status update_group(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status delete_group(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status create_group_from_src(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status create_group_snapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status delete_group_snapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status create_consistencygroup(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status update_consistencygroup(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status delete_consistencygroup(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status create_consistencygroup_from_src(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status create_cgsnapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
-vdp_status delete_cgsnapshot(vdp_driver*, vdp_context*, const char*, size_t, char**, size_t*) noexcept;
+// Served operations (each defines Slot<Op::op>::call). Every other operation of VDP_OPERATIONS refuses
+// (slots.h) and is left out of describe.
 
+// operations.cpp
+VDP_SERVED(create_volume);
+VDP_SERVED(delete_volume);
+VDP_SERVED(extend_volume);
+VDP_SERVED(create_snapshot);
+VDP_SERVED(delete_snapshot);
+VDP_SERVED(create_volume_from_snapshot);
+VDP_SERVED(create_cloned_volume);
+VDP_SERVED(revert_to_snapshot);
+VDP_SERVED(retype);
+VDP_SERVED(manage_existing);
+VDP_SERVED(manage_existing_get_size);
+VDP_SERVED(unmanage);
+VDP_SERVED(accept_transfer);
+VDP_SERVED(create_export);
+VDP_SERVED(ensure_export);
+VDP_SERVED(remove_export);
+VDP_SERVED(initialize_connection);
+VDP_SERVED(terminate_connection);
+VDP_SERVED(attach_volume);
+VDP_SERVED(detach_volume);
+VDP_SERVED(get_volume_stats);
+VDP_SERVED(update_provider_info);
+VDP_SERVED(describe);
+
+// group_operations.cpp: groups and the 2.0.6 consistency-group names, one code path.
+VDP_SERVED(create_group);
+VDP_SERVED(update_group);
+VDP_SERVED(delete_group);
+VDP_SERVED(create_group_from_src);
+VDP_SERVED(create_group_snapshot);
+VDP_SERVED(delete_group_snapshot);
+VDP_SERVED(create_consistencygroup);
+VDP_SERVED(update_consistencygroup);
+VDP_SERVED(delete_consistencygroup);
+VDP_SERVED(create_consistencygroup_from_src);
+VDP_SERVED(create_cgsnapshot);
+VDP_SERVED(delete_cgsnapshot);
 
 }  // namespace sfplugin

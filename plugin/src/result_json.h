@@ -28,7 +28,7 @@ struct Description {
   const char* driver_version;
   unsigned abi_version;
   unsigned schema_version;
-  std::vector<std::string> operations;  // operations this plugin really serves
+  std::vector<std::string> operations;  // operations this plugin serves (served_operations())
 };
 std::string to_json(const Description& d);
 

@@ -144,6 +144,7 @@ _Static_assert(VDP_E_TIMEOUT == 12, "TIMEOUT");
 _Static_assert(VDP_E_CANCELLED == 13, "CANCELLED");
 _Static_assert(VDP_E_ABI_MISMATCH == 14, "ABI_MISMATCH");
 _Static_assert(VDP_E_INTERNAL == 15, "INTERNAL");
+_Static_assert(VDP_E_BUFFER_TOO_SMALL == 16, "BUFFER_TOO_SMALL");
 
 /* Versions. */
 _Static_assert(VDP_MAKE_VERSION(1, 0) == 0x00010000u, "VDP_MAKE_VERSION(1,0)");
@@ -304,7 +305,7 @@ static vdp_status host_config_get(uintptr_t host_data, vdp_config *cfg, const ch
   if (value == NULL) return VDP_E_NOT_FOUND;
   size_t size = strlen(value) + 1;
   if (needed != NULL) *needed = size;
-  if (buf == NULL || buf_len < size) return VDP_E_RESOURCE_EXHAUSTED;
+  if (buf == NULL || buf_len < size) return VDP_E_BUFFER_TOO_SMALL;
   memcpy(buf, value, size);
   return VDP_OK;
 }
@@ -670,9 +671,10 @@ int main(int argc, char **argv) {
   /* vdp_status_name */
   static const char *const names[] = {"OK", "INVALID_ARGUMENT", "NOT_FOUND", "ALREADY_EXISTS", "FAILED_PRECONDITION",
                                       "RESOURCE_EXHAUSTED", "ABORTED", "NOT_SUPPORTED", "CONFIG", "AUTH", "BACKEND",
-                                      "UNAVAILABLE", "TIMEOUT", "CANCELLED", "ABI_MISMATCH", "INTERNAL"};
-  for (vdp_status s = 0; s <= 15; ++s) CHECK(strcmp(vdp_status_name(s), names[s]) == 0, "vdp_status_name(%d)", s);
-  CHECK(strcmp(vdp_status_name(16), "INTERNAL") == 0, "unknown status -> INTERNAL");
+                                      "UNAVAILABLE", "TIMEOUT", "CANCELLED", "ABI_MISMATCH", "INTERNAL",
+                                      "BUFFER_TOO_SMALL"};
+  for (vdp_status s = 0; s <= 16; ++s) CHECK(strcmp(vdp_status_name(s), names[s]) == 0, "vdp_status_name(%d)", s);
+  CHECK(strcmp(vdp_status_name(17), "INTERNAL") == 0, "unknown status -> INTERNAL");
   CHECK(strcmp(vdp_status_name(-1), "INTERNAL") == 0, "negative status -> INTERNAL");
 
   /* Load and negotiate. */

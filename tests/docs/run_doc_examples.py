@@ -4,6 +4,10 @@
 An example is a line starting with `vdp-host ` inside a ```sh block. It must succeed unless it ends
 with `# expect: STATUS`. A ```json block right after the example is its documented result: every key
 shown there must exist in the real result (values are not compared: secrets and times differ).
+
+The page must also cover every operation of VDP_OPERATIONS (abi/include/vdp/vdp_operations.h): each one
+the plugin's describe lists is named in a heading or in `backticks`, and the others are exactly the
+ones listed under "## Slots not served yet".
 Exit status: 0 all examples behave as documented, 1 otherwise.
 """
 import argparse
@@ -66,6 +70,32 @@ def missing_keys(documented, actual, path=""):
     return missing
 
 
+def listed_operations(header):
+    """The names of VDP_OPERATIONS, in order."""
+    with open(header, encoding="utf-8") as f:
+        text = f.read()
+    body = text[text.find("#define VDP_OPERATIONS(X)"):]
+    return re.findall(r"\bX\((\w+)\)", body)
+
+
+def coverage_problems(doc, operations, described):
+    """Operations the page forgets, and differences between its "not served" list and describe."""
+    problems = []
+    section = re.search(r"^## Slots not served yet.*?$(.*?)(?=^## )", doc, re.M | re.S)
+    not_served_doc = set(re.findall(r"\b\w+\b", section.group(1))) & set(operations) if section else set()
+    not_served = [op for op in operations if op not in described]
+    if not section:
+        problems.append('no "## Slots not served yet" section')
+    elif not_served_doc != set(not_served):
+        problems.append(f'"Slots not served yet" lists {sorted(not_served_doc)}, describe leaves out {sorted(not_served)}')
+    for op in operations:
+        if op in not_served:
+            continue
+        if not re.search(rf"^#{{2,4}} .*\b{op}\b|`{op}`", doc, re.M):
+            problems.append(f"{op} is served but named in no heading or `code` span")
+    return problems
+
+
 def start_simulator(sim):
     proc = subprocess.Popen([sim, "--port", "0", "--no-tls", "--seed", "1", "--log-level", "off"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -83,16 +113,23 @@ def main():
     ap.add_argument("--sim", required=True)
     ap.add_argument("--plugin", required=True)
     ap.add_argument("--doc", required=True)
+    ap.add_argument("--operations", required=True, help="abi/include/vdp/vdp_operations.h")
     args = ap.parse_args()
 
     with open(args.doc, encoding="utf-8") as f:
-        examples = parse_examples(f.read())
+        doc = f.read()
+    examples = parse_examples(doc)
+    operations = listed_operations(args.operations)
+    if not operations:
+        print(f"no X(name) entries in {args.operations}", file=sys.stderr)
+        return 1
     if not examples:
         print("no examples found", file=sys.stderr)
         return 1
 
     sim, port = start_simulator(args.sim)
     failures = 0
+    problems = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             ini = os.path.join(tmp, "doc.conf")
@@ -138,11 +175,19 @@ def main():
                         print(f"FAIL {label}: expected {expect}, got exit {run.returncode} status {status}\n{run.stderr}")
                         continue
                     print(f"ok   {label} ({expect} as documented)")
+            run = subprocess.run([args.host, "--plugin", args.plugin, "--config", ini, "--backend", "doc", "--json",
+                                  "call", "describe"], capture_output=True, text=True, timeout=60)
+            described = json.loads(run.stdout)["operations"] if run.returncode == 0 else []
+            problems = coverage_problems(doc, operations, described) if described else [f"describe failed: {run.stderr}"]
+            for problem in problems:
+                print(f"FAIL operations.md: {problem}")
+            if not problems:
+                print(f"ok   operations.md covers all {len(operations)} operations of VDP_OPERATIONS")
     finally:
         sim.terminate()
         sim.wait(timeout=10)
     print(f"{len(examples) - failures} of {len(examples)} documented examples behave as documented")
-    return 1 if failures else 0
+    return 1 if failures or problems else 0
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 // libFuzzer target: the plugin's request handling, through the same functions the descriptor's slots point
-// at (plugin/src/operations.h): strict JSON (strict_json.cpp), typed requests (request_types.cpp), the
+// at (plugin/src/operations.h, slots.h): strict JSON (strict_json.cpp), typed requests (request_types.cpp), the
 // driver, result marshalling and the error object. The driver talks to an in-process element-sim through a
 // Transport (no sockets), so a request that parses goes all the way to the simulated cluster.
 //
@@ -26,48 +26,17 @@
 
 namespace {
 
-struct Op {
+struct NamedSlot {
   const char* name;
   vdp_op_fn fn;
 };
 
-const Op kOps[] = {
+// Every operation slot of the descriptor ("setup" and VDP_OPERATIONS); unserved ones must refuse cleanly.
+const NamedSlot kOps[] = {
     {"setup", &sfplugin::setup},
-    {"describe", &sfplugin::describe},
-    {"create_volume", &sfplugin::create_volume},
-    {"delete_volume", &sfplugin::delete_volume},
-    {"get_volume_stats", &sfplugin::get_volume_stats},
-    {"create_export", &sfplugin::create_export},
-    {"ensure_export", &sfplugin::ensure_export},
-    {"remove_export", &sfplugin::remove_export},
-    {"initialize_connection", &sfplugin::initialize_connection},
-    {"extend_volume", &sfplugin::extend_volume},
-    {"create_snapshot", &sfplugin::create_snapshot},
-    {"delete_snapshot", &sfplugin::delete_snapshot},
-    {"revert_to_snapshot", &sfplugin::revert_to_snapshot},
-    {"create_volume_from_snapshot", &sfplugin::create_volume_from_snapshot},
-    {"create_cloned_volume", &sfplugin::create_cloned_volume},
-    {"retype", &sfplugin::retype},
-    {"terminate_connection", &sfplugin::terminate_connection},
-    {"attach_volume", &sfplugin::attach_volume},
-    {"detach_volume", &sfplugin::detach_volume},
-    {"manage_existing", &sfplugin::manage_existing},
-    {"manage_existing_get_size", &sfplugin::manage_existing_get_size},
-    {"unmanage", &sfplugin::unmanage},
-    {"accept_transfer", &sfplugin::accept_transfer},
-    {"update_provider_info", &sfplugin::update_provider_info},
-    {"create_group", &sfplugin::create_group},
-    {"update_group", &sfplugin::update_group},
-    {"delete_group", &sfplugin::delete_group},
-    {"create_group_from_src", &sfplugin::create_group_from_src},
-    {"create_group_snapshot", &sfplugin::create_group_snapshot},
-    {"delete_group_snapshot", &sfplugin::delete_group_snapshot},
-    {"create_consistencygroup", &sfplugin::create_consistencygroup},
-    {"update_consistencygroup", &sfplugin::update_consistencygroup},
-    {"delete_consistencygroup", &sfplugin::delete_consistencygroup},
-    {"create_consistencygroup_from_src", &sfplugin::create_consistencygroup_from_src},
-    {"create_cgsnapshot", &sfplugin::create_cgsnapshot},
-    {"delete_cgsnapshot", &sfplugin::delete_cgsnapshot},
+#define FUZZ_SLOT(op) {#op, &sfplugin::Slot<sfplugin::Op::op>::call},
+    VDP_OPERATIONS(FUZZ_SLOT)
+#undef FUZZ_SLOT
 };
 constexpr size_t kOpCount = sizeof(kOps) / sizeof(kOps[0]);
 
@@ -82,7 +51,7 @@ constexpr std::string_view kSeedSnapshot =
 vdp_context* context_token() { return reinterpret_cast<vdp_context*>(uintptr_t{0x1000}); }
 
 // Calls one slot and checks the output contract; returns the status.
-vdp_status call(vdp_driver& drv, const Op& op, std::string_view request) {
+vdp_status call(vdp_driver& drv, const NamedSlot& op, std::string_view request) {
   char* out = nullptr;
   size_t out_len = 12345;
   const vdp_status status = op.fn(&drv, context_token(), request.data(), request.size(), &out, &out_len);
@@ -101,8 +70,8 @@ vdp_status call(vdp_driver& drv, const Op& op, std::string_view request) {
   return status;
 }
 
-const Op& op_named(std::string_view name) {
-  for (const Op& op : kOps) {
+const NamedSlot& op_named(std::string_view name) {
+  for (const NamedSlot& op : kOps) {
     if (name == op.name) return op;
   }
   size_t h = 0;

@@ -78,7 +78,7 @@ struct Host {
     auto it = m.find(key);
     if (it == m.end()) return VDP_E_NOT_FOUND;
     *needed = it->second.size() + 1;
-    if (buf == nullptr || len < *needed) return VDP_E_RESOURCE_EXHAUSTED;
+    if (buf == nullptr || len < *needed) return VDP_E_BUFFER_TOO_SMALL;
     std::memcpy(buf, it->second.c_str(), *needed);
     return VDP_OK;
   }

@@ -55,7 +55,7 @@ bool get_value(const vdp_host* h, bool config, void* handle, const char* key, st
   size_t needed = 0;
   vdp_status rc = config ? h->config_get(h->host_data, static_cast<vdp_config*>(handle), key, nullptr, 0, &needed)
                          : h->context_get(h->host_data, static_cast<vdp_context*>(handle), key, nullptr, 0, &needed);
-  if (rc != VDP_E_RESOURCE_EXHAUSTED) return false;
+  if (rc != VDP_E_BUFFER_TOO_SMALL) return false;
   std::string buf(needed, '\0');
   rc = config ? h->config_get(h->host_data, static_cast<vdp_config*>(handle), key, buf.data(), buf.size(), &needed)
               : h->context_get(h->host_data, static_cast<vdp_context*>(handle), key, buf.data(), buf.size(), &needed);

@@ -1,4 +1,4 @@
-// The group slots' request parsing through the real entry points: a missing or mistyped member is
+// The group slots' request parsing through the descriptor's slots: a missing or mistyped member is
 // INVALID_ARGUMENT naming its dotted path, before the driver (not set up here) is reached; a well-formed
 // request gets past parsing and meets UNAVAILABLE.
 #include <cjson/cJSON.h>
@@ -9,10 +9,14 @@
 #include <memory>
 #include <string>
 
+#include "descriptor.h"
 #include "operations.h"
 
 namespace sfplugin {
 namespace {
+
+// The slots under test, as the descriptor holds them.
+const vdp_plugin& sf = descriptor();
 
 const std::map<std::string, std::string> kConfig = {
     {"san_ip", "192.0.2.10"}, {"san_login", "admin"}, {"san_password", "secret"}};
@@ -21,7 +25,7 @@ vdp_status config_get(uintptr_t, vdp_config*, const char* key, char* buf, size_t
   const auto it = kConfig.find(key);
   if (it == kConfig.end()) return VDP_E_NOT_FOUND;
   *needed = it->second.size() + 1;
-  if (buf == nullptr || len < *needed) return VDP_E_RESOURCE_EXHAUSTED;
+  if (buf == nullptr || len < *needed) return VDP_E_BUFFER_TOO_SMALL;
   std::memcpy(buf, it->second.c_str(), *needed);
   return VDP_OK;
 }
@@ -71,27 +75,27 @@ const std::string kSnap = R"({"id":"s1","volume_id":"v1"})";
 const std::string kVol = R"({"id":"v1","size":1})";
 
 TEST_F(GroupRequests, MissingAndMistypedMembersAreNamed) {
-  for (vdp_op_fn fn : {&create_group, &create_consistencygroup, &update_group, &delete_group}) {
+  for (vdp_op_fn fn : {sf.create_group, sf.create_consistencygroup, sf.update_group, sf.delete_group}) {
     expect_invalid(fn, "{}", "group");
     expect_invalid(fn, R"({"group":{"group_specs":{}}})", "group.id");
     expect_invalid(fn, R"({"group":{"id":"g","group_specs":[1]}})", "group.group_specs");
   }
-  expect_invalid(&update_group, R"({"group":)" + kGroup + R"(,"add_volumes":{}})", "add_volumes");
-  expect_invalid(&update_consistencygroup, R"({"group":)" + kGroup + R"(,"remove_volumes":[{"size":1}]})",
+  expect_invalid(sf.update_group, R"({"group":)" + kGroup + R"(,"add_volumes":{}})", "add_volumes");
+  expect_invalid(sf.update_consistencygroup, R"({"group":)" + kGroup + R"(,"remove_volumes":[{"size":1}]})",
                  "remove_volumes[0].id");
-  expect_invalid(&delete_consistencygroup, R"({"group":)" + kGroup + R"(,"volumes":[)" + kVol + R"(,{"id":7}]})",
+  expect_invalid(sf.delete_consistencygroup, R"({"group":)" + kGroup + R"(,"volumes":[)" + kVol + R"(,{"id":7}]})",
                  "volumes[1].id");
 
-  for (vdp_op_fn fn : {&create_group_snapshot, &create_cgsnapshot}) {
+  for (vdp_op_fn fn : {sf.create_group_snapshot, sf.create_cgsnapshot}) {
     expect_invalid(fn, R"({"snapshots":[]})", "group_snapshot");
     expect_invalid(fn, R"({"group_snapshot":{"id":"gs1"},"snapshots":[]})", "group_snapshot.group_id");
     expect_invalid(fn, R"({"group_snapshot":)" + kGs + "}", "snapshots");
     expect_invalid(fn, R"({"group_snapshot":)" + kGs + R"(,"snapshots":[{"id":"s1"}]})", "snapshots[0].volume_id");
   }
-  expect_invalid(&delete_group_snapshot, R"({"group_snapshot":{"group_id":"g1"}})", "group_snapshot.id");
-  expect_invalid(&delete_cgsnapshot, R"({"group_snapshot":)" + kGs + R"(,"snapshots":"s1"})", "snapshots");
+  expect_invalid(sf.delete_group_snapshot, R"({"group_snapshot":{"group_id":"g1"}})", "group_snapshot.id");
+  expect_invalid(sf.delete_cgsnapshot, R"({"group_snapshot":)" + kGs + R"(,"snapshots":"s1"})", "snapshots");
 
-  for (vdp_op_fn fn : {&create_group_from_src, &create_consistencygroup_from_src}) {
+  for (vdp_op_fn fn : {sf.create_group_from_src, sf.create_consistencygroup_from_src}) {
     expect_invalid(fn, R"({"group":)" + kGroup + "}", "volumes");
     expect_invalid(fn, R"({"group":)" + kGroup + R"(,"volumes":[{"id":"n1"}]})", "volumes[0].size");
     expect_invalid(fn, R"({"group":)" + kGroup + R"(,"volumes":[)" + kVol + R"(],"group_snapshot":)" + kGs + "}",
@@ -109,12 +113,12 @@ TEST_F(GroupRequests, WellFormedRequestsReachTheDriver) {
                                 R"(,"snapshots":[)" + kSnap + "]}";
   const std::string snap = R"({"group_snapshot":)" + kGs + R"(,"snapshots":[)" + kSnap + "]}";
   for (const auto& [fn, request] : std::initializer_list<std::pair<vdp_op_fn, std::string>>{
-           {&create_group, R"({"group":)" + kGroup + "}"},
-           {&update_consistencygroup, R"({"group":)" + kGroup + R"(,"add_volumes":[)" + kVol + "]}"},
-           {&delete_group, R"({"group":)" + kGroup + "}"},
-           {&create_group_from_src, from_snap},
-           {&create_cgsnapshot, snap},
-           {&delete_group_snapshot, R"({"group_snapshot":)" + kGs + "}"}}) {
+           {sf.create_group, R"({"group":)" + kGroup + "}"},
+           {sf.update_consistencygroup, R"({"group":)" + kGroup + R"(,"add_volumes":[)" + kVol + "]}"},
+           {sf.delete_group, R"({"group":)" + kGroup + "}"},
+           {sf.create_group_from_src, from_snap},
+           {sf.create_cgsnapshot, snap},
+           {sf.delete_group_snapshot, R"({"group_snapshot":)" + kGs + "}"}}) {
     EXPECT_EQ(call(fn, request).status, VDP_E_UNAVAILABLE) << request;
   }
 }

@@ -20,6 +20,7 @@ using solidfire::ErrorCode;
 struct FakeHost {
   std::map<std::string, std::string> values;
   int calls = 0;
+  vdp_status too_small = VDP_E_BUFFER_TOO_SMALL;  // what the getter answers for a short buffer
   int64_t remaining_ms = VDP_NO_DEADLINE;
   std::atomic<int> cancelled{0};
 
@@ -30,7 +31,7 @@ struct FakeHost {
     auto it = h.values.find(key);
     if (it == h.values.end()) return VDP_E_NOT_FOUND;
     *needed = it->second.size() + 1;
-    if (buf == nullptr || len < *needed) return VDP_E_RESOURCE_EXHAUSTED;
+    if (buf == nullptr || len < *needed) return h.too_small;
     std::memcpy(buf, it->second.c_str(), *needed);
     return VDP_OK;
   }
@@ -69,6 +70,32 @@ TEST(HostAdapter, ConfigGetterGrowsBuffer) {
   EXPECT_EQ(config_value(host, cfg_token(), "long").value_or("?").size(), 5000u);
   EXPECT_EQ(fake.calls, 2);  // too small once, then exact
   EXPECT_FALSE(config_value(host, cfg_token(), "absent").has_value());
+}
+
+// RESOURCE_EXHAUSTED is not "buffer too small" (that is BUFFER_TOO_SMALL): the read fails, no retry.
+TEST(HostAdapter, ResourceExhaustedFromAGetterIsAFailure) {
+  FakeHost fake;
+  fake.values["long"] = std::string(5000, 'a');
+  fake.too_small = VDP_E_RESOURCE_EXHAUSTED;
+  const vdp_host host = adapted(fake);
+  try {
+    config_value(host, cfg_token(), "long");
+    FAIL() << "RESOURCE_EXHAUSTED taken as a request to grow the buffer";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInternal);
+    EXPECT_NE(std::string(e.what()).find("RESOURCE_EXHAUSTED"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(fake.calls, 1);
+  fake.values["long"] = "short now";  // fits the first buffer: the status for short buffers never shows
+  EXPECT_EQ(config_value(host, cfg_token(), "long").value_or("?"), "short now");
+}
+
+TEST(HostAdapter, ContextGetterGrowsBuffer) {
+  FakeHost fake;
+  fake.values["request_id"] = "req-" + std::string(700, '7');
+  const vdp_host host = adapted(fake);
+  EXPECT_EQ(context_value(host, token(), "request_id").value_or("?"), fake.values["request_id"]);
+  EXPECT_EQ(fake.calls, 2);
 }
 
 TEST(HostAdapter, MissingGetterMeansAbsent) {

@@ -54,7 +54,7 @@ typedef int32_t vdp_status;
 #define VDP_E_NOT_FOUND           2  /* the object does not exist */
 #define VDP_E_ALREADY_EXISTS      3  /* a conflicting object exists */
 #define VDP_E_FAILED_PRECONDITION 4  /* state forbids it (has snapshots, busy, not set up) */
-#define VDP_E_RESOURCE_EXHAUSTED  5  /* cluster or account limits; also "buffer too small" for getters */
+#define VDP_E_RESOURCE_EXHAUSTED  5  /* cluster or account limits */
 #define VDP_E_ABORTED             6  /* lost a race; the operation may be retried */
 #define VDP_E_NOT_SUPPORTED       7  /* operation or option not implemented by this plugin */
 #define VDP_E_CONFIG              8  /* configuration invalid; the message names the option */
@@ -65,6 +65,7 @@ typedef int32_t vdp_status;
 #define VDP_E_CANCELLED          13  /* cancelled by the host: outcome unknown, repeat to learn it */
 #define VDP_E_ABI_MISMATCH       14  /* host and plugin majors differ */
 #define VDP_E_INTERNAL           15  /* bug or unexpected condition inside the plugin */
+#define VDP_E_BUFFER_TOO_SMALL   16  /* host getters only: buf is NULL or shorter than *needed; retry */
 
 /* Name of a status as used in the error object's "status" member; "INTERNAL" for unknown numbers. */
 static inline const char *vdp_status_name(vdp_status s) {
@@ -84,6 +85,7 @@ static inline const char *vdp_status_name(vdp_status s) {
     case VDP_E_TIMEOUT: return "TIMEOUT";
     case VDP_E_CANCELLED: return "CANCELLED";
     case VDP_E_ABI_MISMATCH: return "ABI_MISMATCH";
+    case VDP_E_BUFFER_TOO_SMALL: return "BUFFER_TOO_SMALL";
     default: return "INTERNAL";
   }
 }
@@ -137,12 +139,14 @@ typedef struct vdp_host {
   /*
    * Getters (PKCS#11 style). Copy the NUL-terminated UTF-8 value into buf when buf_len >= its size and
    * return VDP_OK; always set *needed to the size including the NUL. If buf is NULL or too small, return
-   * VDP_E_RESOURCE_EXHAUSTED (nothing written); if the key is absent, VDP_E_NOT_FOUND.
+   * VDP_E_BUFFER_TOO_SMALL (nothing written; call again with a buffer of *needed bytes); if the key is
+   * absent, VDP_E_NOT_FOUND. Any other status is a failure of the getter, never a request to retry.
    * config_get keys are the backend's option names (for SolidFire, Cinder's: "san_ip", ...).
    * context_get keys: "request_id", "project_id", "user_id" (hosts may offer more).
    */
   vdp_status (*config_get)(uintptr_t host_data, vdp_config *cfg, const char *key, char *buf, size_t buf_len,
-                           size_t *needed);
+                           size_t *needed); /* VDP_OK, VDP_E_BUFFER_TOO_SMALL or VDP_E_NOT_FOUND */
+  /* VDP_OK, VDP_E_BUFFER_TOO_SMALL or VDP_E_NOT_FOUND, exactly as config_get. */
   vdp_status (*context_get)(uintptr_t host_data, vdp_context *ctx, const char *key, char *buf,
                             size_t buf_len, size_t *needed);
 
@@ -212,7 +216,8 @@ typedef void (*vdp_free_string_fn)(char *s);
 /*
  * The plugin descriptor: static, immutable, valid for the life of the process (plugins are linked with
  * -z nodelete and are never unloaded). Slots are only ever appended; a NULL slot means "not supported".
- * Test for a slot with VDP_PLUGIN_HAS(p, slot) before calling it.
+ * Test for a slot with VDP_PLUGIN_HAS(p, slot) before calling it. vdp_operations.h lists the operation
+ * slots after free_string as an X-macro (VDP_OPERATIONS); a new slot goes at the end of both.
  */
 typedef struct vdp_plugin {
   uint32_t struct_size;    /* sizeof(vdp_plugin) as the plugin was compiled */
@@ -271,7 +276,7 @@ typedef struct vdp_plugin {
   vdp_op_fn freeze_backend;
   vdp_op_fn thaw_backend;
   vdp_op_fn describe; /* operations, capabilities and schema version of this plugin */
-  /* ---- later minors append here ---- */
+  /* ---- later minors append here (and at the end of VDP_OPERATIONS) ---- */
 } vdp_plugin;
 
 #define VDP_PLUGIN_HAS(p, field) (VDP_STRUCT_HAS((p), vdp_plugin, field) && (p)->field != NULL)

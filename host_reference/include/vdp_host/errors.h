@@ -9,9 +9,16 @@
 namespace vdp::host {
 
 // Thrown by the library for host-side failures: load errors, ABI mismatch, bad INI, create failures.
+// status() classifies it with the ABI's codes: NOT_FOUND (no such plugin), INVALID_ARGUMENT (not a usable
+// plugin), ABI_MISMATCH, CONFIG (configuration file), or the plugin's own status for CreateError.
 class HostError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit HostError(const std::string& what, vdp_status status = VDP_E_INTERNAL)
+      : std::runtime_error(what), status_(status) {}
+  vdp_status status() const noexcept { return status_; }
+
+ private:
+  vdp_status status_;
 };
 
 // Thrown by Driver's constructor when the plugin's create fails. what() contains the plugin's error JSON
@@ -19,12 +26,10 @@ class HostError : public std::runtime_error {
 class CreateError : public HostError {
  public:
   CreateError(vdp_status status, std::string error_json, const std::string& what)
-      : HostError(what), status_(status), error_json_(std::move(error_json)) {}
-  vdp_status status() const noexcept { return status_; }
+      : HostError(what, status), error_json_(std::move(error_json)) {}
   const std::string& error_json() const noexcept { return error_json_; }
 
  private:
-  vdp_status status_;
   std::string error_json_;
 };
 

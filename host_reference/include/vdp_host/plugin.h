@@ -18,8 +18,11 @@ class Plugin {
   static std::shared_ptr<Plugin> load(const std::string& path_or_name);
 
   // Directories searched for a bare name, in order: $VDP_PLUGIN_PATH (colon-separated), the build tree's
-  // plugin directory (when built with the plugin), <exe dir>/../lib/vdp/plugins, <libdir>/vdp/plugins.
+  // plugin directory (only when the running executable lies in the build tree it was built in, and the
+  // plugin is part of that build), <exe dir>/../lib/vdp/plugins, <libdir>/vdp/plugins.
   static std::vector<std::string> search_dirs();
+  // The same for an executable at `exe` (empty: unknown) and a given VDP_PLUGIN_PATH value (may be NULL).
+  static std::vector<std::string> search_dirs_for(const std::string& exe, const char* plugin_path);
   // Resolves a name or path to the file that load() would open; throws HostError when nothing is found.
   static std::string resolve(const std::string& path_or_name);
   // Every operation slot name the host knows, in descriptor order ("setup" first, then the v1.0 slots).

@@ -42,7 +42,7 @@ struct CallResult {
 std::string generate_request_id();
 
 // Copies value + NUL into buf following the getter contract of vdp.h: *needed = size with the NUL;
-// VDP_OK when it fits, VDP_E_RESOURCE_EXHAUSTED (nothing written) when buf is NULL or too small.
+// VDP_OK when it fits, VDP_E_BUFFER_TOO_SMALL (nothing written) when buf is NULL or too small.
 vdp_status copy_out(const std::string& value, char* buf, size_t buf_len, size_t* needed) noexcept;
 
 // State of one call. Its address is the vdp_context token handed to the plugin (never dereferenced there).

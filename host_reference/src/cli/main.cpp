@@ -19,10 +19,22 @@ using namespace vdp::host::cli;
 
 namespace {
 
-int usage_error(const std::string& message, const std::string& command) {
-  std::fprintf(stderr, "vdp-host: %s\n", message.c_str());
-  std::fprintf(stderr, "try 'vdp-host %s--help'\n", command.empty() ? "" : (command + " ").c_str());
-  return kExitUsage;
+// Every error vdp-host reports itself goes through here: "vdp-host: message" plus a hint, or with --json
+// one error object shaped like the plugin's (status, code, message, ...).
+int report(bool json, vdp_status status, const std::string& message, int exit_status, const std::string& hint = {}) {
+  if (json) {
+    std::fprintf(stderr, "%s\n", make_error_json(status, message).c_str());
+  } else {
+    std::fprintf(stderr, "vdp-host: %s\n", message.c_str());
+    if (!hint.empty()) std::fprintf(stderr, "%s\n", hint.c_str());
+  }
+  std::fflush(stderr);
+  return exit_status;
+}
+
+int usage_error(bool json, const std::string& message, const std::string& command) {
+  return report(json, VDP_E_INVALID_ARGUMENT, message, kExitUsage,
+                "try 'vdp-host " + (command.empty() ? std::string() : command + " ") + "--help'");
 }
 
 int dispatch(const Options& o) {
@@ -41,7 +53,7 @@ int main(int argc, char** argv) {
   try {
     o = parse_options(args);
   } catch (const UsageError& e) {
-    return usage_error(e.what(), "");
+    return usage_error(json_requested(args), e.what(), "");
   }
   if (o.version) {
     std::printf("vdp-host %s (host ABI %s, schema %s)\n", VDP_HOST_VERSION, version_string(VDP_ABI_VERSION).c_str(),
@@ -51,21 +63,22 @@ int main(int argc, char** argv) {
   if (o.command == "help") {
     const std::string topic = o.args.empty() ? "" : o.args[0];
     const std::string text = help_text(topic);
-    if (text.empty()) return usage_error("no help for '" + topic + "'", "");
+    if (text.empty()) return usage_error(o.json, "no help for '" + topic + "'", "");
     std::fputs(text.c_str(), stdout);
     return kExitOk;
   }
   if (o.help) {
     const std::string text = help_text(o.command);
-    if (text.empty()) return usage_error("unknown command '" + o.command + "'", "");
+    if (text.empty()) return usage_error(o.json, "unknown command '" + o.command + "'", "");
     std::fputs(text.c_str(), stdout);
     return kExitOk;
   }
   if (o.command.empty()) {
+    if (o.json) return usage_error(true, "no command given", "");
     std::fputs(help_text("").c_str(), stderr);
     return kExitUsage;
   }
-  if (o.keep_going && o.command != "run") return usage_error("--keep-going applies to run only", o.command);
+  if (o.keep_going && o.command != "run") return usage_error(o.json, "--keep-going applies to run only", o.command);
 
   install_interrupt_handler();
   try {
@@ -73,12 +86,10 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     return rc;
   } catch (const UsageError& e) {
-    return usage_error(e.what(), o.command);
+    return usage_error(o.json, e.what(), o.command);
   } catch (const HostError& e) {
-    std::fprintf(stderr, "vdp-host: %s\n", e.what());
-    return kExitLoad;
+    return report(o.json, e.status(), e.what(), kExitLoad);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "vdp-host: internal error: %s\n", e.what());
-    return kExitOperation;
+    return report(o.json, VDP_E_INTERNAL, std::string("internal error: ") + e.what(), kExitOperation);
   }
 }

@@ -89,4 +89,14 @@ Options parse_options(const std::vector<std::string>& argv) {
   return o;
 }
 
+bool json_requested(const std::vector<std::string>& argv) {
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "--") return false;
+    if (a == "--json") return true;
+    if (a == "--plugin" || a == "--config" || a == "--backend" || a == "--timeout" || a == "--log-level") ++i;
+  }
+  return false;
+}
+
 }  // namespace vdp::host::cli

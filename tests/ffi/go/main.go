@@ -129,7 +129,7 @@ func goConfigGet(hostData C.uintptr_t, cfg *C.vdp_config, key *C.char, buf *C.ch
 		*needed = C.size_t(size)
 	}
 	if buf == nil || int(bufLen) < size {
-		return C.VDP_E_RESOURCE_EXHAUSTED
+		return C.VDP_E_BUFFER_TOO_SMALL
 	}
 	dst := unsafe.Slice((*byte)(unsafe.Pointer(buf)), size)
 	copy(dst, value)
@@ -324,7 +324,8 @@ func run(pluginPath, simPath string) error {
 		"san_login":           "admin",
 		"san_password":        "admin",
 		"sf_api_scheme":       "http",
-		"volume_backend_name": "ffi",
+		// Longer than the plugin's first buffer: the getter must answer BUFFER_TOO_SMALL, then fill.
+		"volume_backend_name": "ffi-" + strings.Repeat("b", 1000),
 	}}
 	cfgHandle := cgo.NewHandle(conf)
 	defer cfgHandle.Delete()

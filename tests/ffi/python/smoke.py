@@ -35,11 +35,11 @@ import uuid
 VDP_OK = 0
 VDP_E_INVALID_ARGUMENT = 1
 VDP_E_NOT_FOUND = 2
-VDP_E_RESOURCE_EXHAUSTED = 5
 VDP_E_INTERNAL = 15
+VDP_E_BUFFER_TOO_SMALL = 16
 STATUS_NAMES = ["OK", "INVALID_ARGUMENT", "NOT_FOUND", "ALREADY_EXISTS", "FAILED_PRECONDITION",
                 "RESOURCE_EXHAUSTED", "ABORTED", "NOT_SUPPORTED", "CONFIG", "AUTH", "BACKEND", "UNAVAILABLE",
-                "TIMEOUT", "CANCELLED", "ABI_MISMATCH", "INTERNAL"]
+                "TIMEOUT", "CANCELLED", "ABI_MISMATCH", "INTERNAL", "BUFFER_TOO_SMALL"]
 
 
 def vdp_make_version(major, minor):
@@ -176,7 +176,7 @@ class Host:
             if needed:
                 needed[0] = size
             if not buf or buf_len < size:
-                return VDP_E_RESOURCE_EXHAUSTED
+                return VDP_E_BUFFER_TOO_SMALL
             ctypes.memmove(buf, value + b"\0", size)
             return VDP_OK
         except BaseException as e:  # never let an exception reach ctypes (it would return 0 == OK)
@@ -288,8 +288,10 @@ def run(plugin_path, sim_path):
     sim = Simulator(sim_path)
     try:
         log(f"element-sim pid={sim.proc.pid} port={sim.port}")
+        # volume_backend_name is longer than the plugin's first buffer: the getter must answer
+        # BUFFER_TOO_SMALL, then fill.
         host = Host({"san_ip": "127.0.0.1", "sf_api_port": sim.port, "san_login": "admin",
-                     "san_password": "admin", "sf_api_scheme": "http", "volume_backend_name": "ffi"})
+                     "san_password": "admin", "sf_api_scheme": "http", "volume_backend_name": "ffi-" + "b" * 1000})
         drv = ctypes.c_void_p()
         out = ctypes.c_void_p()
         out_len = ctypes.c_size_t(0)

@@ -32,8 +32,8 @@ type VdpStatus = i32;
 const VDP_OK: VdpStatus = 0;
 const VDP_E_INVALID_ARGUMENT: VdpStatus = 1;
 const VDP_E_NOT_FOUND: VdpStatus = 2;
-const VDP_E_RESOURCE_EXHAUSTED: VdpStatus = 5;
 const VDP_E_INTERNAL: VdpStatus = 15;
+const VDP_E_BUFFER_TOO_SMALL: VdpStatus = 16;
 
 const fn vdp_make_version(major: u32, minor: u32) -> u32 {
     (major << 16) | (minor & 0xffff)
@@ -41,7 +41,7 @@ const fn vdp_make_version(major: u32, minor: u32) -> u32 {
 const VDP_ABI_VERSION: u32 = vdp_make_version(1, 0);
 
 fn vdp_status_name(s: VdpStatus) -> &'static str {
-    const NAMES: [&str; 16] = [
+    const NAMES: [&str; 17] = [
         "OK",
         "INVALID_ARGUMENT",
         "NOT_FOUND",
@@ -58,6 +58,7 @@ fn vdp_status_name(s: VdpStatus) -> &'static str {
         "CANCELLED",
         "ABI_MISMATCH",
         "INTERNAL",
+        "BUFFER_TOO_SMALL",
     ];
     usize::try_from(s)
         .ok()
@@ -285,7 +286,7 @@ unsafe extern "C" fn host_config_get(
             unsafe { *needed = size };
         }
         if buf.is_null() || buf_len < size {
-            return VDP_E_RESOURCE_EXHAUSTED;
+            return VDP_E_BUFFER_TOO_SMALL;
         }
         // SAFETY: buf has room for buf_len >= size bytes.
         unsafe {
@@ -634,10 +635,11 @@ fn run(plugin_path: &str, sim_path: &str) -> Result<(), String> {
             ("san_login", "admin"),
             ("san_password", "admin"),
             ("sf_api_scheme", "http"),
-            ("volume_backend_name", "ffi"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
+        // Longer than the plugin's first buffer: the getter must answer BUFFER_TOO_SMALL, then fill.
+        .chain([("volume_backend_name".to_string(), format!("ffi-{}", "b".repeat(1000)))])
         .collect(),
     });
     let host = Box::new(VdpHost {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "test_util.h"
@@ -100,3 +101,26 @@ TEST(Loader, LoadTwiceSharesTheDescriptor) {
   const auto b = Plugin::load(fake_plugin());
   EXPECT_EQ(&a->descriptor(), &b->descriptor());
 }
+
+#ifdef VDP_TEST_BUILD_PLUGIN_DIR
+// The build tree's plugin directory is searched for an executable inside the build tree only.
+TEST(Loader, BuildTreeSearchedOnlyFromTheBuildTree) {
+  auto searched = [](const std::vector<std::string>& dirs, const std::string& dir) {
+    return std::find(dirs.begin(), dirs.end(), dir) != dirs.end();
+  };
+  const auto in_tree = Plugin::search_dirs_for(VDP_HOST_EXE, nullptr);
+  EXPECT_TRUE(searched(in_tree, VDP_TEST_BUILD_PLUGIN_DIR));
+  EXPECT_TRUE(searched(Plugin::search_dirs(), VDP_TEST_BUILD_PLUGIN_DIR));  // this test runs from the tree
+
+  const auto installed = Plugin::search_dirs_for("/opt/vdp/bin/vdp-host", "/etc/vdp/plugins");
+  EXPECT_FALSE(searched(installed, VDP_TEST_BUILD_PLUGIN_DIR));
+  ASSERT_GE(installed.size(), 2u);
+  EXPECT_EQ(installed[0], "/etc/vdp/plugins");
+  EXPECT_EQ(installed[1], "/opt/vdp/lib/vdp/plugins");
+
+  // A sibling whose name merely starts like the build tree is outside it.
+  const auto sibling = Plugin::search_dirs_for(std::string(VDP_TEST_BUILD_TREE) + "-installed/bin/vdp-host", nullptr);
+  EXPECT_FALSE(searched(sibling, VDP_TEST_BUILD_PLUGIN_DIR));
+  EXPECT_FALSE(searched(Plugin::search_dirs_for("", nullptr), VDP_TEST_BUILD_PLUGIN_DIR));  // unknown executable
+}
+#endif

@@ -34,11 +34,11 @@ TEST(Services, ConfigGetterSemantics) {
   char buf[64];
 
   // NULL buffer: size query.
-  EXPECT_EQ(h->config_get(h->host_data, cfg, "san_ip", nullptr, 0, &needed), VDP_E_RESOURCE_EXHAUSTED);
+  EXPECT_EQ(h->config_get(h->host_data, cfg, "san_ip", nullptr, 0, &needed), VDP_E_BUFFER_TOO_SMALL);
   EXPECT_EQ(needed, std::strlen("10.0.0.1") + 1);
   // Too small by one (no room for the NUL): nothing written.
   std::memset(buf, 'x', sizeof buf);
-  EXPECT_EQ(h->config_get(h->host_data, cfg, "san_ip", buf, needed - 1, &needed), VDP_E_RESOURCE_EXHAUSTED);
+  EXPECT_EQ(h->config_get(h->host_data, cfg, "san_ip", buf, needed - 1, &needed), VDP_E_BUFFER_TOO_SMALL);
   EXPECT_EQ(needed, 9u);
   EXPECT_EQ(buf[0], 'x');
   // Exact fit.
@@ -68,7 +68,7 @@ TEST(Services, ContextGetterSemantics) {
   CallContext ctx(opts, "create_volume");
   char buf[8];
   size_t needed = 0;
-  EXPECT_EQ(h->context_get(h->host_data, ctx.handle(), "request_id", buf, 2, &needed), VDP_E_RESOURCE_EXHAUSTED);
+  EXPECT_EQ(h->context_get(h->host_data, ctx.handle(), "request_id", buf, 2, &needed), VDP_E_BUFFER_TOO_SMALL);
   EXPECT_EQ(needed, 8u);
   EXPECT_EQ(h->context_get(h->host_data, ctx.handle(), "request_id", buf, sizeof buf, &needed), VDP_OK);
   EXPECT_STREQ(buf, "req-abc");

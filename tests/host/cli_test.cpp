@@ -1,4 +1,5 @@
 // The vdp-host command line against the fake plugin: exit statuses, output streams, request sources.
+#include <cjson/cJSON.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -7,14 +8,19 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <vector>
+
+#include <vdp/vdp.h>
 
 #include "test_util.h"
 
 using vdp_host_test::fake_plugin;
 
 namespace {
+
+using Json = std::unique_ptr<cJSON, decltype(&cJSON_Delete)>;
 
 struct Proc {
   int status = -1;
@@ -53,8 +59,10 @@ class TempDir {
   std::string path_;
 };
 
-// Runs vdp-host with `args` (no shell), stdin from `input`; optionally sends SIGINT after `interrupt_ms`.
-Proc run(const std::vector<std::string>& args, const std::string& input = "", int interrupt_ms = -1) {
+// Runs the vdp-host at `exe` with `args` (no shell), stdin from `input`; optionally sends SIGINT after
+// `interrupt_ms`.
+Proc run_exe(const std::string& exe, const std::vector<std::string>& args, const std::string& input = "",
+             int interrupt_ms = -1) {
   const TempDir dir;
   const std::string in_path = dir.file("stdin", input);
   const std::string out_path = dir.path() + "/stdout";
@@ -65,8 +73,8 @@ Proc run(const std::vector<std::string>& args, const std::string& input = "", in
         !std::freopen(err_path.c_str(), "w", stderr))
       ::_exit(126);
     std::vector<char*> argv;
-    std::string exe = VDP_HOST_EXE;
-    argv.push_back(exe.data());
+    std::string argv0 = exe;
+    argv.push_back(argv0.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -84,6 +92,10 @@ Proc run(const std::vector<std::string>& args, const std::string& input = "", in
   r.out = slurp(out_path);
   r.err = slurp(err_path);
   return r;
+}
+
+Proc run(const std::vector<std::string>& args, const std::string& input = "", int interrupt_ms = -1) {
+  return run_exe(VDP_HOST_EXE, args, input, interrupt_ms);
 }
 
 std::vector<std::string> with_fake(std::vector<std::string> args, const std::string& variant = "vdp_fake") {
@@ -267,3 +279,141 @@ TEST(Cli, TimeoutAndInterrupt) {
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(has(r.err, "CANCELLED")) << r.err;
 }
+
+namespace {
+
+// The one JSON object a --json error prints on stderr; null when stderr is not exactly that.
+Json error_object(const std::string& err) {
+  if (lines(err) != 1) return Json(nullptr, &cJSON_Delete);
+  Json j(cJSON_Parse(err.c_str()), &cJSON_Delete);
+  return cJSON_IsObject(j.get()) ? std::move(j) : Json(nullptr, &cJSON_Delete);
+}
+
+std::string member(const Json& j, const char* key) {
+  const cJSON* v = cJSON_GetObjectItemCaseSensitive(j.get(), key);
+  return cJSON_IsString(v) ? v->valuestring : cJSON_IsNumber(v) ? std::to_string(v->valueint) : "";
+}
+
+}  // namespace
+
+// With --json, every error vdp-host reports itself (usage, unknown command or operation, bad options,
+// plugin load, configuration file) is one error object on stderr, shaped like the plugin's, and the exit
+// status is the same as without --json.
+TEST(Cli, JsonErrorsAreOneErrorObjectOnStderr) {
+  const TempDir dir;
+  const std::string bad_conf = dir.file("bad.conf", "[sf]\nnot an option line\n");
+  const std::string conf = dir.file("cinder.conf", "[sf]\nsan_ip = 192.0.2.7\n");
+  struct Case {
+    std::vector<std::string> args;
+    int exit_status;
+    vdp_status status;
+    std::string message;  // a part of the message
+  };
+  const std::vector<Case> cases = {
+      {{"--json", "frobnicate"}, 2, VDP_E_INVALID_ARGUMENT, "unknown command 'frobnicate'"},
+      {{"--bogus", "--json", "info"}, 2, VDP_E_INVALID_ARGUMENT, "unknown option --bogus"},
+      {{"--json"}, 2, VDP_E_INVALID_ARGUMENT, "no command"},
+      {{"--json", "--timeout", "-1", "info"}, 2, VDP_E_INVALID_ARGUMENT, "--timeout"},
+      {{"--json", "help", "nothing"}, 2, VDP_E_INVALID_ARGUMENT, "no help for 'nothing'"},
+      {with_fake({"--json", "call", "no_such_operation"}), 2, VDP_E_INVALID_ARGUMENT, "unknown operation"},
+      {with_fake({"--json", "call"}), 2, VDP_E_INVALID_ARGUMENT, "call needs an operation name"},
+      {with_fake({"--json", "--keep-going", "info"}), 2, VDP_E_INVALID_ARGUMENT, "--keep-going"},
+      {with_fake({"--json", "call", "create_volume", "@/nonexistent/r.json"}), 2, VDP_E_INVALID_ARGUMENT,
+       "/nonexistent/r.json"},
+      {{"--json", "--plugin", "/nonexistent/vdp_x.so", "info"}, 3, VDP_E_NOT_FOUND, "/nonexistent/vdp_x.so"},
+      {{"--json", "--plugin", "definitely_not_installed", "info"}, 3, VDP_E_NOT_FOUND,
+       "vdp_definitely_not_installed.so"},
+      {with_fake({"--json", "info"}, "vdp_fake_abi2"), 3, VDP_E_ABI_MISMATCH, "plugin 2.0, host 1.0"},
+      {with_fake({"--json", "info"}, "vdp_nosym"), 3, VDP_E_INVALID_ARGUMENT, "does not export vdp_plugin_entry"},
+      {with_fake({"--json", "--config", bad_conf, "call", "describe"}), 3, VDP_E_CONFIG, bad_conf + ":2:"},
+      {with_fake({"--json", "--config", conf, "--backend", "missing", "call", "describe"}), 3, VDP_E_CONFIG,
+       "no section [missing]"},
+  };
+  for (const Case& c : cases) {
+    std::string cmdline;
+    for (const auto& a : c.args) cmdline += " " + a;
+    SCOPED_TRACE(cmdline);
+    const Proc r = run(c.args);
+    EXPECT_EQ(r.status, c.exit_status) << r.err;
+    EXPECT_EQ(r.out, "");
+    const Json e = error_object(r.err);
+    ASSERT_TRUE(e) << "stderr is not one JSON object: " << r.err;
+    EXPECT_EQ(member(e, "status"), vdp_status_name(c.status)) << r.err;
+    EXPECT_EQ(member(e, "code"), std::to_string(c.status)) << r.err;
+    EXPECT_NE(member(e, "message").find(c.message), std::string::npos) << r.err;
+    EXPECT_TRUE(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(e.get(), "retryable"))) << r.err;
+    EXPECT_TRUE(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(e.get(), "details"))) << r.err;
+  }
+  // Without --json the same errors stay readable text.
+  const Proc text = run({"frobnicate"});
+  EXPECT_EQ(text.status, 2);
+  EXPECT_EQ(text.err.rfind("vdp-host: unknown command 'frobnicate'\n", 0), 0u) << text.err;
+}
+
+// An installed vdp-host (here: a copy under a temporary prefix, outside the build tree) searches
+// $VDP_PLUGIN_PATH, <prefix>/lib/vdp/plugins and the configured libdir, never the build tree.
+TEST(Cli, InstalledHostNeverSearchesTheBuildTree) {
+  ::unsetenv("VDP_PLUGIN_PATH");
+  const TempDir prefix;
+  namespace fs = std::filesystem;
+  fs::create_directories(prefix.path() + "/bin");
+  fs::create_directories(prefix.path() + "/lib/vdp/plugins");
+  const std::string installed = prefix.path() + "/bin/vdp-host";
+  fs::copy_file(VDP_HOST_EXE, installed);
+  fs::permissions(installed, fs::perms::owner_all);
+
+  // /proc/self/exe names the copy with symlinks resolved: match from the prefix's own name on.
+  const std::string prefix_plugins = fs::path(prefix.path()).filename().string() + "/lib/vdp/plugins";
+  Proc r = run_exe(installed, {"--json", "--plugin", "solidfire", "info"});
+  EXPECT_EQ(r.status, 3) << r.out << r.err;
+  EXPECT_TRUE(has(r.err, prefix_plugins)) << r.err;
+#ifdef VDP_TEST_BUILD_PLUGIN_DIR
+  EXPECT_FALSE(has(r.err, VDP_TEST_BUILD_PLUGIN_DIR)) << r.err;
+  // The same binary in the build tree finds the plugin built next to it.
+  r = run({"--json", "--plugin", "solidfire", "info"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, std::string(R"("path":")") + VDP_TEST_BUILD_PLUGIN_DIR + "/")) << r.out;
+#endif
+
+  fs::copy_file(fake_plugin(), prefix.path() + "/lib/vdp/plugins/vdp_fake.so");
+  r = run_exe(installed, {"--json", "--plugin", "fake", "info"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, prefix_plugins + "/vdp_fake.so\"")) << r.out;
+}
+
+#ifdef VDP_TEST_HAVE_DEMO
+// The demo walks its whole table against the embedded simulator with the real plugin: every step OK,
+// numbered 1..N in order, N also in the summary; the version in the header is the one stats report.
+TEST(Cli, DemoRunsEveryStep) {
+  Proc r = run({"--json", "demo"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  std::istringstream in(r.out);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  const Json head(cJSON_Parse(line.c_str()), &cJSON_Delete);
+  const std::string version = member(head, "driver_version");
+  EXPECT_FALSE(version.empty()) << line;
+  size_t steps = 0, stats = 0;
+  while (std::getline(in, line)) {
+    const Json step(cJSON_Parse(line.c_str()), &cJSON_Delete);
+    ASSERT_TRUE(step) << line;
+    ++steps;
+    EXPECT_EQ(member(step, "step"), std::to_string(steps)) << line;
+    EXPECT_EQ(member(step, "status"), "OK") << line;
+    if (member(step, "op") == "get_volume_stats") {
+      ++stats;
+      const cJSON* result = cJSON_GetObjectItemCaseSensitive(step.get(), "result");
+      const cJSON* v = cJSON_GetObjectItemCaseSensitive(result, "driver_version");
+      EXPECT_EQ(cJSON_IsString(v) ? v->valuestring : "", version) << line;
+    }
+  }
+  EXPECT_EQ(steps, 28u);
+  EXPECT_EQ(stats, 2u);
+
+  r = run({"demo"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "\n[1/28] setup: ")) << r.out;
+  EXPECT_TRUE(has(r.out, "\n[28/28] get_volume_stats: ")) << r.out;
+  EXPECT_TRUE(has(r.out, "demo finished: 28 of 28 steps OK\n")) << r.out;
+}
+#endif
