@@ -60,7 +60,7 @@ void write_entries(Json& attrs, const Entries& entries) {
 void SolidFireDriverImpl::attach_volume(CallContext& ctx, const Volume& volume, const AttachRequest& attach) {
   require_setup();
   auto lock = ctx.lock("solidfire-attrs-" + volume.id, kAttrLockTimeout);
-  const FoundVolume av = lookup_->require(ctx, volume, "volume");
+  const FoundVolume av = lookup_->require(ctx, volume, "volume", VolumeLookup::NotFoundNames::kId);
   Json attrs = attributes::copy(av.raw["attributes"]);
   const std::string key = !attach.instance_uuid.empty() ? attach.instance_uuid : "host:" + attach.host_name;
   const std::string time = attach.attach_time.empty() ? util::utc_now_iso8601() : attach.attach_time;

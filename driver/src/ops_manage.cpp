@@ -156,7 +156,7 @@ ModelUpdate SolidFireDriverImpl::manage_existing(CallContext& ctx, const Volume&
 
 void SolidFireDriverImpl::unmanage(CallContext& ctx, const Volume& volume) {
   require_setup();
-  const FoundVolume av = lookup_->require(ctx, volume, "volume");
+  const FoundVolume av = lookup_->require(ctx, volume, "volume", VolumeLookup::NotFoundNames::kId);
   Json attrs = attributes::copy(av.raw["attributes"]);
   attrs.set("os_exported_at", util::utc_now_iso8601());
   if (!attributes::drop_to_fit(attrs, {"attachments", "cinder-name"})) {
@@ -176,7 +176,7 @@ ModelUpdate SolidFireDriverImpl::accept_transfer(CallContext& ctx, const Volume&
     throw Error(ErrorCode::kInvalidArgument, "new_project is required").with_field("new_project");
   }
   (void)account_username(config_, new_project);  // validates the name before any RPC
-  const FoundVolume av = lookup_->require(ctx, volume, "volume");
+  const FoundVolume av = lookup_->require(ctx, volume, "volume", VolumeLookup::NotFoundNames::kId);
   SfAccount account = account_for_new_volume(ctx, new_project);
   if (av.volume.account_id != account.id) {
     // Already in the project's other account (a repeated transfer while the primary was full)?

@@ -14,7 +14,7 @@
 namespace solidfire {
 
 namespace {
-constexpr double kGiB = static_cast<double>(element::kGiB);
+double to_gib(int64_t bytes) { return static_cast<double>(bytes) / static_cast<double>(element::kGiB); }
 
 int64_t require(JsonView cap, const char* key) {
   auto v = cap.int64(key);
@@ -67,15 +67,15 @@ BackendStats SolidFireDriverImpl::fetch_stats(CallContext& ctx) {
   int64_t free_bytes = 0;
   if (config_.sf_provisioning_calc == ProvisioningCalc::kUsedSpace) {
     free_bytes = max_used - used;
-    s.total_capacity_gb = static_cast<double>(max_used) / kGiB;
+    s.total_capacity_gb = to_gib(max_used);
     s.thin_provisioning_support = true;
-    s.provisioned_capacity_gb = static_cast<double>(provisioned_bytes) / kGiB;
+    s.provisioned_capacity_gb = to_gib(provisioned_bytes);
   } else {
     free_bytes = max_provisioned - used;
-    s.total_capacity_gb = static_cast<double>(max_provisioned) / kGiB;
+    s.total_capacity_gb = to_gib(max_provisioned);
     s.thin_provisioning_support = false;
   }
-  s.free_capacity_gb = static_cast<double>(free_bytes) / kGiB;
+  s.free_capacity_gb = to_gib(free_bytes);
 
   if (unique_used == 0 || unique_blocks == 0 || zero_blocks == 0 || non_zero_blocks == 0) {
     s.compression_percent = 100;

@@ -105,13 +105,14 @@ std::optional<FoundVolume> VolumeLookup::find(CallContext& ctx, const Volume& vo
   return std::move(matches.front());
 }
 
-FoundVolume VolumeLookup::require(CallContext& ctx, const Volume& volume, const std::string& field) {
+FoundVolume VolumeLookup::require(CallContext& ctx, const Volume& volume, const std::string& field,
+                                  NotFoundNames names) {
   if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, field + ".id is required").with_field(field + ".id");
   auto v = find(ctx, volume);
   if (!v) {
     throw Error(ErrorCode::kNotFound,
                 "volume " + volume.id + " was not found on the cluster (" + where_we_looked(volume) + ")")
-        .with_field(field);
+        .with_field(names == NotFoundNames::kId ? field + ".id" : field);
   }
   return std::move(*v);
 }

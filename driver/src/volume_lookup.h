@@ -58,8 +58,12 @@ class VolumeLookup {
 
   // The active Element volume that is `volume`; nullopt when there is none.
   std::optional<FoundVolume> find(CallContext& ctx, const Volume& volume);
-  // find, or INVALID_ARGUMENT naming `field`.id when the volume has no id, NOT_FOUND naming `field`.
-  FoundVolume require(CallContext& ctx, const Volume& volume, const std::string& field);
+  // find, or INVALID_ARGUMENT naming `field`.id when the volume has no id, NOT_FOUND naming `field`
+  // (kObject) or `field`.id (kId). Both namings are part of the tested contract today: the data
+  // operations (extend, retype, snapshots) name the object, the access operations its id.
+  enum class NotFoundNames { kObject, kId };
+  FoundVolume require(CallContext& ctx, const Volume& volume, const std::string& field,
+                      NotFoundNames names = NotFoundNames::kObject);
   // require for each volume, NOT_FOUND naming `field`[i]: ONE ListVolumes{volumeIDs} for those with a
   // provider_id, the accounts for the others.
   std::vector<FoundVolume> require_many(CallContext& ctx, const std::vector<Volume>& volumes, const std::string& field);

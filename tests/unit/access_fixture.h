@@ -122,4 +122,23 @@ inline std::vector<Request> requests_of(const FakeTransport& t, const std::strin
 
 using Methods = std::vector<std::string>;
 
+// A set-up driver on the fake cluster, with a managed volume at provider_id "100 10 <cluster>".
+struct AdminFixture : ::testing::Test {
+  Harness h;
+  FakeContext ctx{h.clock};
+  void SetUp() override { h.setup(); }
+  Volume managed(const std::string& project = "proj1") {
+    Volume v = make_volume(kAccVol, 10, project);
+    v.provider_id = "100 10 " + h.transport->cluster.uuid;
+    return v;
+  }
+  JsonView modify_params() {
+    last_modify_ = requests_of(*h.transport, "ModifyVolume").back();
+    return last_modify_.params.view();
+  }
+
+ private:
+  Request last_modify_;
+};
+
 }  // namespace sftest

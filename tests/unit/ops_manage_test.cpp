@@ -1,6 +1,6 @@
 // manage_existing / manage_existing_get_size / unmanage, accept_transfer (incl. secondary accounts and
-// both full), attach/detach bookkeeping and update_provider_info: exact RPC sequences on the fake
-// cluster, scripted replies for the methods it does not serve.
+// both full) and the identity of migration pairs: exact RPC sequences on the fake cluster, scripted
+// replies for the methods it does not serve.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -10,24 +10,6 @@
 
 namespace sftest {
 namespace {
-
-struct AdminFixture : ::testing::Test {
-  Harness h;
-  FakeContext ctx{h.clock};
-  void SetUp() override { h.setup(); }
-  Volume managed(const std::string& project = "proj1") {
-    Volume v = make_volume(kAccVol, 10, project);
-    v.provider_id = "100 10 " + h.transport->cluster.uuid;
-    return v;
-  }
-  JsonView modify_params() {
-    last_modify_ = requests_of(*h.transport, "ModifyVolume").back();
-    return last_modify_.params.view();
-  }
-
- private:
-  Request last_modify_;
-};
 
 // ------------------------------------------------------------------------------------------ manage
 
@@ -274,149 +256,6 @@ TEST_F(AdminFixture, LookupFindsVolumesInTheSecondaryAccount) {
   EXPECT_EQ(modify_params().int64("volumeID"), id);
   EXPECT_EQ(h.transport->count("ListVolumesForAccount"), 2);
 }
-
-// ------------------------------------------------------------------------------------------ attach / detach
-
-TEST_F(AdminFixture, AttachAndDetachKeepEveryAttachmentOfAMultiattachVolume) {
-  std::string attrs = R"({"uuid":")" + kAccVol + R"("})";
-  auto step = [&](const std::function<void()>& op) {
-    VolSpec vs;
-    vs.attributes = attrs;
-    h.transport->expect_reply("ListVolumes", volumes_reply({vs}));
-    h.transport->expect_reply("ModifyVolume", ok("{}"));
-    op();
-    attrs = modify_params()["attributes"].print();
-  };
-  step([&] {
-    h.driver->attach_volume(ctx, managed(), AttachRequest{"inst-1", "h1", "/dev/vdb", "2024-01-01T00:00:01Z"});
-  });
-  step([&] {
-    h.driver->attach_volume(ctx, managed(), AttachRequest{"inst-2", "h2", "/dev/vdc", "2024-01-01T00:00:02Z"});
-  });
-  auto a = *Json::parse(attrs);
-  EXPECT_EQ(a["attachments"].string_or("inst-1", ""), "2024-01-01T00:00:01Z");
-  EXPECT_EQ(a["attachments"].string_or("inst-2", ""), "2024-01-01T00:00:02Z");
-  EXPECT_EQ(a.view().string_or("attached_to", ""), "inst-2");
-  EXPECT_EQ(a.view().string_or("uuid", ""), kAccVol);
-
-  step([&] { h.driver->detach_volume(ctx, managed(), std::string("inst-2")); });
-  a = *Json::parse(attrs);
-  EXPECT_FALSE(a["attachments"].has("inst-2"));
-  EXPECT_EQ(a["attachments"].string_or("inst-1", ""), "2024-01-01T00:00:01Z") << "the other attachment survives";
-  EXPECT_EQ(a.view().string_or("attached_to", ""), "inst-1");
-  EXPECT_EQ(a.view().string_or("attach_time", ""), "2024-01-01T00:00:01Z");
-
-  step([&] { h.driver->detach_volume(ctx, managed(), std::nullopt); });
-  a = *Json::parse(attrs);
-  EXPECT_FALSE(a.view().has("attachments"));
-  EXPECT_TRUE(a["attached_to"].raw() != nullptr && cJSON_IsNull(a["attached_to"].raw())) << "2.0.6: null";
-  EXPECT_EQ(h.transport->count("ModifyVolume"), 4);
-}
-
-TEST_F(AdminFixture, DetachOfUnknownAttachmentAmongSeveralChangesNothing) {
-  VolSpec vs;
-  vs.attributes = R"({"uuid":")" + kAccVol + R"(","attachments":{"a":"1","b":"2"},"attached_to":"b"})";
-  h.transport->expect_reply("ListVolumes", volumes_reply({vs}));
-  h.driver->detach_volume(ctx, managed(), std::string("zzz"));
-  EXPECT_EQ(h.transport->count("ModifyVolume"), 0);
-}
-
-TEST_F(AdminFixture, AttachmentsStayUnderTheAttributeLimit) {
-  std::string attrs = R"({"uuid":")" + kAccVol + R"(","cinder-name":")" + std::string(200, 'n') + R"("})";
-  for (int i = 0; i < 30; ++i) {
-    VolSpec vs;
-    vs.attributes = attrs;
-    h.transport->expect_reply("ListVolumes", volumes_reply({vs}));
-    h.transport->expect_reply("ModifyVolume", ok("{}"));
-    char t[32];
-    std::snprintf(t, sizeof t, "2024-01-01T00:00:%02dZ", i);
-    h.driver->attach_volume(
-        ctx, managed(), AttachRequest{"0000000" + std::to_string(i) + "-1111-4111-8111-aaaaaaaaaaaa", "h", "/d", t});
-    attrs = modify_params()["attributes"].print();
-    ASSERT_LT(attrs.size(), 1000u);
-  }
-  const auto a = *Json::parse(attrs);
-  EXPECT_EQ(a.view().string_or("attached_to", ""), "000000029-1111-4111-8111-aaaaaaaaaaaa");
-  EXPECT_EQ(a.view().string_or("cinder-name", ""), std::string(200, 'n'));
-}
-
-TEST_F(AdminFixture, AttachOfAMissingVolumeIsNotFound) {
-  h.transport->expect_reply("ListVolumes", volumes_reply({}));
-  Volume v = managed();
-  v.project_id = "";
-  EXPECT_THROW(h.driver->attach_volume(ctx, v, AttachRequest{"i", "h", "/d", ""}), Error);
-}
-
-// ------------------------------------------------------------------------------------------ provider info
-
-TEST_F(AdminFixture, ProviderInfoOneListingEachAndOnlyChanges) {
-  VolSpec same;  // volume 100 in account 10: provider_id unchanged
-  VolSpec moved;
-  moved.id = 200;
-  moved.account = 11;
-  moved.uuid = "22222222-aaaa-4bbb-8ccc-222222222222";
-  moved.name = "UUID-" + moved.uuid;
-  VolSpec noattr;
-  noattr.id = 300;
-  noattr.uuid = "";
-  noattr.name = "UUID-33333333-aaaa-4bbb-8ccc-222222222222";
-  h.transport->expect_reply("ListVolumes", volumes_reply({same, moved, noattr}));
-  h.transport->expect_reply("ListSnapshots",
-                            ok(R"({"snapshots":[{"snapshotID":7,"volumeID":100,"name":"UUID-snap-1","attributes":{}},)"
-                               R"({"snapshotID":8,"volumeID":100,"name":"other","attributes":{"uuid":"snap-2"}}]})"));
-  const std::string u = h.transport->cluster.uuid;
-  std::vector<Volume> vols;
-  vols.push_back(managed());
-  Volume m2 = make_volume(moved.uuid);
-  m2.provider_id = "150 10 " + u;
-  vols.push_back(m2);
-  vols.push_back(make_volume("33333333-aaaa-4bbb-8ccc-222222222222"));
-  vols.push_back(make_volume("44444444-aaaa-4bbb-8ccc-222222222222"));  // not on the cluster
-  std::vector<Snapshot> snaps(3);
-  snaps[0].id = "snap-1";
-  snaps[0].provider_id = "7 100 " + u;
-  snaps[1].id = "snap-2";
-  snaps[2].id = "snap-3";
-  const ProviderInfoResult r = h.driver->update_provider_info(ctx, vols, snaps);
-  EXPECT_EQ(h.transport->methods(), (Methods{"ListVolumes", "ListSnapshots"}));
-  EXPECT_EQ(requests_of(*h.transport, "ListVolumes")[0].params.view().string_or("volumeStatus", ""), "active");
-  ASSERT_EQ(r.volumes.size(), 2u);
-  EXPECT_EQ(r.volumes[0].id, moved.uuid);
-  EXPECT_EQ(r.volumes[0].provider_id, "200 11 " + u);
-  EXPECT_EQ(r.volumes[1].provider_id, "300 10 " + u);
-  ASSERT_EQ(r.snapshots.size(), 1u);
-  EXPECT_EQ(r.snapshots[0].id, "snap-2");
-  EXPECT_EQ(r.snapshots[0].provider_id, "8 100 " + u);
-}
-
-TEST_F(AdminFixture, ProviderInfoPagesTheVolumeListing) {
-  Json page = Json::array();
-  for (int64_t i = 1; i <= 10000; ++i) {
-    Json v = Json::object();
-    v.set("volumeID", i).set("accountID", int64_t{10}).set("name", "x").set("status", "active");
-    page.push(std::move(v));
-  }
-  Json r1 = Json::object();
-  r1.set("volumes", std::move(page));
-  h.transport->expect_reply("ListVolumes", ok(r1.print()));
-  VolSpec last;
-  last.id = 10005;
-  h.transport->expect_reply("ListVolumes", volumes_reply({last}));
-  const ProviderInfoResult r = h.driver->update_provider_info(ctx, {make_volume(kAccVol)}, {});
-  EXPECT_EQ(h.transport->methods(), (Methods{"ListVolumes", "ListVolumes"}));
-  EXPECT_EQ(requests_of(*h.transport, "ListVolumes")[1].params.view().int64("startVolumeID"), 10001);
-  ASSERT_EQ(r.volumes.size(), 1u);
-  EXPECT_EQ(r.volumes[0].provider_id, "10005 10 " + h.transport->cluster.uuid);
-}
-
-TEST_F(AdminFixture, ProviderInfoWithNothingAskedCostsNothing) {
-  const ProviderInfoResult r = h.driver->update_provider_info(ctx, {}, {});
-  EXPECT_EQ(h.transport->total(), 0u);
-  EXPECT_TRUE(r.volumes.empty());
-}
-
-}  // namespace
-}  // namespace sftest
 
 // ------------------------------------------------------------------------------------------ identity
 
