@@ -18,14 +18,15 @@ Options:
   --plugin PATH|NAME   plugin file (a path with '/') or name searched as vdp_NAME.so (default: solidfire)
   --config FILE        Cinder-style INI file; without it the configuration is empty
   --backend SECTION    backend section of FILE (default: the only one, or DEFAULT's enabled_backends[0])
-  --json               compact JSON output instead of human-readable output
+  --json               compact JSON output instead of human-readable output; errors become one JSON
+                       error object on stderr
   --timeout SECONDS    deadline of each operation
   --log-level LEVEL    plugin log lines shown on stderr: trace, debug, info, warn (default), error, off
   --version            print versions
   -h, --help           show help
 
-Plugin search for a NAME: $VDP_PLUGIN_PATH (colon-separated), the build tree, <exe>/../lib/vdp/plugins,
-the installed plugin directory.
+Plugin search for a NAME: $VDP_PLUGIN_PATH (colon-separated), the build tree (only for a vdp-host run
+from it), <exe>/../lib/vdp/plugins, the installed plugin directory.
 
 Exit status: 0 success, 1 operation failed (error object on stderr), 2 usage error,
 3 plugin load or configuration error, 130 interrupted.
