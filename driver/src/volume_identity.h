@@ -1,5 +1,5 @@
-// The one rule that decides whether an Element volume is the Cinder volume X (DESIGN §3, "Lookups" in
-// cinder-pitfalls.md). Every lookup of the driver uses it; lookups differ only in where they look.
+// The one rule that decides whether an Element volume is the Cinder volume X (README, "Where vdp
+// departs from Cinder"). The lookup (volume_lookup.h) applies it everywhere.
 //   1. provider_id: the Element volume named by it (same volumeID, same accountID when given, this
 //      cluster) is the strongest match;
 //   2. the identity attribute Cinder writes: attributes.migration_uuid when present (a migration target

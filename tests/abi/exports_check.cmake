@@ -1,6 +1,6 @@
 # exports_check.cmake - run with cmake -DPLUGIN=<so> -DNM=<nm> -DREADELF=<readelf> -P exports_check.cmake
 #
-# The plugin must export exactly one defined dynamic symbol, vdp_plugin_entry (DESIGN.md §2 "Symbols"),
+# The plugin must export exactly one defined dynamic symbol, vdp_plugin_entry (the rules at the top of abi/include/vdp/vdp.h),
 # and must be linked with -z nodelete (FLAGS_1 NODELETE in the dynamic section). Nothing is ignored:
 # any other defined dynamic symbol fails the test and the full list is printed.
 cmake_minimum_required(VERSION 3.25)

@@ -1,4 +1,4 @@
-// Google Benchmark for the ABI layer (DESIGN.md section 6): dispatch through the plugin's descriptor,
+// Google Benchmark for the ABI layer (docs/benchmarks.md): dispatch through the plugin's descriptor,
 // request parsing, result marshalling and an end-to-end create+delete against element-sim over HTTPS.
 // Figures only; nothing here asserts timings. Each benchmark does check that its call succeeded (a
 // "benchmark" of an error path would be meaningless), and reports the failure through SkipWithError,

@@ -326,7 +326,7 @@ vdp_status RawDriver::config_get(uintptr_t host_data, vdp_config*, const char* k
   if (it == self->config_.end()) return VDP_E_NOT_FOUND;
   const size_t size = it->second.size() + 1;
   if (needed != nullptr) *needed = size;
-  if (buf == nullptr || buf_len < size) return VDP_E_RESOURCE_EXHAUSTED;
+  if (buf == nullptr || buf_len < size) return VDP_E_BUFFER_TOO_SMALL;
   std::memcpy(buf, it->second.c_str(), size);
   return VDP_OK;
 }

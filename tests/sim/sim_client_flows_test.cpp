@@ -1,6 +1,6 @@
-// The call sequences of element-api.md §6 replayed as the real clients send them (endpoint
-// versions, extra and Go-zero-value parameters, string-typed values), asserting on the members each
-// client reads (§2 "reads:" lists) and the errors it keys on (§3, §8).
+// The call sequences of real Element clients (Cinder 2.2.5, Cinder 2.0.6, Trident) replayed as they
+// send them (endpoint versions, extra and Go-zero-value parameters, string-typed values), asserting on
+// the members each client reads and the errors it keys on.
 #include <regex>
 #include <string>
 

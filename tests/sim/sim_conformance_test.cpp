@@ -1,4 +1,4 @@
-// Conformance of element-sim's objects with element-api.md §2, field by field: names, JSON types and
+// Conformance of element-sim's objects with the Element API reference (simulator/README.md), field by field: names, JSON types and
 // the "none" conventions ("" for deleteTime/purgeTime, null for lastAccessTime*, virtualVolumeID,
 // qosPolicyID, previousProtectionScheme, expirationTime), plus the doc's worked examples.
 #include <algorithm>

@@ -259,9 +259,6 @@ TEST_F(AdminFixture, LookupFindsVolumesInTheSecondaryAccount) {
 
 // ------------------------------------------------------------------------------------------ identity
 
-namespace sftest {
-namespace {
-
 const std::string kSrc = "50000000-0000-4000-8000-000000000005";
 const std::string kTgt = "70000000-0000-4000-8000-000000000007";
 

@@ -77,6 +77,3 @@ TEST_F(AdminFixture, ProviderInfoWithNothingAskedCostsNothing) {
 
 }  // namespace
 }  // namespace sftest
-
-}  // namespace
-}  // namespace sftest
