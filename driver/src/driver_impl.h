@@ -13,12 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "access_groups.h"
 #include "accounts.h"
 #include "config.h"
 #include "element_client.h"
 #include "qos.h"
-#include "snapshot_lookup.h"
+#include "snapshot.h"
 #include "solidfire/driver.h"
 #include "volume_identity.h"
 #include "volume_lookup.h"
@@ -155,7 +154,7 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   // ModifyVolume{attributes}, sent once (read-modify-write under the caller's lock).
   void modify_attributes(CallContext& ctx, int64_t volume_id, const Json& attributes);
 
-  // --- snapshots (snapshot_lookup.cpp)
+  // --- finding snapshots (snapshot_lookup.cpp)
   Volume snapshot_parent(const Snapshot& snapshot) const;
   std::vector<SfSnapshot> list_snapshots(CallContext& ctx, int64_t volume_id);
   // By provider_id (verified by id, volume and name), then by name among its volume's snapshots.

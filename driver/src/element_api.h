@@ -124,6 +124,6 @@ inline constexpr int64_t kDefaultMaxIops = 15000;
 inline constexpr int64_t kDefaultBurstIops = 15000;
 
 // GiB needed to hold `bytes` (rounded up); 0 for nothing.
-constexpr int64_t gib_ceil(int64_t bytes) { return bytes <= 0 ? 0 : (bytes + kGiB - 1) / kGiB; }
+constexpr int64_t gib_ceil(int64_t bytes) { return bytes <= 0 ? 0 : bytes / kGiB + (bytes % kGiB != 0 ? 1 : 0); }
 
 }  // namespace solidfire::element

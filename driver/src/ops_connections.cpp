@@ -12,6 +12,7 @@
 //   sf_enable_vag terminate_connection is a no-op.
 #include <spdlog/spdlog.h>
 
+#include "access_groups.h"
 #include "driver_impl.h"
 #include "util.h"
 

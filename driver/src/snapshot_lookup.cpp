@@ -3,8 +3,6 @@
 // ("<sf_volume_prefix><snapshot id>") among its volume's snapshots (at most 32). A member of a group
 // snapshot is named after the group snapshot ("<sf_volume_prefix><group_snapshot_id>"). The parent
 // volume is found through the SNAPSHOT's own volume and project, never another tenant's.
-#include "snapshot_lookup.h"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -14,21 +12,6 @@
 #include "util.h"
 
 namespace solidfire {
-
-std::optional<SfSnapshot> parse_snapshot(JsonView s) {
-  auto id = s.int64("snapshotID");
-  if (!id) return std::nullopt;
-  SfSnapshot out;
-  out.id = *id;
-  out.volume_id = s.int64("volumeID").value_or(0);
-  out.total_size = s.int64("totalSize").value_or(0);
-  out.name = s.string_or("name", "");
-  return out;
-}
-
-std::string snapshot_provider_id(int64_t snapshot_id, int64_t volume_id, const std::string& cluster_uuid) {
-  return std::to_string(snapshot_id) + " " + std::to_string(volume_id) + " " + cluster_uuid;
-}
 
 Volume SolidFireDriverImpl::snapshot_parent(const Snapshot& snapshot) const {
   Volume parent;

@@ -1,6 +1,6 @@
 #include "volume_identity.h"
 
-#include "driver_impl.h"
+#include "volume.h"
 #include "util.h"
 
 namespace solidfire::identity {

@@ -24,25 +24,6 @@ std::string where_we_looked(const Volume& volume) {
 
 }  // namespace
 
-std::optional<SfVolume> parse_volume(JsonView v) {
-  auto id = v.int64("volumeID");
-  if (!id) return std::nullopt;
-  SfVolume out;
-  out.id = *id;
-  out.account_id = v.int64("accountID").value_or(0);
-  out.name = v.string_or("name", "");
-  out.status = v.string_or("status", "");
-  out.iqn = v.string_or("iqn", "");
-  out.total_size = v.int64("totalSize").value_or(0);
-  out.enable512e = v.boolean("enable512e").value_or(true);
-  const JsonView attrs = v["attributes"];
-  if (attrs.is_object()) {
-    out.uuid_attr = attrs.string_or("uuid", "");
-    out.migration_uuid = attrs.string_or("migration_uuid", "");
-  }
-  return out;
-}
-
 VolumeLookup::VolumeLookup(ElementClient& client, AccountManager& accounts, const DriverConfig& config,
                            std::function<identity::Scope()> scope, std::shared_ptr<spdlog::logger> log)
     : client_(client), accounts_(accounts), config_(config), scope_(std::move(scope)), log_(std::move(log)) {}
@@ -205,13 +186,13 @@ void VolumeLookup::for_each_volume(CallContext& ctx, const std::optional<std::st
     params.set("limit", element::kListVolumesPage);
     Json page = client_.call(ctx, element::kListVolumes, params);
     const auto volumes = page["volumes"].items();
-    int64_t last_id = start;
+    int64_t last_id = -1;
     for (const JsonView v : volumes) {
       visit(v);
-      last_id = std::max(last_id, v.int64("volumeID").value_or(last_id));
+      last_id = std::max(last_id, v.int64("volumeID").value_or(-1));
     }
     if (static_cast<int64_t>(volumes.size()) < element::kListVolumesPage) return;
-    if (last_id < start) return;  // defensive: never loop on a misbehaving cluster
+    if (last_id < start) return;  // a full page that did not move forward: never loop on a bad cluster
     start = last_id + 1;
   }
 }

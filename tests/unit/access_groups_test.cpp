@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "access_fixture.h"
+#include "access_groups.h"
 
 namespace sftest {
 namespace {

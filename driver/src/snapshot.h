@@ -1,5 +1,5 @@
-// Element snapshots as the driver reads them. The lookups themselves (by provider_id, then by name among
-// the volume's snapshots) are SolidFireDriverImpl::find_snapshot and list_snapshots, in snapshot_lookup.cpp.
+// An Element snapshot as the driver reads it. Finding one (by provider_id, then by name among its
+// volume's snapshots) is SolidFireDriverImpl::find_snapshot, in snapshot_lookup.cpp.
 #pragma once
 
 #include <cstdint>
