@@ -1,0 +1,179 @@
+// vdp_soak: caller threads run a seeded random mix of volume, snapshot, clone and connection operations
+// on the SolidFire plugin against an in-process element-sim injecting faults, repeating what the ABI
+// says to repeat; then the host's model is checked against the cluster, everything is deleted and the
+// cluster is checked empty. Prints the figures and PASS/FAIL; exits 1 on any failure. See README.md.
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "cluster_view.h"
+#include "fault_plan.h"
+#include "host_calls.h"
+#include "host_model.h"
+#include "invariants.h"
+#include "options.h"
+#include "stats.h"
+#include "support.h"
+#include "workload.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using soak::vh::Driver;
+
+// Draining waits for the operations in flight; a call that never returns is a failure of its own.
+constexpr auto kDrainLimit = std::chrono::seconds(100);
+
+std::unique_ptr<Driver> setup_driver(it::Sim& sim, bool vag) {
+  auto cfg = it::sim_config(sim);
+  cfg["sf_enable_vag"] = vag ? "true" : "false";
+  auto drv = it::make_driver(cfg);
+  soak::vh::CallOptions o;
+  o.timeout = std::chrono::seconds(60);
+  const auto r = drv->setup(o);
+  if (!r.ok()) {
+    std::cerr << "vdp_soak: setup failed: " << r.output << "\n";
+    std::exit(2);
+  }
+  return drv;
+}
+
+// Runs `body(i)` on n threads and waits at most `limit` for all of them; false when they did not end.
+template <class F>
+bool run_threads(int n, F body, std::chrono::seconds limit, const std::atomic<bool>* stop = nullptr,
+                 double seconds = 0, soak::Stats* stats = nullptr) {
+  std::mutex mu;
+  std::condition_variable cv;
+  int running = n;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      body(i);
+      std::lock_guard lock(mu);
+      --running;
+      cv.notify_all();
+    });
+  }
+  if (stop != nullptr) {
+    // Progress now and then, so a long run by hand shows it is alive.
+    const auto start = Clock::now();
+    const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    auto next = start + std::chrono::seconds(15);
+    while (Clock::now() < end) {
+      std::this_thread::sleep_until(std::min(next, end));
+      if (Clock::now() >= next) {
+        std::cout << "  ... " << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start).count()
+                  << " s, " << stats->operations() << " operations, " << stats->failures() << " failures\n"
+                  << std::flush;
+        next += std::chrono::seconds(next - start > std::chrono::minutes(5) ? 300 : 15);
+      }
+    }
+    const_cast<std::atomic<bool>*>(stop)->store(true);
+  }
+  std::unique_lock lock(mu);
+  if (!cv.wait_for(lock, limit, [&] { return running == 0; })) return false;
+  lock.unlock();
+  for (auto& t : threads) t.join();
+  return true;
+}
+
+[[noreturn]] void hung(const char* phase, soak::Stats& stats) {
+  std::cout << "vdp_soak: operations still running " << kDrainLimit.count() << " s after " << phase
+            << " (a call that never returns)\n";
+  stats.print_operations(std::cout);
+  stats.print_failures(std::cout, true);
+  std::cout << "RESULT: FAIL\n" << std::flush;
+  std::_Exit(1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const soak::Options opts = soak::parse_options(argc, argv);
+  std::cout << "vdp_soak: seed " << opts.seed << ", " << opts.threads << " callers, " << opts.seconds << " s, fault rate "
+            << opts.fault_rate << ", " << opts.drivers << " driver(s), caps private " << opts.private_cap << " shared "
+            << opts.shared_cap << " snapshots " << opts.snapshot_cap << "\n"
+            << "  reproduce: vdp_soak --seed " << opts.seed << " --seconds " << opts.seconds << " --threads "
+            << opts.threads << " --fault-rate " << opts.fault_rate << " --drivers " << opts.drivers << "\n"
+            << std::flush;
+
+  soak::Stats stats;
+  soak::FaultPlan faults(opts.fault_rate);
+  int rc = 0;
+  {
+    element_sim::Options so = it::Sim::default_options();
+    so.seed = opts.seed;
+    so.io_threads = 4;
+    it::Sim sim(so);
+
+    // Driver 0 and (with 3) driver 2: sf_enable_vag, two volume services on one backend; driver 1: no VAGs.
+    std::vector<std::unique_ptr<Driver>> owned;
+    soak::Drivers drivers;
+    owned.push_back(setup_driver(sim, true));
+    drivers.vag.push_back(owned.back().get());
+    if (opts.drivers >= 2) {
+      owned.push_back(setup_driver(sim, false));
+      drivers.plain.push_back(owned.back().get());
+    }
+    if (opts.drivers >= 3) {
+      owned.push_back(setup_driver(sim, true));
+      drivers.vag.push_back(owned.back().get());
+    }
+
+    std::vector<std::string> projects;
+    for (int i = 0; i < 4; ++i) projects.push_back("soak-" + std::to_string(opts.seed) + "-p" + std::to_string(i));
+    soak::HostModel model(opts.threads, opts.private_cap, opts.shared_cap);
+    soak::Canceller canceller;
+    soak::HostCaller host(opts, stats, canceller);
+    soak::Workload work(opts, drivers, model, stats, host, projects);
+
+    // Traffic with faults.
+    faults.install(sim.server());
+    const auto t0 = Clock::now();
+    std::atomic<bool> stop{false};
+    if (!run_threads(opts.threads, [&](int i) { work.run(i, stop); }, kDrainLimit, &stop, opts.seconds, &stats)) {
+      hung("the traffic stopped", stats);
+    }
+    const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+    faults.collect_and_clear(sim.server());
+    const uint64_t ops = stats.operations();
+    std::cout << "traffic: " << ops << " operations in " << std::fixed << std::setprecision(1) << elapsed << " s ("
+              << static_cast<double>(ops) / elapsed << "/s), " << sim.total() << " Element RPCs\n";
+
+    // The model against the cluster, with no fault rule left.
+    soak::check_against_model(soak::read_cluster(sim.server()), model, stats);
+    const size_t live = model.all().size();
+
+    if (opts.cleanup) {
+      if (!run_threads(opts.threads, [&](int i) { work.cleanup(i, opts.threads); }, kDrainLimit)) {
+        hung("the cleanup started", stats);
+      }
+      soak::check_cleaned(soak::read_cluster(sim.server()), model, stats);
+    }
+
+    std::cout << "host model at the end of the traffic: " << live << " volumes; abandoned: "
+              << model.abandoned_volumes().size() << " volumes, " << model.abandoned_snapshots().size()
+              << " snapshots\n";
+    stats.print_operations(std::cout);
+    faults.print(std::cout);
+    stats.print_repeats(std::cout);
+    stats.print_checks(std::cout);
+    stats.print_failures(std::cout, opts.verbose);
+    if (ops == 0) {
+      stats.failure("no operation completed");
+      std::cout << "failures: no operation completed\n";
+    }
+    rc = stats.failures() == 0 ? 0 : 1;
+    owned.clear();  // drivers go before the simulator stops
+  }
+  it::release_plugin();
+  std::cout << "RESULT: " << (rc == 0 ? "PASS" : "FAIL") << " (seed " << opts.seed << ")\n" << std::flush;
+  return rc;
+}
