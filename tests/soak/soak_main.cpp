@@ -45,43 +45,55 @@ std::unique_ptr<Driver> setup_driver(it::Sim& sim, bool vag) {
   return drv;
 }
 
-// Runs `body(i)` on n threads and waits at most `limit` for all of them; false when they did not end.
-template <class F>
-bool run_threads(int n, F body, std::chrono::seconds limit, const std::atomic<bool>* stop = nullptr,
-                 double seconds = 0, soak::Stats* stats = nullptr) {
-  std::mutex mu;
-  std::condition_variable cv;
-  int running = n;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      body(i);
-      std::lock_guard lock(mu);
-      --running;
-      cv.notify_all();
-    });
-  }
-  if (stop != nullptr) {
-    // Progress now and then, so a long run by hand shows it is alive.
-    const auto start = Clock::now();
-    const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-    auto next = start + std::chrono::seconds(15);
-    while (Clock::now() < end) {
-      std::this_thread::sleep_until(std::min(next, end));
-      if (Clock::now() >= next) {
-        std::cout << "  ... " << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start).count()
-                  << " s, " << stats->operations() << " operations, " << stats->failures() << " failures\n"
-                  << std::flush;
-        next += std::chrono::seconds(next - start > std::chrono::minutes(5) ? 300 : 15);
-      }
+// Threads that report when they end, so a wait can give up on a call that never returns.
+class Threads {
+ public:
+  template <class F>
+  Threads(int n, F body) : running_(n) {
+    for (int i = 0; i < n; ++i) {
+      threads_.emplace_back([this, body, i] {
+        body(i);
+        std::lock_guard lock(mu_);
+        --running_;
+        cv_.notify_all();
+      });
     }
-    const_cast<std::atomic<bool>*>(stop)->store(true);
   }
-  std::unique_lock lock(mu);
-  if (!cv.wait_for(lock, limit, [&] { return running == 0; })) return false;
-  lock.unlock();
-  for (auto& t : threads) t.join();
-  return true;
+  ~Threads() {
+    for (auto& t : threads_) {
+      if (t.joinable()) t.detach();  // only after a failed wait: the process exits next
+    }
+  }
+  // True when every thread ended within `limit` (and was joined).
+  bool wait(std::chrono::seconds limit) {
+    std::unique_lock lock(mu_);
+    if (!cv_.wait_for(lock, limit, [&] { return running_ == 0; })) return false;
+    lock.unlock();
+    for (auto& t : threads_) t.join();
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int running_;
+  std::vector<std::thread> threads_;
+};
+
+// Sleeps through the traffic, printing progress now and then so a long run by hand shows it is alive.
+void wait_traffic(double seconds, const soak::Stats& stats) {
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  auto next = start + std::chrono::seconds(15);
+  while (Clock::now() < end) {
+    std::this_thread::sleep_until(std::min(next, end));
+    if (Clock::now() < next) continue;
+    const auto s = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start);
+    std::cout << "  ... " << s.count() << " s, " << stats.operations() << " operations, " << stats.failures()
+              << " failures\n"
+              << std::flush;
+    next += s < std::chrono::minutes(5) ? std::chrono::seconds(15) : std::chrono::seconds(300);
+  }
 }
 
 [[noreturn]] void hung(const char* phase, soak::Stats& stats) {
@@ -138,8 +150,11 @@ int main(int argc, char** argv) {
     faults.install(sim.server());
     const auto t0 = Clock::now();
     std::atomic<bool> stop{false};
-    if (!run_threads(opts.threads, [&](int i) { work.run(i, stop); }, kDrainLimit, &stop, opts.seconds, &stats)) {
-      hung("the traffic stopped", stats);
+    {
+      Threads callers(opts.threads, [&](int i) { work.run(i, stop); });
+      wait_traffic(opts.seconds, stats);
+      stop = true;
+      if (!callers.wait(kDrainLimit)) hung("the traffic stopped", stats);
     }
     const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
     faults.collect_and_clear(sim.server());
@@ -152,9 +167,9 @@ int main(int argc, char** argv) {
     const size_t live = model.all().size();
 
     if (opts.cleanup) {
-      if (!run_threads(opts.threads, [&](int i) { work.cleanup(i, opts.threads); }, kDrainLimit)) {
-        hung("the cleanup started", stats);
-      }
+      const auto all = model.all();
+      Threads cleaners(opts.threads, [&](int i) { work.cleanup(all, i, opts.threads); });
+      if (!cleaners.wait(kDrainLimit)) hung("the cleanup started", stats);
       soak::check_cleaned(soak::read_cluster(sim.server()), model, stats);
     }
 

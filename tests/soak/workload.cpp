@@ -289,9 +289,8 @@ void Workload::disconnect(VolumeRec& v, std::mt19937_64& rng, bool quiet) {
   v.attached_iqn.clear();
 }
 
-void Workload::cleanup(int share, int shares) {
+void Workload::cleanup(const std::vector<VolumePtr>& all, int share, int shares) {
   std::mt19937_64 rng(opts_.seed ^ (0xC1EA17ULL + static_cast<uint64_t>(share)));
-  const auto all = model_.all();
   for (size_t i = static_cast<size_t>(share); i < all.size(); i += static_cast<size_t>(shares)) {
     std::unique_lock lock(all[i]->mu);
     if (!all[i]->gone) delete_volume(all[i], rng, /*quiet=*/true);

@@ -32,8 +32,9 @@ class Workload {
            std::vector<std::string> projects);
   // Runs operations until `stop` is raised; `caller` selects the private pool and the generator.
   void run(int caller, const std::atomic<bool>& stop);
-  // Deletes the volumes of `share` (every n-th of the model) with terminate/snapshot deletes first.
-  void cleanup(int share, int shares);
+  // Deletes every `shares`-th volume of `all` from index `share` (connections and snapshots first).
+  // `all` is one listing of the model taken before the cleaners start, so the shares do not overlap.
+  void cleanup(const std::vector<VolumePtr>& all, int share, int shares);
 
  private:
   enum class Op {
