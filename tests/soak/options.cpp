@@ -14,7 +14,7 @@ namespace {
   std::fprintf(rc == 0 ? stdout : stderr,
                "usage: vdp_soak [--seed N] [--seconds S | --minutes M | --hours H] [--threads N]\n"
                "                [--fault-rate P] [--drivers 1|2|3] [--private-cap N] [--shared-cap N]\n"
-               "                [--snapshot-cap N] [--max-repeats N] [--no-cleanup] [--verbose]\n");
+               "                [--snapshot-cap N] [--max-repeats N] [--no-cleanup] [--sabotage] [--verbose]\n");
   std::exit(rc);
 }
 
@@ -59,12 +59,14 @@ Options parse_options(int argc, char** argv) {
     else if (a == "--snapshot-cap") o.snapshot_cap = static_cast<int>(number(a, value(), 1, 32));
     else if (a == "--max-repeats") o.max_repeats = static_cast<int>(number(a, value(), 1, 100));
     else if (a == "--no-cleanup") o.cleanup = false;
+    else if (a == "--sabotage") o.sabotage = true;
     else if (a == "--verbose") o.verbose = true;
     else {
       std::fprintf(stderr, "vdp_soak: unknown argument '%s'\n", a.c_str());
       usage(2);
     }
   }
+  if (o.sabotage) o.cleanup = false;  // the planted objects would only fail the cleanup checks again
   // A seed of 0 means "any": drawn here so that the printed seed reproduces the run's choices.
   while (o.seed == 0) o.seed = std::random_device{}() & 0xffffffffULL;
   return o;

@@ -17,6 +17,7 @@ struct Options {
   int snapshot_cap = 3;     // snapshots per volume
   int max_repeats = 8;      // repeats of one operation before the host gives up
   bool cleanup = true;      // delete everything at the end and check that nothing is left
+  bool sabotage = false;    // plant violations before the checks and expect exactly those (no cleanup)
   bool verbose = false;     // print every failure (not only the first ones)
 };
 

@@ -19,6 +19,7 @@
 #include "host_model.h"
 #include "invariants.h"
 #include "options.h"
+#include "sabotage.h"
 #include "stats.h"
 #include "support.h"
 #include "workload.h"
@@ -163,6 +164,8 @@ int main(int argc, char** argv) {
               << static_cast<double>(ops) / elapsed << "/s), " << sim.total() << " Element RPCs\n";
 
     // The model against the cluster, with no fault rule left.
+    std::vector<std::string> planted;
+    if (opts.sabotage) planted = soak::plant_violations(sim.server(), model);
     soak::check_against_model(soak::read_cluster(sim.server()), model, stats);
     const size_t live = model.all().size();
 
@@ -186,6 +189,21 @@ int main(int argc, char** argv) {
       std::cout << "failures: no operation completed\n";
     }
     rc = stats.failures() == 0 ? 0 : 1;
+    if (opts.sabotage) {
+      // Every planted violation found, and nothing else: a failure of its own or a missed one is FAIL.
+      uint64_t planted_failures = 0;
+      size_t detected = 0;
+      for (const auto& cat : planted) {
+        const uint64_t n = stats.check_failures(cat);
+        planted_failures += n;
+        detected += n > 0 ? 1 : 0;
+        std::cout << "sabotage: " << cat << ": " << (n > 0 ? "detected" : "MISSED") << "\n";
+      }
+      const uint64_t other = stats.failures() - planted_failures;
+      std::cout << "sabotage: " << detected << " of " << planted.size() << " planted violations detected, " << other
+                << " other failures\n";
+      rc = detected == planted.size() && planted.size() >= 4 && other == 0 ? 0 : 1;
+    }
     owned.clear();  // drivers go before the simulator stops
   }
   it::release_plugin();

@@ -52,6 +52,19 @@ uint64_t Stats::failures() const {
   return failures_;
 }
 
+uint64_t Stats::check_failures(const std::string& category) const {
+  std::lock_guard lock(mu_);
+  const auto it = checks_.find(category);
+  return it == checks_.end() ? 0 : it->second.failed;
+}
+
+uint64_t Stats::check_failures() const {
+  std::lock_guard lock(mu_);
+  uint64_t n = 0;
+  for (const auto& [cat, c] : checks_) n += c.failed;
+  return n;
+}
+
 uint64_t Stats::operations() const {
   std::lock_guard lock(mu_);
   uint64_t n = 0;

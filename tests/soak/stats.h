@@ -23,6 +23,8 @@ class Stats {
   void check(const std::string& category, bool ok, const std::string& what_failed);
 
   uint64_t failures() const;
+  uint64_t check_failures(const std::string& category) const;
+  uint64_t check_failures() const;  // over every category
   uint64_t operations() const;
   void print_operations(std::ostream& out) const;
   void print_repeats(std::ostream& out) const;
