@@ -16,7 +16,12 @@ std::string prob(double p) {
 }
 }  // namespace
 
-FaultPlan::FaultPlan(double rate) {
+FaultPlan::FaultPlan(double rate, const std::vector<std::string>& extra) {
+  // Extra rules first: element-sim applies one action per request, the first rule that fires.
+  for (const auto& spec : extra) {
+    element_sim::Server::validate_fault(spec);
+    rules_.push_back({"extra " + spec, spec});
+  }
   if (rate <= 0) return;
   // Names the driver retries by itself (element_api.h kRetryable): the host sees them only when
   // every attempt fails.
@@ -45,7 +50,7 @@ void FaultPlan::collect_and_clear(element_sim::Server& server) {
 
 void FaultPlan::print(std::ostream& out) const {
   out << "faults injected:";
-  if (rules_.empty()) out << " none (fault rate 0)";
+  if (rules_.empty()) out << " none (fault rate 0, no --fault)";
   for (const auto& r : rules_) {
     auto it = fired_.find(r.kind);
     out << " " << r.kind << "=" << (it == fired_.end() ? 0 : it->second) << ";";

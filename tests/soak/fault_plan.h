@@ -15,7 +15,8 @@ namespace soak {
 
 class FaultPlan {
  public:
-  explicit FaultPlan(double rate);
+  // `extra`: further rules in element-sim's grammar (simulator/src/faults.h), each counted on its own.
+  FaultPlan(double rate, const std::vector<std::string>& extra);
   void install(element_sim::Server& server) const;
   // Reads how often each kind fired, then removes every rule (call once, when the traffic is over).
   void collect_and_clear(element_sim::Server& server);

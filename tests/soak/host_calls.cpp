@@ -59,6 +59,13 @@ void Canceller::run() {
   }
 }
 
+std::string CallOutcome::summary() const {
+  std::string s = vdp_status_name(status);
+  if (gave_up) s += " (gave up)";
+  if (!repeated_after.empty()) s += " after " + repeated_after;
+  return s;
+}
+
 CallOutcome HostCaller::call(vh::Driver& driver, const std::string& op, const std::string& request,
                              std::mt19937_64& rng, bool quiet) {
   std::uniform_int_distribution<int> percent(0, 99);
@@ -100,6 +107,7 @@ CallOutcome HostCaller::call(vh::Driver& driver, const std::string& op, const st
         e["outcome_unknown"].is_bool() ? (e["outcome_unknown"].boolean() ? "true" : "false") : "absent";
     stats_.repeat(op, name, unknown);
     ++out.repeats;
+    out.repeated_after += (out.repeated_after.empty() ? "" : " ") + std::string(name) + "(unknown=" + unknown + ")";
     // A short pause, as a service's retry loop would make, before the same request again.
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(10, 100)(rng)));
   }

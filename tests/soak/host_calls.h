@@ -47,7 +47,10 @@ struct CallOutcome {
   std::string output;    // the result, or the last error object
   bool gave_up = false;  // still a repeatable status after the last repeat
   int repeats = 0;
+  std::string repeated_after;  // the statuses repeated, e.g. "TIMEOUT(unknown=true) UNAVAILABLE(unknown=absent)"
   bool ok() const { return status == VDP_OK; }
+  // "OK", "OK after TIMEOUT(...)", "NOT_FOUND", ...: one event of a volume's history.
+  std::string summary() const;
 };
 
 class HostCaller {

@@ -40,6 +40,35 @@ int64_t provider_token(const std::string& provider_id, size_t index) {
 }
 }  // namespace
 
+namespace {
+constexpr size_t kHistory = 24;  // events kept per volume and per initiator
+
+void push_bounded(std::vector<std::string>& h, std::string event) {
+  if (h.size() >= kHistory) h.erase(h.begin());
+  h.push_back(std::move(event));
+}
+
+std::string join(const std::vector<std::string>& h) {
+  std::string out;
+  for (const auto& e : h) out += (out.empty() ? "" : " -> ") + e;
+  return out;
+}
+}  // namespace
+
+void VolumeRec::note(std::string event) { push_bounded(history, std::move(event)); }
+std::string VolumeRec::trail() const { return join(history); }
+
+void HostModel::note_initiator(const std::string& iqn, std::string event) {
+  std::lock_guard lock(mu_);
+  push_bounded(initiator_history_[iqn], std::move(event));
+}
+
+std::string HostModel::initiator_trail(const std::string& iqn) const {
+  std::lock_guard lock(mu_);
+  const auto it = initiator_history_.find(iqn);
+  return it == initiator_history_.end() ? std::string() : join(it->second);
+}
+
 int64_t VolumeRec::cluster_id() const { return provider_token(provider_id, 0); }
 int64_t VolumeRec::account_id() const { return provider_token(provider_id, 1); }
 
@@ -75,8 +104,24 @@ void HostModel::add(const VolumePtr& v) {
   pool(v->shared, v->owner).push_back(v);
 }
 
+void HostModel::depart(const VolumeRec& v) {
+  constexpr size_t kDeparted = 5000;
+  if (departed_.emplace(v.id, v.trail()).second) departed_order_.push_back(v.id);
+  if (departed_order_.size() > kDeparted) {
+    departed_.erase(departed_order_.front());
+    departed_order_.pop_front();
+  }
+}
+
+std::string HostModel::departed_trail(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  const auto it = departed_.find(id);
+  return it == departed_.end() ? std::string() : it->second;
+}
+
 void HostModel::remove(const VolumeRec& v) {
   std::lock_guard lock(mu_);
+  depart(v);
   auto& p = pool(v.shared, v.owner);
   p.erase(std::remove_if(p.begin(), p.end(), [&](const VolumePtr& x) { return x.get() == &v; }), p.end());
 }
@@ -85,6 +130,7 @@ void HostModel::abandon(const VolumeRec& v) {
   remove(v);
   std::lock_guard lock(mu_);
   abandoned_volumes_.insert(v.id);
+  departed_[v.id] = v.trail();
   for (const auto& s : v.snapshots) abandoned_snapshots_.insert(s.id);
 }
 

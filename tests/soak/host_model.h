@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -49,7 +51,11 @@ struct VolumeRec {
   std::vector<SnapshotRec> snapshots;
   std::string attached_iqn;  // empty: no connection
   bool gone = false;         // deleted or abandoned: callers holding a pointer skip it
+  std::vector<std::string> history;  // the last operations on it, for the report of a failed check
   std::shared_mutex mu;
+
+  void note(std::string event);
+  std::string trail() const;  // history joined with " -> "
 
   int64_t cluster_id() const;  // volumeID from provider_id (0 when missing)
   int64_t account_id() const;  // accountID from provider_id (0 when missing)
@@ -75,6 +81,13 @@ class HostModel {
   void abandon_volume_id(const std::string& id);
   void abandon_snapshot_id(const std::string& id);
 
+  // The last connection events of an initiator (its VAG's story, for the report of a failed VAG check).
+  void note_initiator(const std::string& iqn, std::string event);
+  std::string initiator_trail(const std::string& iqn) const;
+
+  // The history of a volume that left the model (the last few thousand), for the report of an orphan.
+  std::string departed_trail(const std::string& id) const;
+
   std::vector<VolumePtr> all() const;  // every live volume (for the final checks and the cleanup)
   std::set<std::string> abandoned_volumes() const;
   std::set<std::string> abandoned_snapshots() const;
@@ -90,6 +103,10 @@ class HostModel {
   int shared_reserved_ = 0;
   std::vector<int> private_reserved_;
   std::set<std::string> abandoned_volumes_, abandoned_snapshots_;
+  std::map<std::string, std::vector<std::string>> initiator_history_;
+  std::map<std::string, std::string> departed_;
+  std::deque<std::string> departed_order_;  // oldest first, bounded
+  void depart(const VolumeRec& v);  // with mu_ held
 };
 
 // Cinder's names for Element objects ("UUID-<id>"), the default sf_volume_prefix.

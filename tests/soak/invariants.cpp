@@ -70,11 +70,12 @@ void check_against_model(const ClusterView& c, const HostModel& model, Stats& st
       active_by_name[v["name"].str()].push_back(v);
       active_by_id[v["volumeID"].i64()] = v;
       stats.check("no orphan volume", by_id.count(id) != 0 || abandoned_vols.count(id) != 0,
-                  "active volume not in the host model: " + brief(v));
+                  "active volume not in the host model: " + brief(v) + "\n      history: " + model.departed_trail(id));
     } else {
       // Deleted volumes are purged by delete_volume, and a failed clone is purged before its error.
       stats.check("no unpurged or unfinished volume", abandoned_vols.count(id) != 0,
-                  "volume in state " + status + " left on the cluster: " + brief(v));
+                  "volume in state " + status + " left on the cluster: " + brief(v) + "\n      history: " +
+                      model.departed_trail(id));
     }
   }
   for (const auto& [name, vols] : active_by_name) {
@@ -111,35 +112,36 @@ void check_against_model(const ClusterView& c, const HostModel& model, Stats& st
     }
   }
 
-  // Every model volume against the cluster.
+  // Every model volume against the cluster; a failed check carries the volume's recent history.
   for (const auto& [id, v] : by_id) {
+    const std::string story = "\n      history: " + v->trail();
     const auto found = active_by_name.find(element_name(id));
     const bool exists = found != active_by_name.end() && !found->second.empty();
-    stats.check("model volume exists", exists, "volume " + id + " (" + v->provider_id + ") is not active on the cluster");
+    stats.check("model volume exists", exists, "volume " + id + " (" + v->provider_id + ") is not active on the cluster" + story);
     if (!exists) continue;
     const it::Json cv = found->second.front();
     stats.check("provider_id matches", cv["volumeID"].i64() == v->cluster_id() && cv["accountID"].i64() == v->account_id(),
-                "volume " + id + ": provider_id " + v->provider_id + " but the cluster has " + brief(cv));
+                "volume " + id + ": provider_id " + v->provider_id + " but the cluster has " + brief(cv) + story);
     stats.check("attributes.uuid", cv["attributes"]["uuid"].str() == id, "volume " + id + ": " + brief(cv));
     stats.check("size as told", cv["totalSize"].i64() == v->size_gib * kGiB,
                 "volume " + id + ": model " + std::to_string(v->size_gib) + " GiB, cluster " +
-                    std::to_string(cv["totalSize"].i64()) + " bytes");
+                    std::to_string(cv["totalSize"].i64()) + " bytes" + story);
     const Qos q = v->qos();
     const it::Json cq = cv["qos"];
     stats.check("qos as told", cq["minIOPS"].i64() == q.min && cq["maxIOPS"].i64() == q.max && cq["burstIOPS"].i64() == q.burst,
                 "volume " + id + " type " + volume_types().at(v->type).name + " size " + std::to_string(v->size_gib) +
                     ": model " + std::to_string(q.min) + "/" + std::to_string(q.max) + "/" + std::to_string(q.burst) +
-                    ", cluster " + cq.dump());
+                    ", cluster " + cq.dump() + story);
     const auto acct = accounts.find(v->project);
     stats.check("volume in its project's account", acct != accounts.end() && acct->second["accountID"].i64() == cv["accountID"].i64(),
-                "volume " + id + " of project " + v->project + " is in accountID " + std::to_string(cv["accountID"].i64()));
+                "volume " + id + " of project " + v->project + " is in accountID " + std::to_string(cv["accountID"].i64()) + story);
     // Snapshots of the model exist on this volume, under the id the driver returned.
     for (const auto& s : v->snapshots) {
       const auto cs = snaps_by_id.find(first_token(s.provider_id));
       stats.check("model snapshot exists",
                   cs != snaps_by_id.end() && cs->second["volumeID"].i64() == cv["volumeID"].i64() &&
                       cs->second["name"].str() == element_name(s.id),
-                  "snapshot " + s.id + " (" + s.provider_id + ") of volume " + id + " is not on the cluster");
+                  "snapshot " + s.id + " (" + s.provider_id + ") of volume " + id + " is not on the cluster" + story);
     }
     // Connections: a VAG volume is in exactly the VAG of its initiator; others are in none.
     const it::Json groups = cv["volumeAccessGroups"];
@@ -147,18 +149,23 @@ void check_against_model(const ClusterView& c, const HostModel& model, Stats& st
       const auto g = vag_of.find(v->attached_iqn);
       stats.check("connection in its VAG",
                   g != vag_of.end() && holds(g->second["volumes"], cv["volumeID"].i64()) && groups.size() == 1,
-                  "volume " + id + " connected to " + v->attached_iqn + " but its VAGs are " + groups.dump());
+                  "volume " + id + " connected to " + v->attached_iqn + " but its VAGs are " + groups.dump() + story);
     } else {
       stats.check("no VAG without a connection", groups.size() == 0,
                   "volume " + id + (v->vag ? " (not connected)" : " (driver without VAGs)") + " is in VAGs " +
-                      groups.dump());
+                      groups.dump() + story);
     }
   }
 
   // Every VAG: not empty, only existing volumes, each connected (in the model) to one of its initiators.
   for (const auto& g : c.vags) {
     const it::Json vols = g["volumes"];
-    stats.check("no empty VAG left", vols.size() != 0, "empty VAG " + brief(g));
+    std::string story;
+    for (size_t i = 0; i < g["initiators"].size(); ++i) {
+      const std::string iqn = g["initiators"].at(i).str();
+      story += "\n      " + iqn + ": " + model.initiator_trail(iqn);
+    }
+    stats.check("no empty VAG left", vols.size() != 0, "empty VAG " + brief(g) + story);
     for (size_t i = 0; i < vols.size(); ++i) {
       const int64_t vid = vols.at(i).i64();
       const auto cv = active_by_id.find(vid);
@@ -170,7 +177,8 @@ void check_against_model(const ClusterView& c, const HostModel& model, Stats& st
       const auto mv = by_id.find(id);
       stats.check("VAG volume connected in the model",
                   mv != by_id.end() && mv->second->vag && holds(g["initiators"], mv->second->attached_iqn),
-                  "VAG " + g["name"].str() + " holds volume " + id + " which the host has not connected to it");
+                  "VAG " + g["name"].str() + " holds volume " + id + " which the host has not connected to it" +
+                      (mv != by_id.end() ? "\n      history: " + mv->second->trail() : story));
     }
   }
 

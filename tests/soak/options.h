@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace soak {
 
@@ -17,6 +18,7 @@ struct Options {
   int snapshot_cap = 3;     // snapshots per volume
   int max_repeats = 8;      // repeats of one operation before the host gives up
   bool cleanup = true;      // delete everything at the end and check that nothing is left
+  std::vector<std::string> extra_faults;  // --fault SPEC: more element-sim rules (to aim at one method)
   bool sabotage = false;    // plant violations before the checks and expect exactly those (no cleanup)
   bool verbose = false;     // print every failure (not only the first ones)
 };

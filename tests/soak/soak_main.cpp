@@ -114,11 +114,20 @@ int main(int argc, char** argv) {
             << opts.fault_rate << ", " << opts.drivers << " driver(s), caps private " << opts.private_cap << " shared "
             << opts.shared_cap << " snapshots " << opts.snapshot_cap << "\n"
             << "  reproduce: vdp_soak --seed " << opts.seed << " --seconds " << opts.seconds << " --threads "
-            << opts.threads << " --fault-rate " << opts.fault_rate << " --drivers " << opts.drivers << "\n"
+            << opts.threads << " --fault-rate " << opts.fault_rate << " --drivers " << opts.drivers;
+  for (const auto& f : opts.extra_faults) std::cout << " --fault '" << f << "'";
+  std::cout << "\n"
             << std::flush;
 
   soak::Stats stats;
-  soak::FaultPlan faults(opts.fault_rate);
+  soak::FaultPlan faults = [&] {
+    try {
+      return soak::FaultPlan(opts.fault_rate, opts.extra_faults);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "vdp_soak: --fault: " << e.what() << "\n";
+      std::exit(2);
+    }
+  }();
   int rc = 0;
   {
     element_sim::Options so = it::Sim::default_options();

@@ -32,8 +32,15 @@ Workload::Workload(const Options& opts, Drivers drivers, HostModel& model, Stats
   for (int i = 0; i < 6; ++i) iqns_.push_back("iqn.2024-01.org.vdp.soak:host-" + std::to_string(i));
 }
 
-vh::Driver& Workload::driver_for(const VolumeRec& v, std::mt19937_64& rng) {
-  return *any_of(v.vag || drivers_.plain.empty() ? drivers_.vag : drivers_.plain, rng);
+CallOutcome Workload::call_on(VolumeRec& v, const std::string& op, const std::string& request, std::mt19937_64& rng,
+                              bool quiet, const std::string& detail) {
+  const bool vag = v.vag || drivers_.plain.empty();
+  const auto& pool = vag ? drivers_.vag : drivers_.plain;
+  const size_t k = std::uniform_int_distribution<size_t>(0, pool.size() - 1)(rng);
+  const CallOutcome r = host_.call(*pool[k], op, request, rng, quiet);
+  v.note(op + (detail.empty() ? "" : " " + detail) + " via " + (vag ? "vag" : "plain") + std::to_string(k) + ": " +
+         r.summary());
+  return r;
 }
 
 void Workload::lost(VolumeRec& v, const std::string& op, const CallOutcome& r) {
@@ -107,15 +114,15 @@ void Workload::run_one(Op op, bool shared, int caller, std::mt19937_64& rng) {
 }
 
 void Workload::create_new(const std::string& op, const std::string& request, VolumePtr nv, std::mt19937_64& rng) {
-  const CallOutcome r = host_.call(driver_for(*nv, rng), op, request, rng);
+  const CallOutcome r = call_on(*nv, op, request, rng);
   if (!r.ok()) {
     if (!r.gave_up) stats_.failure(op + " of volume " + nv->id + ": " + describe(r));
-    model_.abandon_volume_id(nv->id);
+    model_.abandon(*nv);
     return;
   }
   if (!store_model_update(*nv, r.output)) {
     stats_.failure(op + " of volume " + nv->id + " returned no provider_id: " + r.output);
-    model_.abandon_volume_id(nv->id);
+    model_.abandon(*nv);
     return;
   }
   stats_.op_done(op);
@@ -156,7 +163,8 @@ void Workload::delete_volume(const VolumePtr& vp, std::mt19937_64& rng, bool qui
     delete_snapshot(v, v.snapshots.size() - 1, rng, quiet);
     if (v.gone) return;
   }
-  const CallOutcome r = host_.call(driver_for(v, rng), "delete_volume", "{\"volume\":" + volume_json(v) + "}", rng, quiet);
+  const CallOutcome r = call_on(v, "delete_volume", "{\"volume\":" + volume_json(v) + "}", rng, quiet);
+  if (!v.attached_iqn.empty()) model_.note_initiator(v.attached_iqn, "delete_volume (connected) " + v.id + ": " + r.summary());
   if (!r.ok()) return lost(v, "delete_volume", r);
   stats_.op_done("delete_volume");
   v.gone = true;
@@ -165,8 +173,9 @@ void Workload::delete_volume(const VolumePtr& vp, std::mt19937_64& rng, bool qui
 
 void Workload::extend_volume(VolumeRec& v, std::mt19937_64& rng) {
   const int64_t new_size = v.size_gib + std::uniform_int_distribution<int64_t>(1, 2)(rng);
-  const CallOutcome r = host_.call(driver_for(v, rng), "extend_volume",
-                                   "{\"volume\":" + volume_json(v) + ",\"new_size\":" + std::to_string(new_size) + "}", rng);
+  const CallOutcome r =
+      call_on(v, "extend_volume", "{\"volume\":" + volume_json(v) + ",\"new_size\":" + std::to_string(new_size) + "}",
+              rng, false, "to " + std::to_string(new_size));
   if (!r.ok()) return lost(v, "extend_volume", r);
   stats_.op_done("extend_volume");
   v.size_gib = new_size;
@@ -175,8 +184,9 @@ void Workload::extend_volume(VolumeRec& v, std::mt19937_64& rng) {
 void Workload::extend_shrink(VolumeRec& v, std::mt19937_64& rng) {
   // A request the driver must refuse without touching the volume.
   const CallOutcome r =
-      host_.call(driver_for(v, rng), "extend_volume",
-                 "{\"volume\":" + volume_json(v) + ",\"new_size\":" + std::to_string(v.size_gib - 1) + "}", rng);
+      call_on(v, "extend_volume",
+              "{\"volume\":" + volume_json(v) + ",\"new_size\":" + std::to_string(v.size_gib - 1) + "}", rng, false,
+              "(shrink) to " + std::to_string(v.size_gib - 1));
   const it::Json e = it::Json::parse(r.output);
   if (r.status == VDP_E_INVALID_ARGUMENT && e["details"]["field"].str() == "new_size") {
     stats_.expected_error("extend_volume (shrink)");
@@ -194,9 +204,9 @@ void Workload::extend_shrink(VolumeRec& v, std::mt19937_64& rng) {
 void Workload::retype(VolumeRec& v, std::mt19937_64& rng) {
   const size_t n = volume_types().size();
   const size_t to = (v.type + std::uniform_int_distribution<size_t>(1, n - 1)(rng)) % n;
-  const CallOutcome r = host_.call(driver_for(v, rng), "retype",
-                                   "{\"volume\":" + volume_json(v) + ",\"new_type\":" + type_json(volume_types()[to]) + "}",
-                                   rng);
+  const CallOutcome r =
+      call_on(v, "retype", "{\"volume\":" + volume_json(v) + ",\"new_type\":" + type_json(volume_types()[to]) + "}",
+              rng, false, "to " + volume_types()[to].name);
   if (!r.ok()) return lost(v, "retype", r);
   if (!it::Json::parse(r.output)["retyped"].boolean()) stats_.failure("retype of " + v.id + " answered " + r.output);
   stats_.op_done("retype");
@@ -205,8 +215,8 @@ void Workload::retype(VolumeRec& v, std::mt19937_64& rng) {
 
 void Workload::create_snapshot(VolumeRec& v, std::mt19937_64& rng) {
   SnapshotRec s{uuid_from(rng), "", v.size_gib};
-  const CallOutcome r = host_.call(driver_for(v, rng), "create_snapshot",
-                                   "{\"snapshot\":" + snapshot_json(s, v, false) + "}", rng);
+  const CallOutcome r =
+      call_on(v, "create_snapshot", "{\"snapshot\":" + snapshot_json(s, v, false) + "}", rng, false, s.id);
   const it::Json m = it::Json::parse(r.output);
   if (!r.ok() || !m["provider_id"].is_string()) {
     if (!r.gave_up) stats_.failure("create_snapshot " + s.id + " of volume " + v.id + ": " + describe(r));
@@ -221,8 +231,8 @@ void Workload::create_snapshot(VolumeRec& v, std::mt19937_64& rng) {
 void Workload::delete_snapshot(VolumeRec& v, size_t index, std::mt19937_64& rng, bool quiet) {
   const SnapshotRec s = v.snapshots.at(index);
   v.snapshots.erase(v.snapshots.begin() + static_cast<std::ptrdiff_t>(index));
-  const CallOutcome r = host_.call(driver_for(v, rng), "delete_snapshot",
-                                   "{\"snapshot\":" + snapshot_json(s, v, true) + "}", rng, quiet);
+  const CallOutcome r =
+      call_on(v, "delete_snapshot", "{\"snapshot\":" + snapshot_json(s, v, true) + "}", rng, quiet, s.id);
   if (!r.ok()) {
     if (!r.gave_up) stats_.failure("delete_snapshot " + s.id + " of volume " + v.id + ": " + describe(r));
     model_.abandon_snapshot_id(s.id);
@@ -269,8 +279,9 @@ void Workload::from_snapshot(VolumeRec& parent, int caller, std::mt19937_64& rng
 void Workload::connect(VolumeRec& v, std::mt19937_64& rng) {
   const std::string iqn = any_of(iqns_, rng);
   const CallOutcome r =
-      host_.call(driver_for(v, rng), "initialize_connection",
-                 "{\"volume\":" + volume_json(v) + ",\"connector\":" + connector_json(iqn) + "}", rng);
+      call_on(v, "initialize_connection",
+              "{\"volume\":" + volume_json(v) + ",\"connector\":" + connector_json(iqn) + "}", rng, false, iqn);
+  model_.note_initiator(iqn, "initialize_connection " + v.id + ": " + r.summary());
   if (!r.ok()) return lost(v, "initialize_connection", r);
   const it::Json c = it::Json::parse(r.output);
   if (c["driver_volume_type"].str() != "iscsi" || c["data"]["target_iqn"].str().empty()) {
@@ -282,8 +293,10 @@ void Workload::connect(VolumeRec& v, std::mt19937_64& rng) {
 
 void Workload::disconnect(VolumeRec& v, std::mt19937_64& rng, bool quiet) {
   const CallOutcome r =
-      host_.call(driver_for(v, rng), "terminate_connection",
-                 "{\"volume\":" + volume_json(v) + ",\"connector\":" + connector_json(v.attached_iqn) + "}", rng, quiet);
+      call_on(v, "terminate_connection",
+              "{\"volume\":" + volume_json(v) + ",\"connector\":" + connector_json(v.attached_iqn) + "}", rng, quiet,
+              v.attached_iqn);
+  model_.note_initiator(v.attached_iqn, "terminate_connection " + v.id + ": " + r.summary());
   if (!r.ok()) return lost(v, "terminate_connection", r);
   stats_.op_done("terminate_connection");
   v.attached_iqn.clear();

@@ -58,7 +58,9 @@ class Workload {
   // Runs a create-like call for a new volume and adds it to the model (or abandons its id).
   void create_new(const std::string& op, const std::string& request, VolumePtr nv, std::mt19937_64& rng);
 
-  vh::Driver& driver_for(const VolumeRec& v, std::mt19937_64& rng);
+  // Calls `op` on one of the drivers serving `v` and notes the outcome in v's history.
+  CallOutcome call_on(VolumeRec& v, const std::string& op, const std::string& request, std::mt19937_64& rng,
+                      bool quiet = false, const std::string& detail = "");
   // Records an unexpected error of `op` on `v` and takes `v` out of the model.
   void lost(VolumeRec& v, const std::string& op, const CallOutcome& r);
 
