@@ -14,7 +14,7 @@ namespace {
   std::fprintf(rc == 0 ? stdout : stderr,
                "usage: vdp_soak [--seed N] [--seconds S | --minutes M | --hours H] [--threads N]\n"
                "                [--fault-rate P] [--drivers 1|2|3] [--private-cap N] [--shared-cap N]\n"
-               "                [--snapshot-cap N] [--max-repeats N] [--fault SPEC]... [--no-cleanup] [--sabotage] [--verbose]\n");
+               "                [--snapshot-cap N] [--check-every S] [--max-repeats N] [--fault SPEC]... [--no-cleanup] [--sabotage] [--verbose]\n");
   std::exit(rc);
 }
 
@@ -57,6 +57,7 @@ Options parse_options(int argc, char** argv) {
     else if (a == "--private-cap") o.private_cap = static_cast<int>(number(a, value(), 1, 100));
     else if (a == "--shared-cap") o.shared_cap = static_cast<int>(number(a, value(), 1, 500));
     else if (a == "--snapshot-cap") o.snapshot_cap = static_cast<int>(number(a, value(), 1, 32));
+    else if (a == "--check-every") o.check_every = number(a, value(), 0, 1e7);
     else if (a == "--max-repeats") o.max_repeats = static_cast<int>(number(a, value(), 1, 100));
     else if (a == "--no-cleanup") o.cleanup = false;
     else if (a == "--fault") o.extra_faults.emplace_back(value());

@@ -16,6 +16,7 @@ struct Options {
   int private_cap = 4;      // live private volumes per caller
   int shared_cap = 12;      // live shared volumes
   int snapshot_cap = 3;     // snapshots per volume
+  double check_every = 20;  // seconds between checkpoints (callers paused, faults off, full checks); 0 = end only
   int max_repeats = 8;      // repeats of one operation before the host gives up
   bool cleanup = true;      // delete everything at the end and check that nothing is left
   std::vector<std::string> extra_faults;  // --fault SPEC: more element-sim rules (to aim at one method)

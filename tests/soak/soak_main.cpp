@@ -81,19 +81,31 @@ class Threads {
   std::vector<std::thread> threads_;
 };
 
-// Sleeps through the traffic, printing progress now and then so a long run by hand shows it is alive.
-void wait_traffic(double seconds, const soak::Stats& stats) {
+// Sleeps through the traffic, printing progress now and then so a long run by hand shows it is alive,
+// and calling `checkpoint` every `check_every` seconds (0: never).
+template <class F>
+void wait_traffic(double seconds, double check_every, const soak::Stats& stats, F checkpoint) {
+  using Dur = Clock::duration;
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  auto next = start + std::chrono::seconds(15);
+  const auto end = start + std::chrono::duration_cast<Dur>(std::chrono::duration<double>(seconds));
+  auto next_report = start + std::chrono::seconds(15);
+  const auto check_step = std::chrono::duration_cast<Dur>(std::chrono::duration<double>(check_every));
+  auto next_check = check_every > 0 ? start + check_step : Clock::time_point::max();
   while (Clock::now() < end) {
-    std::this_thread::sleep_until(std::min(next, end));
-    if (Clock::now() < next) continue;
-    const auto s = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start);
-    std::cout << "  ... " << s.count() << " s, " << stats.operations() << " operations, " << stats.failures()
-              << " failures\n"
-              << std::flush;
-    next += s < std::chrono::minutes(5) ? std::chrono::seconds(15) : std::chrono::seconds(300);
+    std::this_thread::sleep_until(std::min({next_report, next_check, end}));
+    const auto now = Clock::now();
+    if (now >= end) break;
+    if (now >= next_check) {
+      checkpoint();
+      next_check = Clock::now() + check_step;
+    }
+    if (now >= next_report) {
+      const auto s = std::chrono::duration_cast<std::chrono::seconds>(now - start);
+      std::cout << "  ... " << s.count() << " s, " << stats.operations() << " operations, " << stats.failures()
+                << " failures\n"
+                << std::flush;
+      next_report += s < std::chrono::minutes(5) ? std::chrono::seconds(15) : std::chrono::seconds(300);
+    }
   }
 }
 
@@ -160,11 +172,33 @@ int main(int argc, char** argv) {
     faults.install(sim.server());
     const auto t0 = Clock::now();
     std::atomic<bool> stop{false};
+    soak::Gate gate;
+    int checkpoints = 0;
     {
-      Threads callers(opts.threads, [&](int i) { work.run(i, stop); });
-      wait_traffic(opts.seconds, stats);
+      Threads callers(opts.threads, [&](int i) { work.run(i, stop, gate); });
+      // Checkpoints stop the callers between operations, so the model is exact; the checks run with
+      // no fault rule installed. A duplicate or a leftover that a later operation would hide (a delete
+      // removes every volume named for its id; a connect reuses an empty VAG) is caught here.
+      wait_traffic(opts.seconds, opts.check_every, stats, [&] {
+        const auto c0 = Clock::now();
+        gate.close();
+        const auto c1 = Clock::now();
+        faults.collect_and_clear(sim.server());
+        soak::check_against_model(soak::read_cluster(sim.server()), model, stats);
+        ++checkpoints;
+        faults.install(sim.server());
+        gate.open();
+        std::cout << "  checkpoint " << checkpoints << ": " << std::fixed << std::setprecision(1)
+                  << std::chrono::duration<double>(c1 - c0).count() << " s to pause, "
+                  << std::chrono::duration<double>(Clock::now() - c1).count() << " s to check; " << stats.failures()
+                  << " failures so far\n"
+                  << std::flush;
+      });
       stop = true;
+      const auto d0 = Clock::now();
       if (!callers.wait(kDrainLimit)) hung("the traffic stopped", stats);
+      std::cout << "  drained the operations in flight in " << std::fixed << std::setprecision(1)
+                << std::chrono::duration<double>(Clock::now() - d0).count() << " s\n";
     }
     const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
     faults.collect_and_clear(sim.server());
@@ -172,6 +206,7 @@ int main(int argc, char** argv) {
     std::cout << "traffic: " << ops << " operations in " << std::fixed << std::setprecision(1) << elapsed << " s ("
               << static_cast<double>(ops) / elapsed << "/s), " << sim.total() << " Element RPCs\n";
 
+    std::cout << "checkpoints during the traffic: " << checkpoints << "\n";
     // The model against the cluster, with no fault rule left.
     std::vector<std::string> planted;
     if (opts.sabotage) planted = soak::plant_violations(sim.server(), model);

@@ -28,8 +28,32 @@ std::string describe(const CallOutcome& r) { return std::string(vdp_status_name(
 Workload::Workload(const Options& opts, Drivers drivers, HostModel& model, Stats& stats, HostCaller& host,
                    std::vector<std::string> projects)
     : opts_(opts), drivers_(std::move(drivers)), model_(model), stats_(stats), host_(host), projects_(std::move(projects)) {
-  // A few hosts: many volumes share each initiator's VAG, so VAG updates race across volumes.
-  for (int i = 0; i < 6; ++i) iqns_.push_back("iqn.2024-01.org.vdp.soak:host-" + std::to_string(i));
+  for (int i = 0; i < 4; ++i) busy_iqns_.push_back("iqn.2024-01.org.vdp.soak:busy-" + std::to_string(i));
+  for (int i = 0; i < 40; ++i) quiet_iqns_.push_back("iqn.2024-01.org.vdp.soak:quiet-" + std::to_string(i));
+}
+
+void Gate::enter() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return !closed_; });
+  ++active_;
+}
+
+void Gate::leave() {
+  std::lock_guard lock(mu_);
+  --active_;
+  cv_.notify_all();
+}
+
+void Gate::close() {
+  std::unique_lock lock(mu_);
+  closed_ = true;
+  cv_.wait(lock, [&] { return active_ == 0; });
+}
+
+void Gate::open() {
+  std::lock_guard lock(mu_);
+  closed_ = false;
+  cv_.notify_all();
 }
 
 CallOutcome Workload::call_on(VolumeRec& v, const std::string& op, const std::string& request, std::mt19937_64& rng,
@@ -50,7 +74,7 @@ void Workload::lost(VolumeRec& v, const std::string& op, const CallOutcome& r) {
   model_.abandon(v);
 }
 
-void Workload::run(int caller, const std::atomic<bool>& stop) {
+void Workload::run(int caller, const std::atomic<bool>& stop, Gate& gate) {
   std::mt19937_64 rng(opts_.seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(caller) + 1);
   // Weights of the mix; operations that need something absent fall back to creating it.
   static const std::vector<std::pair<Op, int>> kMix = {
@@ -69,7 +93,10 @@ void Workload::run(int caller, const std::atomic<bool>& stop) {
       }
       pick -= w;
     }
-    run_one(op, roll(rng) < kSharedPercent, caller, rng);
+    const bool shared = roll(rng) < kSharedPercent;
+    gate.enter();
+    if (!stop.load()) run_one(op, shared, caller, rng);
+    gate.leave();
   }
 }
 
@@ -277,11 +304,12 @@ void Workload::from_snapshot(VolumeRec& parent, int caller, std::mt19937_64& rng
 }
 
 void Workload::connect(VolumeRec& v, std::mt19937_64& rng) {
-  const std::string iqn = any_of(iqns_, rng);
+  const std::string iqn = any_of(roll(rng) < 70 ? busy_iqns_ : quiet_iqns_, rng);
   const CallOutcome r =
       call_on(v, "initialize_connection",
               "{\"volume\":" + volume_json(v) + ",\"connector\":" + connector_json(iqn) + "}", rng, false, iqn);
-  model_.note_initiator(iqn, "initialize_connection " + v.id + ": " + r.summary());
+  model_.note_initiator(iqn, "initialize_connection " + v.id + (v.vag ? "" : " (driver without VAGs)") + ": " +
+                                 r.summary());
   if (!r.ok()) return lost(v, "initialize_connection", r);
   const it::Json c = it::Json::parse(r.output);
   if (c["driver_volume_type"].str() != "iscsi" || c["data"]["target_iqn"].str().empty()) {
@@ -296,7 +324,8 @@ void Workload::disconnect(VolumeRec& v, std::mt19937_64& rng, bool quiet) {
       call_on(v, "terminate_connection",
               "{\"volume\":" + volume_json(v) + ",\"connector\":" + connector_json(v.attached_iqn) + "}", rng, quiet,
               v.attached_iqn);
-  model_.note_initiator(v.attached_iqn, "terminate_connection " + v.id + ": " + r.summary());
+  model_.note_initiator(v.attached_iqn, "terminate_connection " + v.id + (v.vag ? "" : " (driver without VAGs)") +
+                                            ": " + r.summary());
   if (!r.ok()) return lost(v, "terminate_connection", r);
   stats_.op_done("terminate_connection");
   v.attached_iqn.clear();

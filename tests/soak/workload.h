@@ -5,6 +5,8 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -19,6 +21,22 @@
 
 namespace soak {
 
+// Lets a checkpoint stop the callers between operations: close() waits for the operations in flight,
+// open() lets the callers go on.
+class Gate {
+ public:
+  void enter();
+  void leave();
+  void close();
+  void open();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int active_ = 0;
+  bool closed_ = false;
+};
+
 // The drivers on the cluster: those with sf_enable_vag (two instances = two volume services serving
 // one backend) and those without. A volume is served by one kind for its whole life.
 struct Drivers {
@@ -31,7 +49,7 @@ class Workload {
   Workload(const Options& opts, Drivers drivers, HostModel& model, Stats& stats, HostCaller& host,
            std::vector<std::string> projects);
   // Runs operations until `stop` is raised; `caller` selects the private pool and the generator.
-  void run(int caller, const std::atomic<bool>& stop);
+  void run(int caller, const std::atomic<bool>& stop, Gate& gate);
   // Deletes every `shares`-th volume of `all` from index `share` (connections and snapshots first).
   // `all` is one listing of the model taken before the cleaners start, so the shares do not overlap.
   void cleanup(const std::vector<VolumePtr>& all, int share, int shares);
@@ -70,7 +88,8 @@ class Workload {
   Stats& stats_;
   HostCaller& host_;
   std::vector<std::string> projects_;
-  std::vector<std::string> iqns_;
+  std::vector<std::string> busy_iqns_;   // few initiators: many volumes race on their VAGs
+  std::vector<std::string> quiet_iqns_;  // many: a VAG emptied by mistake stays empty until a check
 };
 
 }  // namespace soak
