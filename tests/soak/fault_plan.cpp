@@ -44,7 +44,8 @@ void FaultPlan::collect_and_clear(element_sim::Server& server) {
     throw std::runtime_error("element-sim lists " + std::to_string(rules.size()) + " fault rules, " +
                              std::to_string(rules_.size()) + " installed: " + server.faults_json());
   }
-  for (size_t i = 0; i < rules_.size(); ++i) fired_[rules_[i].kind] += static_cast<uint64_t>(rules.at(i)["fired"].i64());
+  for (size_t i = 0; i < rules_.size(); ++i)
+    fired_[rules_[i].kind] += static_cast<uint64_t>(rules.at(i)["fired"].i64());
   server.clear_faults();
 }
 

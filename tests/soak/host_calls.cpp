@@ -78,7 +78,8 @@ CallOutcome HostCaller::call(vh::Driver& driver, const std::string& op, const st
     const bool cancelled = !quiet && percent(rng) < kCancelPercent;
     if (cancelled) {
       copts.cancel_flag = &cancel;
-      canceller_.arm(&cancel, Clock::now() + std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 400)(rng)));
+      canceller_.arm(&cancel,
+                     Clock::now() + std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 400)(rng)));
     }
     const vh::CallResult r = driver.call(op, request, copts);
     if (cancelled) canceller_.disarm(&cancel);

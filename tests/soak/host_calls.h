@@ -55,7 +55,8 @@ struct CallOutcome {
 
 class HostCaller {
  public:
-  HostCaller(const Options& opts, Stats& stats, Canceller& canceller) : opts_(opts), stats_(stats), canceller_(canceller) {}
+  HostCaller(const Options& opts, Stats& stats, Canceller& canceller)
+      : opts_(opts), stats_(stats), canceller_(canceller) {}
   // Calls `op` until it ends in something other than a repeatable status. Checks each error object's
   // shape (a malformed one is a failure). `quiet` calls (the final cleanup) are neither shortened nor
   // cancelled.

@@ -49,8 +49,8 @@ struct VolumeRec {
   int owner = -1;
   std::string provider_id, provider_location, provider_auth;
   std::vector<SnapshotRec> snapshots;
-  std::string attached_iqn;  // empty: no connection
-  bool gone = false;         // deleted or abandoned: callers holding a pointer skip it
+  std::string attached_iqn;          // empty: no connection
+  bool gone = false;                 // deleted or abandoned: callers holding a pointer skip it
   std::vector<std::string> history;  // the last operations on it, for the report of a failed check
   std::shared_mutex mu;
 
@@ -93,8 +93,12 @@ class HostModel {
   std::set<std::string> abandoned_snapshots() const;
 
  private:
-  std::vector<VolumePtr>& pool(bool shared, int caller) { return shared ? shared_ : private_.at(static_cast<size_t>(caller)); }
-  int& reserved(bool shared, int caller) { return shared ? shared_reserved_ : private_reserved_.at(static_cast<size_t>(caller)); }
+  std::vector<VolumePtr>& pool(bool shared, int caller) {
+    return shared ? shared_ : private_.at(static_cast<size_t>(caller));
+  }
+  int& reserved(bool shared, int caller) {
+    return shared ? shared_reserved_ : private_reserved_.at(static_cast<size_t>(caller));
+  }
 
   mutable std::mutex mu_;
   int private_cap_, shared_cap_;
@@ -106,7 +110,7 @@ class HostModel {
   std::map<std::string, std::vector<std::string>> initiator_history_;
   std::map<std::string, std::string> departed_;
   std::deque<std::string> departed_order_;  // oldest first, bounded
-  void depart(const VolumeRec& v);  // with mu_ held
+  void depart(const VolumeRec& v);          // with mu_ held
 };
 
 // Cinder's names for Element objects ("UUID-<id>"), the default sf_volume_prefix.

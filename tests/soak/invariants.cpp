@@ -74,8 +74,8 @@ void check_against_model(const ClusterView& c, const HostModel& model, Stats& st
     } else {
       // Deleted volumes are purged by delete_volume, and a failed clone is purged before its error.
       stats.check("no unpurged or unfinished volume", abandoned_vols.count(id) != 0,
-                  "volume in state " + status + " left on the cluster: " + brief(v) + "\n      history: " +
-                      model.departed_trail(id));
+                  "volume in state " + status + " left on the cluster: " + brief(v) +
+                      "\n      history: " + model.departed_trail(id));
     }
   }
   for (const auto& [name, vols] : active_by_name) {
@@ -117,10 +117,12 @@ void check_against_model(const ClusterView& c, const HostModel& model, Stats& st
     const std::string story = "\n      history: " + v->trail();
     const auto found = active_by_name.find(element_name(id));
     const bool exists = found != active_by_name.end() && !found->second.empty();
-    stats.check("model volume exists", exists, "volume " + id + " (" + v->provider_id + ") is not active on the cluster" + story);
+    stats.check("model volume exists", exists,
+                "volume " + id + " (" + v->provider_id + ") is not active on the cluster" + story);
     if (!exists) continue;
     const it::Json cv = found->second.front();
-    stats.check("provider_id matches", cv["volumeID"].i64() == v->cluster_id() && cv["accountID"].i64() == v->account_id(),
+    stats.check("provider_id matches",
+                cv["volumeID"].i64() == v->cluster_id() && cv["accountID"].i64() == v->account_id(),
                 "volume " + id + ": provider_id " + v->provider_id + " but the cluster has " + brief(cv) + story);
     stats.check("attributes.uuid", cv["attributes"]["uuid"].str() == id, "volume " + id + ": " + brief(cv));
     stats.check("size as told", cv["totalSize"].i64() == v->size_gib * kGiB,
@@ -128,13 +130,16 @@ void check_against_model(const ClusterView& c, const HostModel& model, Stats& st
                     std::to_string(cv["totalSize"].i64()) + " bytes" + story);
     const Qos q = v->qos();
     const it::Json cq = cv["qos"];
-    stats.check("qos as told", cq["minIOPS"].i64() == q.min && cq["maxIOPS"].i64() == q.max && cq["burstIOPS"].i64() == q.burst,
+    stats.check("qos as told",
+                cq["minIOPS"].i64() == q.min && cq["maxIOPS"].i64() == q.max && cq["burstIOPS"].i64() == q.burst,
                 "volume " + id + " type " + volume_types().at(v->type).name + " size " + std::to_string(v->size_gib) +
                     ": model " + std::to_string(q.min) + "/" + std::to_string(q.max) + "/" + std::to_string(q.burst) +
                     ", cluster " + cq.dump() + story);
     const auto acct = accounts.find(v->project);
-    stats.check("volume in its project's account", acct != accounts.end() && acct->second["accountID"].i64() == cv["accountID"].i64(),
-                "volume " + id + " of project " + v->project + " is in accountID " + std::to_string(cv["accountID"].i64()) + story);
+    stats.check("volume in its project's account",
+                acct != accounts.end() && acct->second["accountID"].i64() == cv["accountID"].i64(),
+                "volume " + id + " of project " + v->project + " is in accountID " +
+                    std::to_string(cv["accountID"].i64()) + story);
     // Snapshots of the model exist on this volume, under the id the driver returned.
     for (const auto& s : v->snapshots) {
       const auto cs = snaps_by_id.find(first_token(s.provider_id));
@@ -187,9 +192,9 @@ void check_against_model(const ClusterView& c, const HostModel& model, Stats& st
   for (const auto& a : c.accounts) account_by_id[a["accountID"].i64()] = a;
   for (const auto& [vid, cv] : active_by_id) {
     const auto a = account_by_id.find(cv["accountID"].i64());
-    stats.check("account lists its volumes", a != account_by_id.end() && holds(a->second["volumes"], vid),
-                "volumeID " + std::to_string(vid) + " is not listed by its account " +
-                    std::to_string(cv["accountID"].i64()));
+    stats.check(
+        "account lists its volumes", a != account_by_id.end() && holds(a->second["volumes"], vid),
+        "volumeID " + std::to_string(vid) + " is not listed by its account " + std::to_string(cv["accountID"].i64()));
   }
 }
 

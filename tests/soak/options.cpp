@@ -14,7 +14,8 @@ namespace {
   std::fprintf(rc == 0 ? stdout : stderr,
                "usage: vdp_soak [--seed N] [--seconds S | --minutes M | --hours H] [--threads N]\n"
                "                [--fault-rate P] [--drivers 1|2|3] [--private-cap N] [--shared-cap N]\n"
-               "                [--snapshot-cap N] [--check-every S] [--max-repeats N] [--fault SPEC]... [--no-cleanup] [--sabotage] [--verbose]\n");
+               "                [--snapshot-cap N] [--check-every S] [--max-repeats N] [--fault SPEC]... "
+               "[--no-cleanup] [--sabotage] [--verbose]\n");
   std::exit(rc);
 }
 
@@ -46,23 +47,40 @@ Options parse_options(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--help" || a == "-h") usage(0);
-    else if (a == "--seed") o.seed = static_cast<uint64_t>(number(a, value(), 0, 9007199254740991.0));
-    else if (a == "--seconds") o.seconds = number(a, value(), 1, 1e7);
-    else if (a == "--minutes") o.seconds = 60 * number(a, value(), 0.1, 1e5);
-    else if (a == "--hours") o.seconds = 3600 * number(a, value(), 0.01, 1e4);
-    else if (a == "--threads") o.threads = static_cast<int>(number(a, value(), 1, 256));
-    else if (a == "--fault-rate") o.fault_rate = number(a, value(), 0, 0.5);
-    else if (a == "--drivers") o.drivers = static_cast<int>(number(a, value(), 1, 3));
-    else if (a == "--private-cap") o.private_cap = static_cast<int>(number(a, value(), 1, 100));
-    else if (a == "--shared-cap") o.shared_cap = static_cast<int>(number(a, value(), 1, 500));
-    else if (a == "--snapshot-cap") o.snapshot_cap = static_cast<int>(number(a, value(), 1, 32));
-    else if (a == "--check-every") o.check_every = number(a, value(), 0, 1e7);
-    else if (a == "--max-repeats") o.max_repeats = static_cast<int>(number(a, value(), 1, 100));
-    else if (a == "--no-cleanup") o.cleanup = false;
-    else if (a == "--fault") o.extra_faults.emplace_back(value());
-    else if (a == "--sabotage") o.sabotage = true;
-    else if (a == "--verbose") o.verbose = true;
+    if (a == "--help" || a == "-h")
+      usage(0);
+    else if (a == "--seed")
+      o.seed = static_cast<uint64_t>(number(a, value(), 0, 9007199254740991.0));
+    else if (a == "--seconds")
+      o.seconds = number(a, value(), 1, 1e7);
+    else if (a == "--minutes")
+      o.seconds = 60 * number(a, value(), 0.1, 1e5);
+    else if (a == "--hours")
+      o.seconds = 3600 * number(a, value(), 0.01, 1e4);
+    else if (a == "--threads")
+      o.threads = static_cast<int>(number(a, value(), 1, 256));
+    else if (a == "--fault-rate")
+      o.fault_rate = number(a, value(), 0, 0.5);
+    else if (a == "--drivers")
+      o.drivers = static_cast<int>(number(a, value(), 1, 3));
+    else if (a == "--private-cap")
+      o.private_cap = static_cast<int>(number(a, value(), 1, 100));
+    else if (a == "--shared-cap")
+      o.shared_cap = static_cast<int>(number(a, value(), 1, 500));
+    else if (a == "--snapshot-cap")
+      o.snapshot_cap = static_cast<int>(number(a, value(), 1, 32));
+    else if (a == "--check-every")
+      o.check_every = number(a, value(), 0, 1e7);
+    else if (a == "--max-repeats")
+      o.max_repeats = static_cast<int>(number(a, value(), 1, 100));
+    else if (a == "--no-cleanup")
+      o.cleanup = false;
+    else if (a == "--fault")
+      o.extra_faults.emplace_back(value());
+    else if (a == "--sabotage")
+      o.sabotage = true;
+    else if (a == "--verbose")
+      o.verbose = true;
     else {
       std::fprintf(stderr, "vdp_soak: unknown argument '%s'\n", a.c_str());
       usage(2);

@@ -8,7 +8,9 @@ using it::quote;
 
 namespace {
 std::string specs(const VolumeType& t) {
-  auto kv = [](const char* key, int64_t value) { return std::string("\"") + key + "\":\"" + std::to_string(value) + "\""; };
+  auto kv = [](const char* key, int64_t value) {
+    return std::string("\"") + key + "\":\"" + std::to_string(value) + "\"";
+  };
   std::string s = "{" + kv("qos:minIOPS", t.base.min) + "," + kv("qos:maxIOPS", t.base.max) + "," +
                   kv("qos:burstIOPS", t.base.burst);
   if (t.scaled) {

@@ -39,8 +39,8 @@ std::vector<std::string> plant_violations(element_sim::Server& server, const Hos
   // A duplicate: a second active volume for a Cinder volume id, as a replayed CreateVolume would make.
   rpc(server, "CreateVolume",
       "{\"name\":" + it::quote(element_name(a.id)) + ",\"accountID\":" + std::to_string(a.account_id()) +
-          ",\"totalSize\":" + std::to_string(a.size_gib * kGiB) + ",\"enable512e\":true,\"attributes\":{\"uuid\":" +
-          it::quote(a.id) + "}}");
+          ",\"totalSize\":" + std::to_string(a.size_gib * kGiB) +
+          ",\"enable512e\":true,\"attributes\":{\"uuid\":" + it::quote(a.id) + "}}");
   planted.push_back("volume names unique");
   if (all.size() < 3) return planted;
 

@@ -122,14 +122,13 @@ void wait_traffic(double seconds, double check_every, const soak::Stats& stats, 
 
 int main(int argc, char** argv) {
   const soak::Options opts = soak::parse_options(argc, argv);
-  std::cout << "vdp_soak: seed " << opts.seed << ", " << opts.threads << " callers, " << opts.seconds << " s, fault rate "
-            << opts.fault_rate << ", " << opts.drivers << " driver(s), caps private " << opts.private_cap << " shared "
-            << opts.shared_cap << " snapshots " << opts.snapshot_cap << "\n"
+  std::cout << "vdp_soak: seed " << opts.seed << ", " << opts.threads << " callers, " << opts.seconds
+            << " s, fault rate " << opts.fault_rate << ", " << opts.drivers << " driver(s), caps private "
+            << opts.private_cap << " shared " << opts.shared_cap << " snapshots " << opts.snapshot_cap << "\n"
             << "  reproduce: vdp_soak --seed " << opts.seed << " --seconds " << opts.seconds << " --threads "
             << opts.threads << " --fault-rate " << opts.fault_rate << " --drivers " << opts.drivers;
   for (const auto& f : opts.extra_faults) std::cout << " --fault '" << f << "'";
-  std::cout << "\n"
-            << std::flush;
+  std::cout << "\n" << std::flush;
 
   soak::Stats stats;
   soak::FaultPlan faults = [&] {
@@ -220,9 +219,9 @@ int main(int argc, char** argv) {
       soak::check_cleaned(soak::read_cluster(sim.server()), model, stats);
     }
 
-    std::cout << "host model at the end of the traffic: " << live << " volumes; abandoned: "
-              << model.abandoned_volumes().size() << " volumes, " << model.abandoned_snapshots().size()
-              << " snapshots\n";
+    std::cout << "host model at the end of the traffic: " << live
+              << " volumes; abandoned: " << model.abandoned_volumes().size() << " volumes, "
+              << model.abandoned_snapshots().size() << " snapshots\n";
     stats.print_operations(std::cout);
     faults.print(std::cout);
     stats.print_repeats(std::cout);

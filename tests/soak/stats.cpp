@@ -104,8 +104,8 @@ void Stats::print_checks(std::ostream& out) const {
   uint64_t run = 0, failed = 0;
   out << "invariant checks (run / failed):\n";
   for (const auto& [cat, c] : checks_) {
-    out << "  " << std::left << std::setw(36) << cat << std::right << std::setw(8) << c.run << std::setw(8)
-        << c.failed << "\n";
+    out << "  " << std::left << std::setw(36) << cat << std::right << std::setw(8) << c.run << std::setw(8) << c.failed
+        << "\n";
     run += c.run;
     failed += c.failed;
   }
@@ -119,7 +119,8 @@ void Stats::print_failures(std::ostream& out, bool all) const {
   out << "failures: " << failures_ << "\n";
   const size_t shown = all ? failure_messages_.size() : std::min<size_t>(failure_messages_.size(), 25);
   for (size_t i = 0; i < shown; ++i) out << "  - " << failure_messages_[i] << "\n";
-  if (shown < failures_) out << "  ... " << (failures_ - shown) << " more (--verbose shows up to " << kKeptFailures << ")\n";
+  if (shown < failures_)
+    out << "  ... " << (failures_ - shown) << " more (--verbose shows up to " << kKeptFailures << ")\n";
 }
 
 }  // namespace soak

@@ -10,8 +10,8 @@ namespace soak {
 
 namespace {
 
-constexpr int64_t kMaxSizeGiB = 12;  // extends stop here (the cluster's capacity is not the subject)
-constexpr int kSharedPercent = 40;   // operations on the shared pool; the rest on the caller's own
+constexpr int64_t kMaxSizeGiB = 12;      // extends stop here (the cluster's capacity is not the subject)
+constexpr int kSharedPercent = 40;       // operations on the shared pool; the rest on the caller's own
 constexpr int kForceDeletePercent = 10;  // delete a connected volume (the driver leaves its VAGs)
 
 template <class T>
@@ -27,7 +27,12 @@ std::string describe(const CallOutcome& r) { return std::string(vdp_status_name(
 
 Workload::Workload(const Options& opts, Drivers drivers, HostModel& model, Stats& stats, HostCaller& host,
                    std::vector<std::string> projects)
-    : opts_(opts), drivers_(std::move(drivers)), model_(model), stats_(stats), host_(host), projects_(std::move(projects)) {
+    : opts_(opts),
+      drivers_(std::move(drivers)),
+      model_(model),
+      stats_(stats),
+      host_(host),
+      projects_(std::move(projects)) {
   for (int i = 0; i < 4; ++i) busy_iqns_.push_back("iqn.2024-01.org.vdp.soak:busy-" + std::to_string(i));
   for (int i = 0; i < 40; ++i) quiet_iqns_.push_back("iqn.2024-01.org.vdp.soak:quiet-" + std::to_string(i));
 }
@@ -78,9 +83,9 @@ void Workload::run(int caller, const std::atomic<bool>& stop, Gate& gate) {
   std::mt19937_64 rng(opts_.seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(caller) + 1);
   // Weights of the mix; operations that need something absent fall back to creating it.
   static const std::vector<std::pair<Op, int>> kMix = {
-      {Op::create_volume, 12}, {Op::delete_volume, 8},   {Op::extend_volume, 10}, {Op::extend_shrink, 2},
+      {Op::create_volume, 12}, {Op::delete_volume, 8},    {Op::extend_volume, 10},  {Op::extend_shrink, 2},
       {Op::retype, 8},         {Op::create_snapshot, 10}, {Op::delete_snapshot, 8}, {Op::clone, 6},
-      {Op::from_snapshot, 6},  {Op::connect, 12},        {Op::disconnect, 10}};
+      {Op::from_snapshot, 6},  {Op::connect, 12},         {Op::disconnect, 10}};
   int total = 0;
   for (const auto& [op, w] : kMix) total += w;
   while (!stop.load()) {
@@ -191,7 +196,8 @@ void Workload::delete_volume(const VolumePtr& vp, std::mt19937_64& rng, bool qui
     if (v.gone) return;
   }
   const CallOutcome r = call_on(v, "delete_volume", "{\"volume\":" + volume_json(v) + "}", rng, quiet);
-  if (!v.attached_iqn.empty()) model_.note_initiator(v.attached_iqn, "delete_volume (connected) " + v.id + ": " + r.summary());
+  if (!v.attached_iqn.empty())
+    model_.note_initiator(v.attached_iqn, "delete_volume (connected) " + v.id + ": " + r.summary());
   if (!r.ok()) return lost(v, "delete_volume", r);
   stats_.op_done("delete_volume");
   v.gone = true;
@@ -210,10 +216,9 @@ void Workload::extend_volume(VolumeRec& v, std::mt19937_64& rng) {
 
 void Workload::extend_shrink(VolumeRec& v, std::mt19937_64& rng) {
   // A request the driver must refuse without touching the volume.
-  const CallOutcome r =
-      call_on(v, "extend_volume",
-              "{\"volume\":" + volume_json(v) + ",\"new_size\":" + std::to_string(v.size_gib - 1) + "}", rng, false,
-              "(shrink) to " + std::to_string(v.size_gib - 1));
+  const CallOutcome r = call_on(
+      v, "extend_volume", "{\"volume\":" + volume_json(v) + ",\"new_size\":" + std::to_string(v.size_gib - 1) + "}",
+      rng, false, "(shrink) to " + std::to_string(v.size_gib - 1));
   const it::Json e = it::Json::parse(r.output);
   if (r.status == VDP_E_INVALID_ARGUMENT && e["details"]["field"].str() == "new_size") {
     stats_.expected_error("extend_volume (shrink)");
@@ -308,8 +313,8 @@ void Workload::connect(VolumeRec& v, std::mt19937_64& rng) {
   const CallOutcome r =
       call_on(v, "initialize_connection",
               "{\"volume\":" + volume_json(v) + ",\"connector\":" + connector_json(iqn) + "}", rng, false, iqn);
-  model_.note_initiator(iqn, "initialize_connection " + v.id + (v.vag ? "" : " (driver without VAGs)") + ": " +
-                                 r.summary());
+  model_.note_initiator(iqn,
+                        "initialize_connection " + v.id + (v.vag ? "" : " (driver without VAGs)") + ": " + r.summary());
   if (!r.ok()) return lost(v, "initialize_connection", r);
   const it::Json c = it::Json::parse(r.output);
   if (c["driver_volume_type"].str() != "iscsi" || c["data"]["target_iqn"].str().empty()) {
@@ -324,8 +329,8 @@ void Workload::disconnect(VolumeRec& v, std::mt19937_64& rng, bool quiet) {
       call_on(v, "terminate_connection",
               "{\"volume\":" + volume_json(v) + ",\"connector\":" + connector_json(v.attached_iqn) + "}", rng, quiet,
               v.attached_iqn);
-  model_.note_initiator(v.attached_iqn, "terminate_connection " + v.id + (v.vag ? "" : " (driver without VAGs)") +
-                                            ": " + r.summary());
+  model_.note_initiator(v.attached_iqn,
+                        "terminate_connection " + v.id + (v.vag ? "" : " (driver without VAGs)") + ": " + r.summary());
   if (!r.ok()) return lost(v, "terminate_connection", r);
   stats_.op_done("terminate_connection");
   v.attached_iqn.clear();

@@ -56,8 +56,17 @@ class Workload {
 
  private:
   enum class Op {
-    create_volume, delete_volume, extend_volume, extend_shrink, retype, create_snapshot, delete_snapshot,
-    clone, from_snapshot, connect, disconnect
+    create_volume,
+    delete_volume,
+    extend_volume,
+    extend_shrink,
+    retype,
+    create_snapshot,
+    delete_snapshot,
+    clone,
+    from_snapshot,
+    connect,
+    disconnect
   };
   void run_one(Op op, bool shared, int caller, std::mt19937_64& rng);
 
