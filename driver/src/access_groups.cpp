@@ -240,59 +240,77 @@ void SolidFireDriverImpl::vag_grant(CallContext& ctx, const FoundVolume& av, con
       .with_retryable(true);
 }
 
-void SolidFireDriverImpl::vag_revoke(CallContext& ctx, int64_t volume_id, const std::vector<int64_t>& vag_ids) {
-  for (int64_t vag_id : vag_ids) {
-    Json params = Json::object();
-    params.set("volumeAccessGroupID", vag_id);
-    params.set("volumes", Json::int_array({volume_id}));
-    std::optional<access::Vag> after;  // the reply's view of the VAG, when there was a reply
-    try {
-      Json result = client_->call(ctx, element::kRemoveVolumesFromVolumeAccessGroup, params);
-      after = access::parse_vag(result["volumeAccessGroup"]);
-      log_->info("removed volumeID {} from VAG {}", volume_id, vag_id);
-    } catch (const OutcomeUnknownError&) {
-      // The reply was lost: the listing tells whether the removal committed. If it did not, the
-      // host's repeat removes it; if it did, the VAG may now be empty and is dealt with below.
-      auto now = access::list_vags(*client_, ctx, {vag_id});
-      if (now.empty() || now.front().id != vag_id) continue;  // the VAG is gone altogether
-      if (now.front().has_volume(volume_id)) throw;
-      after = std::move(now.front());
-    } catch (const Error& e) {
-      if (e.backend_error() == element::err::kVolumeAccessGroupIDDoesNotExist) continue;
-      if (e.backend_error() != element::err::kNotInVolumeAccessGroup) throw;
-      // Not a member any more (an earlier attempt's removal committed): still finish its clean-up.
-      log_->debug("volumeID {} was not in VAG {} any more", volume_id, vag_id);
+namespace {
+
+// The volume is the VAG's only member (no other volume, no deleted volume awaiting purge).
+bool only_member(const access::Vag& g, int64_t volume_id) {
+  return g.volumes.size() == 1 && g.volumes.front() == volume_id && g.deleted_volumes.empty();
+}
+
+}  // namespace
+
+void SolidFireDriverImpl::vag_revoke(CallContext& ctx, int64_t volume_id, const std::vector<access::Vag>& vags) {
+  for (const auto& listed : vags) {
+    if (!listed.has_volume(volume_id)) continue;  // already out (an earlier attempt committed)
+    if (!listed.openstack || !only_member(listed, volume_id)) {
+      vag_remove_volume(ctx, volume_id, listed.id);
+      continue;
     }
-    vag_discard_if_empty(ctx, vag_id, after);
+    // Decide again under the VAG's lock (the one a grant for its initiator takes): a grant may just
+    // have added a volume, or a concurrent revoke taken one out.
+    auto lock = ctx.lock("solidfire-vag-" + listed.name, kVagLockTimeout);
+    const auto now = access::list_vags(*client_, ctx, {listed.id});
+    if (now.empty() || now.front().id != listed.id || !now.front().has_volume(volume_id)) continue;
+    if (only_member(now.front(), volume_id)) {
+      vag_delete(ctx, now.front());
+    } else {
+      vag_remove_volume(ctx, volume_id, listed.id);
+    }
   }
 }
 
-void SolidFireDriverImpl::vag_discard_if_empty(CallContext& ctx, int64_t vag_id, std::optional<access::Vag> known) {
-  if (!known || known->id != vag_id) {
-    auto listed = access::list_vags(*client_, ctx, {vag_id});
-    if (listed.empty() || listed.front().id != vag_id) return;
-    known = std::move(listed.front());
+void SolidFireDriverImpl::vag_remove_volume(CallContext& ctx, int64_t volume_id, int64_t vag_id) {
+  Json params = Json::object();
+  params.set("volumeAccessGroupID", vag_id);
+  params.set("volumes", Json::int_array({volume_id}));
+  std::optional<access::Vag> after;  // the VAG as the reply (or the listing after a lost reply) shows it
+  try {
+    Json result = client_->call(ctx, element::kRemoveVolumesFromVolumeAccessGroup, params);
+    after = access::parse_vag(result["volumeAccessGroup"]);
+    log_->info("removed volumeID {} from VAG {}", volume_id, vag_id);
+  } catch (const OutcomeUnknownError&) {
+    // The listing tells whether the removal committed; if not, the host's repeat removes it.
+    auto now = access::list_vags(*client_, ctx, {vag_id});
+    if (now.empty() || now.front().id != vag_id) return;
+    if (now.front().has_volume(volume_id)) throw;
+    after = std::move(now.front());
+  } catch (const Error& e) {
+    if (e.backend_error() != element::err::kVolumeAccessGroupIDDoesNotExist &&
+        e.backend_error() != element::err::kNotInVolumeAccessGroup) {
+      throw;
+    }
+    log_->debug("volumeID {} was not in VAG {} any more", volume_id, vag_id);
+    return;
   }
-  if (!known->openstack || !known->empty_of_volumes()) return;
-  // Re-check under the VAG's lock: a concurrent grant may just have added a volume.
-  auto lock = ctx.lock("solidfire-vag-" + known->name, kVagLockTimeout);
-  const auto now = access::list_vags(*client_, ctx, {vag_id});
-  if (now.empty() || now.front().id != vag_id || !now.front().empty_of_volumes()) return;
+  // Other volumes were there when we looked; if they left meanwhile, the VAG is now ours to delete.
+  if (after && after->id == vag_id && after->openstack && after->empty_of_volumes()) {
+    auto lock = ctx.lock("solidfire-vag-" + after->name, kVagLockTimeout);
+    const auto now = access::list_vags(*client_, ctx, {vag_id});
+    if (!now.empty() && now.front().id == vag_id && now.front().empty_of_volumes()) vag_delete(ctx, now.front());
+  }
+}
+
+void SolidFireDriverImpl::vag_delete(CallContext& ctx, const access::Vag& vag) {
   Json del = Json::object();
-  del.set("volumeAccessGroupID", vag_id);
+  del.set("volumeAccessGroupID", vag.id);
   try {
     client_->call(ctx, element::kDeleteVolumeAccessGroup, del);
-    log_->info("deleted empty VAG {} ({})", vag_id, now.front().name);
+    log_->info("deleted VAG {} ({}) with its last volume", vag.id, vag.name);
   } catch (const OutcomeUnknownError&) {
-    if (!access::list_vags(*client_, ctx, {vag_id}).empty()) throw;  // not committed: the repeat deletes it
+    // Still listed: it did not commit, and the volume is still in it, so the host's repeat deletes it.
+    if (!access::list_vags(*client_, ctx, {vag.id}).empty()) throw;
   } catch (const Error& e) {
     if (e.backend_error() != element::err::kVolumeAccessGroupIDDoesNotExist) throw;
-  }
-}
-
-void SolidFireDriverImpl::vag_discard_leftovers(CallContext& ctx, const std::string& initiator) {
-  for (const auto& g : access::list_vags(*client_, ctx)) {
-    if (g.openstack && g.empty_of_volumes() && g.has_initiator(initiator)) vag_discard_if_empty(ctx, g.id, g);
   }
 }
 

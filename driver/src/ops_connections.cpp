@@ -144,25 +144,16 @@ void SolidFireDriverImpl::terminate_connection(CallContext& ctx, const Volume& v
     log_->info("terminate_connection: volume {} not found on the cluster; nothing to remove", volume.id);
     return;
   }
-  if (!connector) {
-    vag_revoke(ctx, av->volume.id, av->access_groups);
-    return;
-  }
-  if (volume.multiattach) {
+  if (av->access_groups.empty()) return;
+  if (connector && volume.multiattach) {
     log_->info("volume {} is multiattach: kept in its VAGs until it is deleted", volume.id);
     return;
   }
-  std::vector<int64_t> mine;
-  if (!av->access_groups.empty()) {
-    for (const auto& g : access::list_vags(*client_, ctx, av->access_groups)) {
-      if (g.has_initiator(connector->initiator)) mine.push_back(g.id);
-    }
+  std::vector<access::Vag> vags = access::list_vags(*client_, ctx, av->access_groups);
+  if (connector) {  // only the VAGs that give this initiator access
+    std::erase_if(vags, [&](const access::Vag& g) { return !g.has_initiator(connector->initiator); });
   }
-  if (mine.empty()) {
-    vag_discard_leftovers(ctx, connector->initiator);
-    return;
-  }
-  vag_revoke(ctx, av->volume.id, mine);
+  vag_revoke(ctx, av->volume.id, vags);
 }
 
 

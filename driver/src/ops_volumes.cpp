@@ -144,7 +144,9 @@ void SolidFireDriverImpl::delete_volume(CallContext& ctx, const Volume& volume) 
     return;
   }
   for (const auto& t : targets) {
-    if (!t.access_groups.empty() && !t.volume.deleted()) vag_revoke(ctx, t.volume.id, t.access_groups);
+    if (!t.access_groups.empty() && !t.volume.deleted()) {
+      vag_revoke(ctx, t.volume.id, access::list_vags(*client_, ctx, t.access_groups));
+    }
     remove_volume(ctx, t.volume);
   }
 }

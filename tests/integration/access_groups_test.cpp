@@ -228,11 +228,12 @@ TEST_F(Vags, MultiattachStaysUntilDeleteWhichLeavesEveryVag) {
   auto g1 = vag_of(sim, h1);
   ASSERT_TRUE(g1.has_value());
   EXPECT_TRUE(has_volume(*g1, a.volume_id)) << "multiattach volumes stay in their VAGs until deletion";
-  const uint64_t removes = sim.count("RemoveVolumesFromVolumeAccessGroup");
+  const uint64_t vag_deletes = sim.count("DeleteVolumeAccessGroup");
   ok_json(drv->call("delete_volume", "{\"volume\":" + a.object(true) + "}"), "delete_volume");
-  EXPECT_EQ(sim.count("RemoveVolumesFromVolumeAccessGroup") - removes, 2u) << "left both VAGs before DeleteVolume";
+  EXPECT_EQ(sim.count("DeleteVolumeAccessGroup") - vag_deletes, 2u)
+      << "it was the last volume of both VAGs: each went with it, before DeleteVolume";
   EXPECT_FALSE(sim.volume_by_id(a.volume_id).has_value());
-  EXPECT_TRUE(vags(sim).empty()) << "emptied OpenStack VAGs are deleted";
+  EXPECT_TRUE(vags(sim).empty()) << "OpenStack VAGs left empty are deleted";
 }
 
 TEST_F(Vags, TerminateWithoutConnectorLeavesEveryVag) {
