@@ -21,9 +21,11 @@ const std::set<std::string> kDropped = {
     "initiatorIDs",    "expirationTime",
 };
 
-// What a reference to an object prints instead of its id.
+// What a reference to an object prints instead of its id, and the run's placeholders: applied to every
+// string and key before anything is sorted, so the order does not depend on the random names.
 struct Names {
   std::map<int64_t, std::string> accounts, volumes, vags, group_snapshots;
+  const Tokens* tokens = nullptr;
 };
 
 // "2026-12-03T14:48:37Z" and the like (the driver stamps created_at, retyped_at, os_imported_at, ...).
@@ -63,11 +65,12 @@ std::string refs(const Json& ids, const std::map<int64_t, std::string>& names, c
 // the object's own id key, left out.
 std::string canon(const Json& v, const Names& n, const std::string& own = {}) {
   if (v.is_object()) {
-    std::vector<std::string> keys = v.keys();
+    std::vector<std::pair<std::string, std::string>> keys;  // (as printed, as stored)
+    for (const auto& key : v.keys()) keys.emplace_back(n.tokens->apply(key), key);
     std::sort(keys.begin(), keys.end());
     std::string out = "{";
     bool first = true;
-    for (const auto& key : keys) {
+    for (const auto& [shown, key] : keys) {
       if (key == own || kDropped.count(key) != 0) continue;
       const Json c = v[key];
       std::string val;
@@ -88,7 +91,7 @@ std::string canon(const Json& v, const Names& n, const std::string& own = {}) {
       } else {
         val = canon(c, n);
       }
-      out += (first ? "" : ",") + key + "=" + val;
+      out += (first ? "" : ",") + shown + "=" + val;
       first = false;
     }
     return out + "}";
@@ -98,7 +101,7 @@ std::string canon(const Json& v, const Names& n, const std::string& own = {}) {
     for (size_t i = 0; i < v.size(); ++i) items.push_back(canon(v.at(i), n));
     return sorted_list(std::move(items));
   }
-  if (v.is_string()) return is_timestamp(v.str()) ? "<time>" : it::quote(v.str());
+  if (v.is_string()) return is_timestamp(v.str()) ? "<time>" : it::quote(n.tokens->apply(v.str()));
   return v.dump();
 }
 
@@ -113,21 +116,21 @@ void section(std::string& out, const std::string& title, const std::vector<Json>
   std::vector<std::string> lines;
   for (const auto& o : objects) lines.push_back(canon(o, n, own));
   std::sort(lines.begin(), lines.end());
-  out += "== " + title + " (" + std::to_string(lines.size()) + ")\n";
+  out += "== " + title + "\n";
   for (const auto& l : lines) out += "  " + l + "\n";
 }
 
 }  // namespace
 
 void Tokens::add(const std::string& value, const std::string& label) {
-  if (!value.empty()) pairs_.emplace_back(value, "<" + label + ">");
+  if (value.empty()) return;
+  pairs_.emplace_back(value, "<" + label + ">");
+  std::stable_sort(pairs_.begin(), pairs_.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
 }
 
 std::string Tokens::apply(std::string text) const {
-  auto sorted = pairs_;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-  for (const auto& [value, label] : sorted) {
+  for (const auto& [value, label] : pairs_) {
     for (size_t at = text.find(value); at != std::string::npos; at = text.find(value, at + label.size())) {
       text.replace(at, value.size(), label);
     }
@@ -143,10 +146,13 @@ std::string cluster_dump(it::Sim& sim, const Tokens& tokens) {
   const auto vags = items(sim.rpc("ListVolumeAccessGroups")["volumeAccessGroups"]);
   const auto policies = items(sim.rpc("ListQoSPolicies")["qosPolicies"]);
   Names n;
-  for (const auto& a : accounts) n.accounts[a["accountID"].i64()] = "acct:" + a["username"].str();
-  for (const auto& v : volumes) n.volumes[v["volumeID"].i64()] = "vol:" + v["name"].str();
-  for (const auto& g : vags) n.vags[g["volumeAccessGroupID"].i64()] = "vag:" + g["name"].str();
-  for (const auto& g : group_snapshots) n.group_snapshots[g["groupSnapshotID"].i64()] = "gs:" + g["name"].str();
+  n.tokens = &tokens;
+  for (const auto& a : accounts) n.accounts[a["accountID"].i64()] = tokens.apply("acct:" + a["username"].str());
+  for (const auto& v : volumes) n.volumes[v["volumeID"].i64()] = tokens.apply("vol:" + v["name"].str());
+  for (const auto& g : vags) n.vags[g["volumeAccessGroupID"].i64()] = tokens.apply("vag:" + g["name"].str());
+  for (const auto& g : group_snapshots) {
+    n.group_snapshots[g["groupSnapshotID"].i64()] = tokens.apply("gs:" + g["name"].str());
+  }
   std::string out;
   section(out, "accounts", accounts, n, "accountID");
   section(out, "volumes", volumes, n, "volumeID");
@@ -154,14 +160,22 @@ std::string cluster_dump(it::Sim& sim, const Tokens& tokens) {
   section(out, "group snapshots", group_snapshots, n, "groupSnapshotID");
   section(out, "volume access groups", vags, n, "volumeAccessGroupID");
   section(out, "qos policies", policies, n, "qosPolicyID");
-  return tokens.apply(out);
+  return out;
 }
 
 std::string dump_diff(const std::string& expected, const std::string& actual) {
+  // Each object line keyed by its section, so the diff says which kind of object differs.
   auto lines = [](const std::string& text) {
     std::multiset<std::string> out;
     std::istringstream in(text);
-    for (std::string l; std::getline(in, l);) out.insert(l);
+    std::string section;
+    for (std::string l; std::getline(in, l);) {
+      if (l.rfind("== ", 0) == 0) {
+        section = l.substr(3);
+      } else {
+        out.insert("[" + section + "] " + l.substr(l.find_first_not_of(' ')));
+      }
+    }
     return out;
   };
   const auto e = lines(expected);
@@ -170,8 +184,8 @@ std::string dump_diff(const std::string& expected, const std::string& actual) {
   std::set_difference(e.begin(), e.end(), a.begin(), a.end(), std::back_inserter(only_e));
   std::set_difference(a.begin(), a.end(), e.begin(), e.end(), std::back_inserter(only_a));
   std::string out;
-  for (const auto& l : only_e) out += "- " + l + "\n";
-  for (const auto& l : only_a) out += "+ " + l + "\n";
+  for (const auto& l : only_e) out += "  - " + l + "\n";
+  for (const auto& l : only_a) out += "  + " + l + "\n";
   return out;
 }
 

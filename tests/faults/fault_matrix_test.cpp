@@ -41,7 +41,13 @@ TEST_P(FaultMatrix, EveryLostOrRefusedWriteEndsAsTheFaultFreeRun) {
   for (const auto& method : base.writes) {
     for (const auto& fault : fault_kinds()) cells.push_back(run_cell(sim, s, method, fault, base));
   }
-  if (cells.empty()) cells.push_back(Cell{s.name, "(no write method)", "", true, "", ""});
+  if (cells.empty()) {
+    Cell none;
+    none.scenario = s.name;
+    none.method = "(no write method)";
+    none.pass = true;
+    cells.push_back(none);
+  }
   const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << "\n" << s.name << ": fault-free writes: " << (base.counts.empty() ? "none" : base.counts) << " ("
             << cells.size() << " cells, " << std::fixed << std::setprecision(1) << secs << " s)\n";

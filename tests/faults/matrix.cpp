@@ -6,12 +6,15 @@
 #include <iomanip>
 #include <map>
 #include <regex>
+#include <sstream>
 
 namespace faults {
 namespace {
 
-// A lost-reply cell gives the call a short deadline and delays the reply past it; every other call may
-// take its time (the driver's backoff starts at 1 s).
+// The faulted call gets a host deadline: long enough for one retry after the driver's 1 s backoff, short
+// enough that a driver waiting for a lost write to show up (CreateVolume polls up to a minute) gives up
+// soon; the "late" fault answers past a shorter one. Setup calls and the repeat may take their time.
+constexpr std::chrono::milliseconds kFaultedDeadline{4000};
 constexpr std::chrono::milliseconds kShortDeadline{1000};
 constexpr std::chrono::milliseconds kCallDeadline{60000};
 
@@ -33,7 +36,7 @@ std::string describe(const vh::CallResult& r) {
   }
   if (r.status == VDP_E_TIMEOUT) {
     const it::Json ou = it::Json::parse(r.output)["outcome_unknown"];
-    if (!ou.boolean()) name += ou.is_bool() ? "(outcome_unknown=false)" : "(no outcome_unknown)";
+    if (!ou.boolean()) name += ou.is_bool() ? "[ou=false]" : "[no ou]";  // ou: "outcome_unknown"
   }
   return name;
 }
@@ -87,7 +90,8 @@ const std::vector<Fault>& fault_kinds() {
 const std::vector<std::string>& write_methods() {
   static const std::vector<std::string> methods = [] {
     std::ifstream in(VDP_ELEMENT_API_H);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text;
+    for (std::string line; std::getline(in, line);) text += line + "\n";
     const std::regex decl(R"re(inline constexpr Method k\w+\{"(\w+)", "[0-9.]+", (true|false)\})re");
     std::vector<std::string> out;
     for (std::sregex_iterator m(text.begin(), text.end(), decl), end; m != end; ++m) {
@@ -123,13 +127,17 @@ Baseline run_baseline(it::Sim& sim, const Scenario& s) {
 }
 
 Cell run_cell(it::Sim& sim, const Scenario& s, const std::string& method, const Fault& fault, const Baseline& base) {
-  Cell c{s.name, method, fault.name};
+  Cell c;
+  c.scenario = s.name;
+  c.method = method;
+  c.fault = fault.name;
   std::vector<std::string> problems;
+  const auto t0 = std::chrono::steady_clock::now();
   try {
     Prepared p = prepare(sim, s);
     sim.server().add_fault(method + ":" + fault.action + ":count=1");
     const bool late = fault.action.rfind("latency=", 0) == 0;
-    const auto first = p.driver->call(p.call.op, p.call.request, deadline(late ? kShortDeadline : kCallDeadline));
+    const auto first = p.driver->call(p.call.op, p.call.request, deadline(late ? kShortDeadline : kFaultedDeadline));
     if (fired(sim) != 1) problems.push_back("the fault never fired");
     sim.server().clear_faults();
     c.statuses = describe(first);
@@ -148,13 +156,14 @@ Cell run_cell(it::Sim& sim, const Scenario& s, const std::string& method, const 
     problems.push_back(e.what());
   }
   sim.server().clear_faults();
+  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   c.pass = problems.empty();
   for (const auto& p : problems) c.why += (c.why.empty() ? "" : "\n") + p;
   return c;
 }
 
 void print_table(std::ostream& out, const std::vector<Cell>& cells) {
-  constexpr int kOp = 38, kMethod = 36, kCol = 28;
+  constexpr int kOp = 38, kMethod = 36, kCol = 30;
   out << std::left << std::setw(kOp) << "operation" << std::setw(kMethod) << "write method";
   for (const auto& f : fault_kinds()) out << std::setw(kCol) << f.name;
   out << "\n" << std::string(kOp + kMethod + kCol * fault_kinds().size(), '-') << "\n";
@@ -170,8 +179,13 @@ void print_table(std::ostream& out, const std::vector<Cell>& cells) {
     out << std::setw(kOp) << key.first << std::setw(kMethod) << key.second;
     for (const auto& f : fault_kinds()) {
       const auto it = grid[key].find(f.name);
-      out << std::setw(kCol)
-          << (it == grid[key].end() ? "" : (it->second->pass ? "PASS " : "FAIL ") + it->second->statuses);
+      std::string text;
+      if (it != grid[key].end()) {
+        std::ostringstream secs;
+        secs << std::fixed << std::setprecision(1) << it->second->seconds << "s";
+        text = (it->second->pass ? "PASS " : "FAIL ") + it->second->statuses + " " + secs.str();
+      }
+      out << std::setw(kCol) << text;
     }
     out << "\n";
   }

@@ -32,6 +32,7 @@ struct Cell {
   bool pass = false;
   std::string statuses;  // e.g. "OK", "TIMEOUT->OK"
   std::string why;       // what failed (empty on PASS)
+  double seconds = 0;    // the whole cell: starting state, faulted call, repeat, dump
 };
 
 // Runs the scenario twice without faults on a reset cluster; throws SetupError when a run fails or the
