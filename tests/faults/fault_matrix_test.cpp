@@ -27,6 +27,44 @@ TEST(FaultMatrixSetup, WriteMethodsAreReadFromTheDriversVocabulary) {
   EXPECT_EQ(std::find(writes.begin(), writes.end(), "ListVolumes"), writes.end()) << "a read is not faulted";
 }
 
+// The dump's own guarantees: the same state reached with other ids, times and names compares equal; an
+// extra object shows in the diff under its section.
+std::string some_state(it::Sim& sim, Tokens& tokens, bool shift_ids) {
+  sim.server().reset_state();
+  const std::string project = it::unique_name("dump");
+  tokens.add(project, "proj");
+  const int64_t account = sim.add_account(project);
+  const std::string acct = std::to_string(account);
+  if (shift_ids) {
+    const int64_t tmp = sim.rpc("CreateVolume", R"({"name":"tmp","accountID":)" + acct + R"(,"totalSize":1073741824})")
+                            ["volumeID"].i64();
+    sim.rpc("DeleteVolume", R"({"volumeID":)" + std::to_string(tmp) + "}");
+    sim.rpc("PurgeDeletedVolume", R"({"volumeID":)" + std::to_string(tmp) + "}");
+  }
+  const std::string id = it::new_uuid();
+  tokens.add(id, "vol");
+  const int64_t vol = sim.rpc("CreateVolume", R"({"name":"UUID-)" + id + R"(","accountID":)" + acct +
+                                                  R"(,"totalSize":1073741824,"attributes":{"uuid":")" + id +
+                                                  R"(","created_at":"2026-01-02T03:04:05Z"}})")["volumeID"].i64();
+  sim.rpc("CreateSnapshot", R"({"volumeID":)" + std::to_string(vol) + R"(,"name":"UUID-)" + id + R"("})");
+  sim.rpc("CreateVolumeAccessGroup", R"({"name":"vag-)" + project + R"(","volumes":[)" + std::to_string(vol) + "]}");
+  return cluster_dump(sim, tokens);
+}
+
+TEST(ClusterDump, TheSameStateComparesEqualAndAnExtraObjectShows) {
+  it::Sim sim;
+  Tokens t1, t2;
+  const std::string first = some_state(sim, t1, false);
+  const std::string second = some_state(sim, t2, true);
+  EXPECT_EQ(first, second) << dump_diff(first, second);
+  EXPECT_EQ(second.find("UUID-"), second.find("UUID-<vol>")) << "names become placeholders:\n" << second;
+  EXPECT_NE(second.find("volumeAccessGroups=[vag:vag-<proj>]"), std::string::npos) << "ids become names:\n" << second;
+  sim.rpc("CreateVolumeAccessGroup", R"({"name":"stray"})");
+  const std::string diff = dump_diff(second, cluster_dump(sim, t2));
+  EXPECT_NE(diff.find("+ [volume access groups] {"), std::string::npos) << diff;
+  EXPECT_NE(diff.find("stray"), std::string::npos) << diff;
+}
+
 TEST_P(FaultMatrix, EveryLostOrRefusedWriteEndsAsTheFaultFreeRun) {
   const Scenario& s = scenarios()[GetParam()];
   const auto t0 = std::chrono::steady_clock::now();

@@ -10,7 +10,6 @@
 
 namespace faults::requests {
 
-
 using it::Json;
 using it::quote;
 using it::data::first_id;
