@@ -15,7 +15,7 @@ namespace {
 // enough that a driver waiting for a lost write to show up (CreateVolume polls up to a minute) gives up
 // soon; the "late" fault answers past a shorter one. Setup calls and the repeat may take their time.
 constexpr std::chrono::milliseconds kFaultedDeadline{4000};
-constexpr std::chrono::milliseconds kShortDeadline{1000};
+constexpr std::chrono::milliseconds kShortDeadline{1500};
 constexpr std::chrono::milliseconds kCallDeadline{60000};
 
 vh::CallOptions deadline(std::chrono::milliseconds timeout) {
@@ -81,7 +81,7 @@ const std::vector<Fault>& fault_kinds() {
       {"retryable", "error=xDBConnectionLoss", false},  // in element::err::kRetryable
       {"drop", "drop", true},                           // committed, then the connection closes
       {"reset", "reset", true},                         // RST before executing; the driver cannot tell
-      {"late", "latency=2500", true},                   // committed, answered after the 1 s deadline
+      {"late", "latency=3000", true},                   // committed, answered after the 1.5 s deadline
       {"http503", "http=503", false},
   };
   return kinds;
