@@ -15,9 +15,11 @@ using it::Json;
 // Made up by the cluster for each object (times, UUIDs, device ids, CHAP secrets): they differ from run
 // to run and say nothing about what the driver did. `iqn` repeats the volume's name and id.
 const std::set<std::string> kDropped = {
-    "createTime",      "instanceCreateTime", "deleteTime",     "purgeTime",       "volumeUUID",
-    "volumeConsistencyGroupUUID", "snapshotUUID", "instanceSnapshotUUID", "groupSnapshotUUID", "scsiEUIDeviceID",
-    "scsiNAADeviceID", "iqn",                "checksum",       "initiatorSecret", "targetSecret",
+    "createTime",      "instanceCreateTime",   "deleteTime",
+    "purgeTime",       "volumeUUID",           "volumeConsistencyGroupUUID",
+    "snapshotUUID",    "instanceSnapshotUUID", "groupSnapshotUUID",
+    "scsiEUIDeviceID", "scsiNAADeviceID",      "iqn",
+    "checksum",        "initiatorSecret",      "targetSecret",
     "initiatorIDs",    "expirationTime",
 };
 

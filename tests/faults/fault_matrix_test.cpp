@@ -36,8 +36,9 @@ std::string some_state(it::Sim& sim, Tokens& tokens, bool shift_ids) {
   const int64_t account = sim.add_account(project);
   const std::string acct = std::to_string(account);
   if (shift_ids) {
-    const int64_t tmp = sim.rpc("CreateVolume", R"({"name":"tmp","accountID":)" + acct + R"(,"totalSize":1073741824})")
-                            ["volumeID"].i64();
+    const int64_t tmp =
+        sim.rpc("CreateVolume", R"({"name":"tmp","accountID":)" + acct + R"(,"totalSize":1073741824})")["volumeID"]
+            .i64();
     sim.rpc("DeleteVolume", R"({"volumeID":)" + std::to_string(tmp) + "}");
     sim.rpc("PurgeDeletedVolume", R"({"volumeID":)" + std::to_string(tmp) + "}");
   }
@@ -45,7 +46,8 @@ std::string some_state(it::Sim& sim, Tokens& tokens, bool shift_ids) {
   tokens.add(id, "vol");
   const int64_t vol = sim.rpc("CreateVolume", R"({"name":"UUID-)" + id + R"(","accountID":)" + acct +
                                                   R"(,"totalSize":1073741824,"attributes":{"uuid":")" + id +
-                                                  R"(","created_at":"2026-01-02T03:04:05Z"}})")["volumeID"].i64();
+                                                  R"(","created_at":"2026-01-02T03:04:05Z"}})")["volumeID"]
+                          .i64();
   sim.rpc("CreateSnapshot", R"({"volumeID":)" + std::to_string(vol) + R"(,"name":"UUID-)" + id + R"("})");
   sim.rpc("CreateVolumeAccessGroup", R"({"name":"vag-)" + project + R"(","volumes":[)" + std::to_string(vol) + "]}");
   return cluster_dump(sim, tokens);
@@ -87,8 +89,9 @@ TEST_P(FaultMatrix, EveryLostOrRefusedWriteEndsAsTheFaultFreeRun) {
     cells.push_back(none);
   }
   const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::cout << "\n" << s.name << ": fault-free writes: " << (base.counts.empty() ? "none" : base.counts) << " ("
-            << cells.size() << " cells, " << std::fixed << std::setprecision(1) << secs << " s)\n";
+  std::cout << "\n"
+            << s.name << ": fault-free writes: " << (base.counts.empty() ? "none" : base.counts) << " (" << cells.size()
+            << " cells, " << std::fixed << std::setprecision(1) << secs << " s)\n";
   print_table(std::cout, cells);
   for (const auto& c : cells) {
     EXPECT_TRUE(c.pass) << c.scenario << " x " << c.method << " x " << c.fault << ": " << c.statuses << "\n" << c.why;

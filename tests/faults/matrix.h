@@ -12,9 +12,9 @@ namespace faults {
 
 // One injected fault, armed with count=1 on one method.
 struct Fault {
-  std::string name;  // the table's column
+  std::string name;    // the table's column
   std::string action;  // the element-sim action: error=..., drop, reset, latency=..., http=503
-  bool lost_reply;  // the write may have been applied without its answer reaching the driver
+  bool lost_reply;     // the write may have been applied without its answer reaching the driver
 };
 const std::vector<Fault>& fault_kinds();
 

@@ -59,7 +59,6 @@ inline std::string attach_request(const Vol& v, const std::string& instance) {
          R"(,"host_name":"h","mountpoint":"/dev/vdb","attach_time":"2024-05-01T10:00:00Z"})";
 }
 
-
 // The driver names a VAG after its initiator, punctuation as '-'.
 std::string vag_name(const std::string& iqn);
 

@@ -49,38 +49,53 @@ namespace requests {
 
 std::vector<Scenario> volume_scenarios() {
   return {
-      {"create_volume", {}, [](Run& r) {
+      {"create_volume",
+       {},
+       [](Run& r) {
          const std::string project = r.name("proj");
          return Call{"create_volume", "{\"volume\":" + volume_obj(r.uuid("vol"), 1, project) + "}"};
        }},
-      {"delete_volume", {}, [](Run& r) {
+      {"delete_volume",
+       {},
+       [](Run& r) {
          return Call{"delete_volume", "{\"volume\":" + volume(r, "vol", r.name("proj")).obj + "}"};
        }},
-      {"delete_volume(vag)", kVagOn, [](Run& r) {
+      {"delete_volume(vag)", kVagOn,
+       [](Run& r) {
          const Vol v = volume(r, "vol", r.name("proj"));
          r.must("initialize_connection", connection_request(v, r.iqn("iqn")));
          return Call{"delete_volume", "{\"volume\":" + v.obj + "}"};
        }},
-      {"extend_volume", {}, [](Run& r) {
+      {"extend_volume",
+       {},
+       [](Run& r) {
          return Call{"extend_volume", "{\"volume\":" + volume(r, "vol", r.name("proj")).obj + ",\"new_size\":3}"};
        }},
-      {"retype", {}, [](Run& r) {
+      {"retype",
+       {},
+       [](Run& r) {
          return Call{"retype", "{\"volume\":" + volume(r, "vol", r.name("proj")).obj +
                                    R"(,"new_type":{"id":"p","name":"platinum","extra_specs":{"SFAttribute:owner":)"
                                    R"("dba"},"qos_specs":{"consumer":"back-end","specs":{"minIOPS":"3000",)"
                                    R"("maxIOPS":"6000","burstIOPS":"9000"}}}})"};
        }},
-      {"create_snapshot", {}, [](Run& r) {
+      {"create_snapshot",
+       {},
+       [](Run& r) {
          const Vol v = volume(r, "vol", r.name("proj"));
          return Call{"create_snapshot", snapshot_request(r.uuid("snap"), v)};
        }},
-      {"delete_snapshot", {}, [](Run& r) {
+      {"delete_snapshot",
+       {},
+       [](Run& r) {
          const Vol v = volume(r, "vol", r.name("proj"));
          const std::string sid = r.uuid("snap");
          const Json sm = r.must("create_snapshot", snapshot_request(sid, v));
          return Call{"delete_snapshot", snapshot_request(sid, v, sm)};
        }},
-      {"revert_to_snapshot", {}, [](Run& r) {
+      {"revert_to_snapshot",
+       {},
+       [](Run& r) {
          Vol v = volume(r, "vol", r.name("proj"));
          const std::string sid = r.uuid("snap");
          const Json sm = r.must("create_snapshot", snapshot_request(sid, v));
@@ -89,12 +104,17 @@ std::vector<Scenario> volume_scenarios() {
          return Call{"revert_to_snapshot",
                      "{\"volume\":" + v.obj + ",\"snapshot\":" + snapshot_obj(sid, v.obj, v.id, v.project, sm) + "}"};
        }},
-      {"create_cloned_volume", {}, [](Run& r) {
+      {"create_cloned_volume",
+       {},
+       [](Run& r) {
          const Vol src = volume(r, "src", r.name("proj"));
-         return Call{"create_cloned_volume", "{\"volume\":" + volume_obj(r.uuid("clone"), 2, r.name("proj2"), kPlatinum) +
-                                                 ",\"src_vref\":" + src.obj + "}"};
+         return Call{"create_cloned_volume",
+                     "{\"volume\":" + volume_obj(r.uuid("clone"), 2, r.name("proj2"), kPlatinum) +
+                         ",\"src_vref\":" + src.obj + "}"};
        }},
-      {"create_volume_from_snapshot", {}, [](Run& r) {
+      {"create_volume_from_snapshot",
+       {},
+       [](Run& r) {
          const Vol src = volume(r, "src", r.name("proj"));
          const std::string sid = r.uuid("snap");
          const Json sm = r.must("create_snapshot", snapshot_request(sid, src));
@@ -104,7 +124,6 @@ std::vector<Scenario> volume_scenarios() {
        }},
   };
 }
-
 
 }  // namespace requests
 

@@ -42,8 +42,8 @@ Group group(Run& r) {
   g.id = r.uuid("group");
   for (size_t i = 0; i < 2; ++i) {
     g.vols.push_back(volume(r, "member" + std::to_string(i), g.project));
-    g.objs.push_back(volume_obj(g.vols[i].id, 1, g.project, kGoldSpecs, g.vols[i].model,
-                                ",\"group_id\":" + quote(g.id)));
+    g.objs.push_back(
+        volume_obj(g.vols[i].id, 1, g.project, kGoldSpecs, g.vols[i].model, ",\"group_id\":" + quote(g.id)));
   }
   return g;
 }
@@ -54,23 +54,29 @@ Json group_snapshot(Run& r, const Group& g, const std::string& gs, std::vector<s
   return r.must("create_group_snapshot", g.snapshot_request(gs, sids));
 }
 
-
 }  // namespace
 
 std::vector<Scenario> group_scenarios() {
   return {
-      {"create_group_snapshot", {}, [](Run& r) {
+      {"create_group_snapshot",
+       {},
+       [](Run& r) {
          const Group g = group(r);
-         return Call{"create_group_snapshot", g.snapshot_request(r.uuid("gs"), {r.uuid("gs-snap0"), r.uuid("gs-snap1")})};
+         return Call{"create_group_snapshot",
+                     g.snapshot_request(r.uuid("gs"), {r.uuid("gs-snap0"), r.uuid("gs-snap1")})};
        }},
-      {"delete_group_snapshot", {}, [](Run& r) {
+      {"delete_group_snapshot",
+       {},
+       [](Run& r) {
          const Group g = group(r);
          const std::string gs = r.uuid("gs");
          std::vector<std::string> sids;
          const Json made = group_snapshot(r, g, gs, sids);
          return Call{"delete_group_snapshot", g.snapshot_request(gs, sids, made)};
        }},
-      {"create_group_from_src(group_snapshot)", {}, [](Run& r) {
+      {"create_group_from_src(group_snapshot)",
+       {},
+       [](Run& r) {
          const Group g = group(r);
          const std::string gs = r.uuid("gs");
          std::vector<std::string> sids;
@@ -84,7 +90,9 @@ std::vector<Scenario> group_scenarios() {
                                                   ",\"group_snapshot\":" + g.snapshot_obj_of(gs) +
                                                   ",\"snapshots\":" + g.snapshots(gs, sids, made) + "}"};
        }},
-      {"create_group_from_src(source_group)", {}, [](Run& r) {
+      {"create_group_from_src(source_group)",
+       {},
+       [](Run& r) {
          const Group g = group(r);
          std::vector<std::string> vols;
          for (size_t i = 0; i < g.vols.size(); ++i) {
@@ -95,12 +103,13 @@ std::vector<Scenario> group_scenarios() {
                                                   ",\"source_group\":" + g.obj(g.id) +
                                                   ",\"source_vols\":" + join(g.objs) + "}"};
        }},
-      {"delete_group", {}, [](Run& r) {
+      {"delete_group",
+       {},
+       [](Run& r) {
          const Group g = group(r);
          return Call{"delete_group", "{\"group\":" + g.obj(g.id) + ",\"volumes\":" + join(g.objs) + "}"};
        }},
   };
 }
-
 
 }  // namespace faults::requests
