@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <mutex>
@@ -20,11 +21,21 @@ std::vector<Cell> g_cells;  // every cell this process ran, for the whole table 
 
 class FaultMatrix : public ::testing::TestWithParam<size_t> {};
 
-TEST(FaultMatrixSetup, WriteMethodsAreReadFromTheDriversVocabulary) {
+TEST(FaultMatrixSetup, WriteMethodsAndTheRetryableErrorComeFromTheDriversVocabulary) {
   const auto& writes = write_methods();
   EXPECT_NE(std::find(writes.begin(), writes.end(), "CreateVolume"), writes.end());
   EXPECT_NE(std::find(writes.begin(), writes.end(), "RemoveVolumesFromVolumeAccessGroup"), writes.end());
   EXPECT_EQ(std::find(writes.begin(), writes.end(), "ListVolumes"), writes.end()) << "a read is not faulted";
+  // The "retryable" column's error must be one element::err::kRetryable lists.
+  std::ifstream in(VDP_ELEMENT_API_H);
+  std::string text;
+  for (std::string line; std::getline(in, line);) text += line + "\n";
+  const std::string action = fault_kinds().front().action;
+  ASSERT_EQ(action.rfind("error=", 0), 0u) << action;
+  const size_t table = text.find("kRetryable = {");
+  ASSERT_NE(table, std::string::npos);
+  EXPECT_NE(text.substr(table, text.find("};", table) - table).find("\"" + action.substr(6) + "\""), std::string::npos)
+      << action << " is not in element::err::kRetryable";
 }
 
 // The dump's own guarantees: the same state reached with other ids, times and names compares equal; an
