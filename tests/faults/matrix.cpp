@@ -151,8 +151,12 @@ Cell run_cell(it::Sim& sim, const Scenario& s, const std::string& method, const 
       if (!again.ok()) problems.push_back("repeat: " + first_line(again.output));
     }
     const std::string dump = cluster_dump(sim, p.tokens);
-    if (dump != base.dump)
-      problems.push_back("cluster differs from the fault-free run:\n" + dump_diff(base.dump, dump));
+    if (dump != base.dump) {
+      // What the faulted call said helps to tell where the driver lost track.
+      problems.push_back("cluster differs from the fault-free run" +
+                         (first.ok() ? std::string() : " (the faulted call said: " + first_line(first.output) + ")") +
+                         ":\n" + dump_diff(base.dump, dump));
+    }
   } catch (const SetupError& e) {
     problems.push_back(e.what());
   }
