@@ -127,7 +127,8 @@ Attempt classify_reply(const HttpResponse& response, const element::Method& m, C
   }
   if (auto problem = reply_shape_problem(m.name, doc->view()["result"])) {
     return Attempt::failed(
-        Error(ErrorCode::kBackend, "unexpected reply from cluster to " + method + ": " + util::clean_utf8(*problem, 256)),
+        Error(ErrorCode::kBackend,
+              "unexpected reply from cluster to " + method + ": " + util::clean_utf8(*problem, 256)),
         "bad result");
   }
   Attempt ok;

@@ -40,8 +40,8 @@ TEST_F(BadInput, CreateWithInvalidQosIsRefusedNamingTheKeyAndCreatesNothing) {
   const uint64_t creates = sim.count("CreateVolume");
   for (const auto& bad : kBadSpecs) {
     const std::string id = new_uuid();
-    const auto r = drv->call("create_volume", "{\"volume\":" + volume_obj(id, 1, project, spec_json(bad.key, bad.value)) +
-                                                  "}");
+    const std::string vol = volume_obj(id, 1, project, spec_json(bad.key, bad.value));
+    const auto r = drv->call("create_volume", "{\"volume\":" + vol + "}");
     EXPECT_TRUE(IsError(r, VDP_E_INVALID_ARGUMENT, "create_volume",
                         std::string("volume.volume_type.extra_specs.") + bad.key))
         << bad.key << "=" << bad.value;

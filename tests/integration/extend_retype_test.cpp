@@ -138,10 +138,8 @@ TEST_F(DataModify, QosIsCompleted) {
   auto drv = ready_driver(sim);
   const std::string project = unique_name("it-qcomplete");
   const std::string id = new_uuid();
-  const Json m = ok_json(drv->call("create_volume", "{\"volume\":" + volume_obj(id, 1, project,
-                                                                                R"({"minIOPS":"50","maxIOPS":"200000"})") +
-                                                        "}"),
-                         "create");
+  const std::string vol = volume_obj(id, 1, project, R"({"minIOPS":"50","maxIOPS":"200000"})");
+  const Json m = ok_json(drv->call("create_volume", "{\"volume\":" + vol + "}"), "create");
   auto v = sim.volume_by_id(first_id(m));
   EXPECT_EQ((*v)["qos"]["minIOPS"].i64(), 50);
   EXPECT_EQ((*v)["qos"]["maxIOPS"].i64(), 200000);
