@@ -304,7 +304,7 @@ TEST_F(ClientFixture, ListsOfTheWrongShapeAreRefusedNotReadAsEmpty) {
       {"ListVolumes", R"({"volumes":[{"volumeID":1.5}]})", "volumeID is not an integer"},
       {"ListVolumes", R"({"volumes":[{"volumeID":-3}]})", "volumeID is out of range"},
       {"ListVolumes", R"({"volumes":[{"volumeID":1,"totalSize":-1}]})", "totalSize is out of range"},
-      {"ListVolumes", R"({"volumes":[{"volumeID":1,"totalSize":9007199254740993}]})", "totalSize is not an integer"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":1,"totalSize":9007199254740994}]})", "totalSize is not an integer"},
       {"ListVolumes", R"({"volumes":[{"volumeID":1,"totalSize":1e300}]})", "totalSize is not an integer"},
       {"ListVolumes", R"({"volumes":[{"volumeID":1,"totalSize":"9007199254740993"}]})", "totalSize is out of range"},
       {"ListVolumes", R"({"volumes":[{"volumeID":1},{"volumeID":2,"name":7}]})", "volumes[1].name is not a string"},
