@@ -17,7 +17,11 @@ Problem count_member(JsonView obj, const char* key, const std::string& where, bo
   const JsonView v = obj[key];
   if (!v.valid()) return required ? Problem(where + " has no " + key) : std::nullopt;
   const auto n = v.as_int64();
-  if (!n) return where + "." + key + " is not an integer: " + v.print().substr(0, 64);
+  if (!n) {
+    // Show a scalar; never print an arbitrarily large array or object into the message.
+    const bool scalar = !v.is_array() && !v.is_object();
+    return where + "." + key + " is not an integer: " + (scalar ? v.print().substr(0, 64) : "an array or object");
+  }
   if (*n < 0 || *n > kMaxExactInteger) return where + "." + key + " is out of range: " + std::to_string(*n);
   return std::nullopt;
 }

@@ -302,6 +302,7 @@ TEST_F(ClientFixture, ListsOfTheWrongShapeAreRefusedNotReadAsEmpty) {
       {"ListVolumes", R"({"volumes":[{"name":"x"}]})", "volumes[0] has no volumeID"},
       {"ListVolumes", R"({"volumes":[{"volumeID":"abc"}]})", "volumes[0].volumeID is not an integer"},
       {"ListVolumes", R"({"volumes":[{"volumeID":1.5}]})", "volumeID is not an integer"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":[[1]]}]})", "volumeID is not an integer: an array or object"},
       {"ListVolumes", R"({"volumes":[{"volumeID":-3}]})", "volumeID is out of range"},
       {"ListVolumes", R"({"volumes":[{"volumeID":1,"totalSize":-1}]})", "totalSize is out of range"},
       {"ListVolumes", R"({"volumes":[{"volumeID":1,"totalSize":9007199254740994}]})", "totalSize is not an integer"},
