@@ -245,31 +245,54 @@ void SolidFireDriverImpl::vag_revoke(CallContext& ctx, int64_t volume_id, const 
     Json params = Json::object();
     params.set("volumeAccessGroupID", vag_id);
     params.set("volumes", Json::int_array({volume_id}));
-    std::optional<access::Vag> after;
+    std::optional<access::Vag> after;  // the reply's view of the VAG, when there was a reply
     try {
       Json result = client_->call(ctx, element::kRemoveVolumesFromVolumeAccessGroup, params);
       after = access::parse_vag(result["volumeAccessGroup"]);
       log_->info("removed volumeID {} from VAG {}", volume_id, vag_id);
+    } catch (const OutcomeUnknownError&) {
+      // The reply was lost: the listing tells whether the removal committed. If it did not, the
+      // host's repeat removes it; if it did, the VAG may now be empty and is dealt with below.
+      auto now = access::list_vags(*client_, ctx, {vag_id});
+      if (now.empty() || now.front().id != vag_id) continue;  // the VAG is gone altogether
+      if (now.front().has_volume(volume_id)) throw;
+      after = std::move(now.front());
     } catch (const Error& e) {
-      if (e.backend_error() == element::err::kNotInVolumeAccessGroup || e.backend_error() == element::err::kVolumeAccessGroupIDDoesNotExist) {
-        log_->debug("volumeID {} was not in VAG {} any more", volume_id, vag_id);
-        continue;
-      }
-      throw;
+      if (e.backend_error() == element::err::kVolumeAccessGroupIDDoesNotExist) continue;
+      if (e.backend_error() != element::err::kNotInVolumeAccessGroup) throw;
+      // Not a member any more (an earlier attempt's removal committed): still finish its clean-up.
+      log_->debug("volumeID {} was not in VAG {} any more", volume_id, vag_id);
     }
-    if (!after || !after->openstack || !after->empty_of_volumes()) continue;
-    // Re-check under the VAG's lock: a concurrent grant may just have added a volume.
-    auto lock = ctx.lock("solidfire-vag-" + after->name, kVagLockTimeout);
-    const auto now = access::list_vags(*client_, ctx, {vag_id});
-    if (now.empty() || now.front().id != vag_id || !now.front().empty_of_volumes()) continue;
-    Json del = Json::object();
-    del.set("volumeAccessGroupID", vag_id);
-    try {
-      client_->call(ctx, element::kDeleteVolumeAccessGroup, del);
-      log_->info("deleted empty VAG {} ({})", vag_id, after->name);
-    } catch (const Error& e) {
-      if (e.backend_error() != element::err::kVolumeAccessGroupIDDoesNotExist) throw;
-    }
+    vag_discard_if_empty(ctx, vag_id, after);
+  }
+}
+
+void SolidFireDriverImpl::vag_discard_if_empty(CallContext& ctx, int64_t vag_id, std::optional<access::Vag> known) {
+  if (!known || known->id != vag_id) {
+    auto listed = access::list_vags(*client_, ctx, {vag_id});
+    if (listed.empty() || listed.front().id != vag_id) return;
+    known = std::move(listed.front());
+  }
+  if (!known->openstack || !known->empty_of_volumes()) return;
+  // Re-check under the VAG's lock: a concurrent grant may just have added a volume.
+  auto lock = ctx.lock("solidfire-vag-" + known->name, kVagLockTimeout);
+  const auto now = access::list_vags(*client_, ctx, {vag_id});
+  if (now.empty() || now.front().id != vag_id || !now.front().empty_of_volumes()) return;
+  Json del = Json::object();
+  del.set("volumeAccessGroupID", vag_id);
+  try {
+    client_->call(ctx, element::kDeleteVolumeAccessGroup, del);
+    log_->info("deleted empty VAG {} ({})", vag_id, now.front().name);
+  } catch (const OutcomeUnknownError&) {
+    if (!access::list_vags(*client_, ctx, {vag_id}).empty()) throw;  // not committed: the repeat deletes it
+  } catch (const Error& e) {
+    if (e.backend_error() != element::err::kVolumeAccessGroupIDDoesNotExist) throw;
+  }
+}
+
+void SolidFireDriverImpl::vag_discard_leftovers(CallContext& ctx, const std::string& initiator) {
+  for (const auto& g : access::list_vags(*client_, ctx)) {
+    if (g.openstack && g.empty_of_volumes() && g.has_initiator(initiator)) vag_discard_if_empty(ctx, g.id, g);
   }
 }
 

@@ -1,7 +1,10 @@
 // libcurl Transport. Easy handles live in a pool owned by the transport (checked out per request
 // under a mutex, returned afterwards): hosts call from arbitrary OS threads (Go), so nothing is
-// thread_local. One CURLSH shares TLS sessions, DNS and connections between the handles, so
-// keep-alive and session resumption work across requests whichever handle serves them.
+// thread_local. One CURLSH shares TLS sessions and DNS between the handles, so a new connection
+// resumes a TLS session whichever handle made it. Connections are not shared: libcurl does not support
+// one connection cache used by concurrent threads (CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT; doing it
+// freed a connection's OpenSSL objects under another thread). Each pooled handle keeps its own
+// connections alive instead.
 #include <curl/curl.h>
 #include <sys/stat.h>
 
@@ -28,14 +31,23 @@ void global_init() {
 }
 
 constexpr size_t kMaxIdleHandles = 32;
-constexpr size_t kMaxResponseBytes = size_t{512} << 20;  // ListVolumes pages of 10,000 volumes fit easily
+// A ListVolumes page of 10,000 volumes is about 20 MiB; anything past 64 MiB is not an Element reply.
+constexpr size_t kMaxResponseBytes = size_t{64} << 20;
 constexpr std::chrono::milliseconds kMaxConnectTimeout{15000};
 
+struct Sink {
+  std::string* body;
+  bool too_large = false;
+};
+
 size_t write_cb(char* data, size_t size, size_t nmemb, void* user) {
-  auto* out = static_cast<std::string*>(user);
+  auto* sink = static_cast<Sink*>(user);
   const size_t n = size * nmemb;
-  if (out->size() + n > kMaxResponseBytes) return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
-  out->append(data, n);
+  if (sink->body->size() + n > kMaxResponseBytes) {
+    sink->too_large = true;
+    return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+  }
+  sink->body->append(data, n);
   return n;
 }
 
@@ -50,7 +62,6 @@ class CurlTransport final : public Transport {
     curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
     if (!tls_.ca_path.empty()) {
       struct stat st{};
       ca_is_dir_ = stat(tls_.ca_path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -111,7 +122,8 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, request.idempotent ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &write_cb);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+    Sink sink{&response.body};
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, tls_.verify ? 1L : 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, tls_.verify ? 2L : 0L);
@@ -127,6 +139,10 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
     curl_easy_setopt(h, CURLOPT_PASSWORD, "");
 
+    if (sink.too_large) {
+      throw TransportError(TransportError::Kind::kTooLarge,
+                           "reply larger than " + std::to_string(kMaxResponseBytes >> 20) + " MiB");
+    }
     if (rc != CURLE_OK) {
       const std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
       throw TransportError(classify(h, rc), detail);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "access_groups.h"
 #include "accounts.h"
 #include "config.h"
 #include "element_client.h"
@@ -182,7 +183,14 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   void vag_grant(CallContext& ctx, const FoundVolume& volume, const std::string& initiator);
   // Removes the volume from the given VAGs, deleting a VAG that becomes empty (no volumes, no deleted
   // volumes) and carries attributes.openstack. Missing VAGs and non-members are not errors.
+  // A lost reply is resolved by listing the VAG, so a repeat converges to the fault-free state.
   void vag_revoke(CallContext& ctx, int64_t volume_id, const std::vector<int64_t>& vag_ids);
+  // Deletes the VAG when it carries attributes.openstack and holds no volume (checked again under its
+  // lock). `known` is a recent view of it (saves a listing when it shows the VAG in use).
+  void vag_discard_if_empty(CallContext& ctx, int64_t vag_id, std::optional<access::Vag> known);
+  // Repeat of a terminate whose removal committed but whose clean-up did not: the volume is in none of
+  // the initiator's VAGs, so the emptied one is found by initiator (one full listing, this path only).
+  void vag_discard_leftovers(CallContext& ctx, const std::string& initiator);
 
   // --- manage (ops_manage.cpp)
   // The Element volume named by an ExistingRef; NOT_FOUND / FAILED_PRECONDITION / INVALID_ARGUMENT.

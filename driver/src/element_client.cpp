@@ -35,6 +35,7 @@ const char* kind_name(TransportError::Kind kind) {
     case TransportError::Kind::kTimeout: return "timeout";
     case TransportError::Kind::kReset: return "reset";
     case TransportError::Kind::kTls: return "tls";
+    case TransportError::Kind::kTooLarge: return "too large";
     case TransportError::Kind::kOther: return "other";
   }
   return "other";
@@ -155,8 +156,8 @@ Attempt classify_transport_failure(const TransportError& e, const element::Metho
       const ErrorCode code = timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable;
       const std::string what = timeout ? "no answer in time" : "connection broke";
       if (m.writes) {
-        throw OutcomeUnknownError(code, method + ": " + what + " after the request was sent (" + detail +
-                                            "); outcome unknown");
+        throw OutcomeUnknownError(method + ": " + what + " after the request was sent (" + detail +
+                                  "); outcome unknown");
       }
       return Attempt::failed(Error(code, method + ": " + what + " (" + detail + ")").with_retryable(true), summary,
                              /*retryable=*/true);
@@ -165,6 +166,9 @@ Attempt classify_transport_failure(const TransportError& e, const element::Metho
       return Attempt::failed(Error(ErrorCode::kUnavailable, "TLS failure talking to " + base_url + " for " + method +
                                                                 ": " + detail +
                                                                 " (check driver_ssl_cert_path and driver_ssl_cert_verify)"),
+                             summary);
+    case TransportError::Kind::kTooLarge:
+      return Attempt::failed(Error(ErrorCode::kBackend, "unexpected reply from cluster to " + method + ": " + detail),
                              summary);
     case TransportError::Kind::kOther:
       break;
@@ -285,6 +289,7 @@ Json ElementClient::call(CallContext& ctx, const element::Method& m, const Json&
       try {
         outcome = classify_transport_failure(e, m, options_.base_url, secrets);
       } catch (const OutcomeUnknownError&) {
+        ctx.mark_cluster_changed();
         log_->debug("element rpc {} v{} attempt {}/{}: reply lost after sending; outcome unknown", method, m.version,
                     attempt, max_attempts);
         throw;
@@ -292,6 +297,7 @@ Json ElementClient::call(CallContext& ctx, const element::Method& m, const Json&
     }
     const auto took = std::chrono::duration_cast<milliseconds>(clock_->now() - started).count();
     if (outcome.result) {
+      if (m.writes) ctx.mark_cluster_changed();
       log_->debug("element rpc {} v{} attempt {}/{} {} ms ok", method, m.version, attempt, max_attempts, took);
       return std::move(*outcome.result);
     }

@@ -35,13 +35,12 @@ struct RetryPolicy {
 };
 
 // A write whose request may have reached the cluster without an answer (read timeout, connection
-// reset after sending). The caller's idempotency logic decides what happened; the code is kTimeout
-// or kUnavailable and the message says "outcome unknown".
+// reset after sending). The caller's idempotency logic decides what happened; if it cannot, the host
+// gets VDP_E_TIMEOUT with "outcome_unknown": true and repeats the (idempotent) operation to learn it.
 class OutcomeUnknownError : public Error {
  public:
-  // Always retryable: the host may repeat the (idempotent) operation to learn the outcome.
-  OutcomeUnknownError(ErrorCode code, std::string message) : Error(code, std::move(message)) {
-    with_retryable(true);
+  explicit OutcomeUnknownError(std::string message) : Error(ErrorCode::kTimeout, std::move(message)) {
+    with_outcome_unknown();
   }
 };
 

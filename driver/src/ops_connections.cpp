@@ -144,7 +144,6 @@ void SolidFireDriverImpl::terminate_connection(CallContext& ctx, const Volume& v
     log_->info("terminate_connection: volume {} not found on the cluster; nothing to remove", volume.id);
     return;
   }
-  if (av->access_groups.empty()) return;
   if (!connector) {
     vag_revoke(ctx, av->volume.id, av->access_groups);
     return;
@@ -154,8 +153,14 @@ void SolidFireDriverImpl::terminate_connection(CallContext& ctx, const Volume& v
     return;
   }
   std::vector<int64_t> mine;
-  for (const auto& g : access::list_vags(*client_, ctx, av->access_groups)) {
-    if (g.has_initiator(connector->initiator)) mine.push_back(g.id);
+  if (!av->access_groups.empty()) {
+    for (const auto& g : access::list_vags(*client_, ctx, av->access_groups)) {
+      if (g.has_initiator(connector->initiator)) mine.push_back(g.id);
+    }
+  }
+  if (mine.empty()) {
+    vag_discard_leftovers(ctx, connector->initiator);
+    return;
   }
   vag_revoke(ctx, av->volume.id, mine);
 }

@@ -122,9 +122,8 @@ SfVolume SolidFireDriverImpl::create_with_recovery(CallContext& ctx, const Volum
     if (elapsed + milliseconds(1000) > window) break;
     const auto left = util::time_left(ctx, *clock_);
     if (left <= milliseconds(1000)) {
-      throw OutcomeUnknownError(ErrorCode::kTimeout, "CreateVolume for " + volume.id +
-                                                         ": answer lost and the deadline came before the volume "
-                                                         "appeared; outcome unknown");
+      throw OutcomeUnknownError("CreateVolume for " + volume.id +
+                                ": answer lost and the deadline came before the volume appeared; outcome unknown");
     }
     util::wait_for(ctx, *clock_, milliseconds(1000), "a volume create whose answer was lost");
   }
@@ -346,8 +345,8 @@ void SolidFireDriverImpl::remove_volume(CallContext& ctx, const SfVolume& sf_vol
     if (!now) return;  // purged
     v = now->volume;
   }
-  throw Error(ErrorCode::kUnavailable, "could not confirm the deletion of volumeID " + std::to_string(v.id))
-      .with_retryable(true);
+  throw OutcomeUnknownError("could not confirm the deletion of volumeID " + std::to_string(v.id) +
+                            ": every answer was lost; outcome unknown");
 }
 
 void SolidFireDriverImpl::modify_volume(CallContext& ctx, const Json& params) {

@@ -16,6 +16,7 @@ std::string make_error_json(vdp_status status, const std::string& message, const
   cJSON_AddStringToObject(obj.get(), "message", message.c_str());
   if (!operation.empty()) cJSON_AddStringToObject(obj.get(), "operation", operation.c_str());
   cJSON_AddBoolToObject(obj.get(), "retryable", 0);
+  cJSON_AddBoolToObject(obj.get(), "outcome_unknown", 0);  // the host fails before reaching the plugin
   if (!request_id.empty()) cJSON_AddStringToObject(obj.get(), "request_id", request_id.c_str());
   cJSON_AddObjectToObject(obj.get(), "details");
   std::unique_ptr<char, decltype(&cJSON_free)> text(cJSON_PrintUnformatted(obj.get()), &cJSON_free);

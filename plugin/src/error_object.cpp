@@ -27,14 +27,19 @@ vdp_status to_status(solidfire::ErrorCode code) {
   return VDP_E_INTERNAL;
 }
 
-ErrorInfo error_info(const solidfire::Error& e, const std::string& operation) {
+ErrorInfo error_info(const solidfire::Error& e, const std::string& operation, bool cluster_changed) {
   ErrorInfo info;
   info.status = to_status(e.code());
   if (info.status == VDP_OK) info.status = VDP_E_INTERNAL;  // an Error never means success
   info.message = e.message();
   info.operation = operation;
   info.backend_error = e.backend_error();
-  info.retryable = e.retryable() || info.status == VDP_E_UNAVAILABLE || info.status == VDP_E_ABORTED;
+  // "Outcome unknown" is only ever TIMEOUT or CANCELLED (vdp.h), whatever the driver's code said.
+  const bool stopped = info.status == VDP_E_TIMEOUT || info.status == VDP_E_CANCELLED;
+  info.outcome_unknown = e.outcome_unknown() || (stopped && cluster_changed);
+  if (info.outcome_unknown && !stopped) info.status = VDP_E_TIMEOUT;
+  info.retryable = e.retryable() || info.outcome_unknown || info.status == VDP_E_UNAVAILABLE ||
+                   info.status == VDP_E_ABORTED;
   info.field = e.field();
   return info;
 }
@@ -53,6 +58,7 @@ std::string error_json(const ErrorInfo& info) {
     JsonOut::str(o, "backend_error", info.backend_error);
   }
   JsonOut::boolean(o, "retryable", info.retryable);
+  JsonOut::boolean(o, "outcome_unknown", info.outcome_unknown);
   if (info.request_id.empty()) {
     JsonOut::null(o, "request_id");
   } else {

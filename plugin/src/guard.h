@@ -59,14 +59,14 @@ vdp_status run_op(const char* operation, vdp_driver* drv, vdp_context* ctx, cons
   }
   try {
     CurrentCall scope(&drv->host, ctx);
+    PluginCallContext call_ctx(drv->host, ctx, drv->locks);
     try {
-      PluginCallContext call_ctx(drv->host, ctx, drv->locks);
       const JsonDocument doc = JsonDocument::parse(req, req_len);
       OpCall call{*drv, call_ctx, doc.root()};
       const std::string result = body(call);
       return emit(result, out, out_len) ? VDP_OK : VDP_E_INTERNAL;
     } catch (const solidfire::Error& e) {
-      return fail(error_info(e, operation), drv, ctx, out, out_len);
+      return fail(error_info(e, operation, call_ctx.cluster_changed()), drv, ctx, out, out_len);
     } catch (const std::bad_alloc&) {
       return fail(simple_error(VDP_E_INTERNAL, "out of memory", operation), drv, ctx, out, out_len);
     } catch (const std::exception& e) {

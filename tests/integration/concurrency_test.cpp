@@ -94,7 +94,8 @@ TEST_F(Concurrency, ExpiredDeadlineAndCancelledFlag) {
   expired.request_id = "req-expired";
   const auto t = drv->call("create_volume", create_request(id, 1, project), expired);
   EXPECT_TRUE(IsError(t, VDP_E_TIMEOUT, "create_volume", {}, expired.request_id));
-  EXPECT_TRUE(Json::parse(t.output)["retryable"].boolean()) << "outcome unknown: the caller should repeat";
+  EXPECT_TRUE(Json::parse(t.output)["retryable"].boolean()) << "the caller may repeat";
+  EXPECT_FALSE(Json::parse(t.output)["outcome_unknown"].boolean()) << "stopped before any change: " << t.output;
 
   // Cancelled before the call: CANCELLED, nothing created.
   std::atomic<bool> cancel{true};

@@ -430,6 +430,9 @@ std::vector<std::string> split(const std::string& s) {
   if (e["operation"].str() != operation) return fail("\"operation\" is not \"" + operation + "\"");
   if (!e["message"].is_string() || e["message"].str().empty()) return fail("\"message\" missing or empty");
   if (!e["retryable"].is_bool()) return fail("\"retryable\" is not a boolean");
+  if (!e["outcome_unknown"].is_bool()) return fail("\"outcome_unknown\" is not a boolean");
+  if (e["outcome_unknown"].boolean() && rc != VDP_E_TIMEOUT && rc != VDP_E_CANCELLED)
+    return fail("\"outcome_unknown\" is true with a status other than TIMEOUT or CANCELLED");
   if (e.has("backend_error") && !e["backend_error"].is_null() && !e["backend_error"].is_string())
     return fail("\"backend_error\" is neither null nor a string");
   if (!e["details"].is_object()) return fail("\"details\" is not an object");

@@ -197,7 +197,7 @@ std::vector<std::string> split(const std::string& s);
 // ------------------------------------------------------------------------------------------------ checks
 
 // Checks an error object against the ABI: status == vdp_status_name(rc), code == rc, operation, a
-// non-empty message, a boolean retryable, backend_error null or a string, details an object,
+// non-empty message, a boolean retryable, a boolean outcome_unknown (true only with TIMEOUT/CANCELLED), backend_error null or a string, details an object,
 // details.field == field (when field is given) and request_id (when given).
 ::testing::AssertionResult IsError(const vh::CallResult& result, vdp_status expected, const std::string& operation,
                                    const std::string& field = {}, const std::string& request_id = {});

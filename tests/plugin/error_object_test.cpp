@@ -41,7 +41,33 @@ TEST(ErrorObject, JsonCarriesEveryMember) {
   EXPECT_STREQ(cJSON_GetObjectItem(doc.get(), "backend_error")->valuestring, "xVolumeIDDoesNotExist");
   EXPECT_STREQ(cJSON_GetObjectItem(doc.get(), "request_id")->valuestring, "req-7");
   EXPECT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(doc.get(), "retryable")));
+  EXPECT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(doc.get(), "outcome_unknown")));
   EXPECT_TRUE(cJSON_IsObject(cJSON_GetObjectItem(doc.get(), "details")));
+}
+
+// "Outcome unknown" has one spelling on the ABI: TIMEOUT or CANCELLED with outcome_unknown true.
+TEST(ErrorObject, OutcomeUnknownOnlyWithTimeoutOrCancelled) {
+  const ErrorInfo lost = error_info(Error(ErrorCode::kTimeout, "reply lost").with_outcome_unknown(), "extend_volume");
+  EXPECT_EQ(lost.status, VDP_E_TIMEOUT);
+  EXPECT_TRUE(lost.outcome_unknown);
+  EXPECT_TRUE(lost.retryable);
+  EXPECT_NE(error_json(lost).find(R"("outcome_unknown":true)"), std::string::npos) << error_json(lost);
+
+  // A deadline or cancellation after a write changed the cluster: unknown. Before any change: known.
+  for (const auto code : {ErrorCode::kTimeout, ErrorCode::kCancelled}) {
+    EXPECT_TRUE(error_info(Error(code, "stopped"), "create_volume", /*cluster_changed=*/true).outcome_unknown);
+    EXPECT_FALSE(error_info(Error(code, "stopped"), "create_volume", /*cluster_changed=*/false).outcome_unknown);
+  }
+  // Any other failure leaves nothing in doubt, even after earlier writes of the same call.
+  for (const auto code : {ErrorCode::kUnavailable, ErrorCode::kNotFound, ErrorCode::kBackend, ErrorCode::kAborted}) {
+    const ErrorInfo info = error_info(Error(code, "failed"), "create_volume", /*cluster_changed=*/true);
+    EXPECT_FALSE(info.outcome_unknown) << static_cast<int>(code);
+    EXPECT_NE(info.status, VDP_E_TIMEOUT);
+  }
+  // A driver error flagged unknown under another code still reaches the host as TIMEOUT.
+  const ErrorInfo odd = error_info(Error(ErrorCode::kUnavailable, "lost").with_outcome_unknown(), "delete_volume");
+  EXPECT_EQ(odd.status, VDP_E_TIMEOUT);
+  EXPECT_TRUE(odd.outcome_unknown);
 }
 
 TEST(ErrorObject, UnavailableIsRetryableAndFieldIsReported) {

@@ -336,11 +336,79 @@ TEST_F(VagFixture, TerminateWithoutConnectorLeavesEveryVag) {
   h.transport->expect_reply("ListVolumes", volumes_reply({vs}));
   h.transport->expect_reply("RemoveVolumesFromVolumeAccessGroup", vag_reply(VagSpec{5, "a", {"iqn.a"}, {7}}));
   h.transport->expect_reply("RemoveVolumesFromVolumeAccessGroup", element_error("xNotInVolumeAccessGroup"));
+  // Not a member of 6 any more: 6 is still looked at, and kept because it holds another volume.
+  h.transport->expect_reply("ListVolumeAccessGroups", vags_reply({VagSpec{6, "b", {"iqn.b"}, {8}}}));
   h.driver->terminate_connection(ctx, volume(/*multiattach=*/true), std::nullopt, true);
   const auto rms = requests_of(*h.transport, "RemoveVolumesFromVolumeAccessGroup");
   ASSERT_EQ(rms.size(), 2u);
   EXPECT_EQ(rms[0].params.view().int64("volumeAccessGroupID"), 5);
   EXPECT_EQ(rms[1].params.view().int64("volumeAccessGroupID"), 6);
+  EXPECT_EQ(h.transport->count("DeleteVolumeAccessGroup"), 0);
+}
+
+// A lost reply to the removal: the VAG's listing says it committed, so the emptied VAG goes now and
+// the host gets OK (no repeat needed).
+TEST_F(VagFixture, TerminateResolvesALostRemovalByListingTheVag) {
+  VolSpec vs;
+  vs.vags = {5};
+  h.transport->expect_reply("ListVolumes", volumes_reply({vs}));
+  h.transport->expect_reply("ListVolumeAccessGroups", vags_reply({VagSpec{5, kIqnVag, {kIqn}, {100}}}));
+  h.transport->expect_throw("RemoveVolumesFromVolumeAccessGroup", TransportError::Kind::kReset);
+  h.transport->expect_reply("ListVolumeAccessGroups", vags_reply({VagSpec{5, kIqnVag, {kIqn}, {}}}));
+  h.transport->expect_reply("ListVolumeAccessGroups", vags_reply({VagSpec{5, kIqnVag, {kIqn}, {}}}));
+  h.transport->expect_reply("DeleteVolumeAccessGroup", ok("{}"));
+  EXPECT_NO_THROW(h.driver->terminate_connection(ctx, volume(), connector(), false));
+  EXPECT_EQ(h.transport->count("RemoveVolumesFromVolumeAccessGroup"), 1) << "never resent blindly";
+  EXPECT_EQ(h.transport->count("DeleteVolumeAccessGroup"), 1);
+}
+
+// The removal did not commit: the lost reply reaches the host as "outcome unknown" (its repeat removes).
+TEST_F(VagFixture, TerminateReportsALostRemovalThatDidNotCommit) {
+  VolSpec vs;
+  vs.vags = {5};
+  h.transport->expect_reply("ListVolumes", volumes_reply({vs}));
+  h.transport->expect_reply("ListVolumeAccessGroups", vags_reply({VagSpec{5, kIqnVag, {kIqn}, {100}}}));
+  h.transport->expect_throw("RemoveVolumesFromVolumeAccessGroup", TransportError::Kind::kTimeout);
+  h.transport->expect_reply("ListVolumeAccessGroups", vags_reply({VagSpec{5, kIqnVag, {kIqn}, {100}}}));
+  try {
+    h.driver->terminate_connection(ctx, volume(), connector(), false);
+    FAIL() << "returned although the volume is still in the VAG";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kTimeout);
+    EXPECT_TRUE(e.outcome_unknown());
+  }
+  EXPECT_EQ(h.transport->count("DeleteVolumeAccessGroup"), 0);
+}
+
+// The repeat of a terminate whose removal committed but whose clean-up did not (lost reply past the
+// deadline, cancellation): the volume is in no VAG, and the initiator's emptied OpenStack VAG is found
+// by a listing and deleted, so the end state equals a fault-free run's.
+TEST_F(VagFixture, TerminateRepeatDeletesTheInitiatorsLeftoverEmptyVag) {
+  VolSpec vs;  // in no VAG any more
+  h.transport->expect_reply("ListVolumes", volumes_reply({vs}));
+  h.transport->expect_reply("ListVolumeAccessGroups",
+                            vags_reply({VagSpec{4, "other", {"iqn.other"}, {}}, VagSpec{5, kIqnVag, {kIqn}, {}},
+                                        VagSpec{6, "hand", {kIqn}, {}, /*openstack=*/false}}));
+  h.transport->expect_reply("ListVolumeAccessGroups", vags_reply({VagSpec{5, kIqnVag, {kIqn}, {}}}));
+  h.transport->expect_reply("DeleteVolumeAccessGroup", ok("{}"));
+  h.driver->terminate_connection(ctx, volume(), connector(), false);
+  const auto dels = requests_of(*h.transport, "DeleteVolumeAccessGroup");
+  ASSERT_EQ(dels.size(), 1u) << "only the initiator's own OpenStack VAG";
+  EXPECT_EQ(dels[0].params.view().int64("volumeAccessGroupID"), 5);
+}
+
+// A lost reply to the VAG's deletion is resolved by listing it: gone means done.
+TEST_F(VagFixture, TerminateResolvesALostVagDeletion) {
+  VolSpec vs;
+  vs.vags = {5};
+  h.transport->expect_reply("ListVolumes", volumes_reply({vs}));
+  h.transport->expect_reply("ListVolumeAccessGroups", vags_reply({VagSpec{5, kIqnVag, {kIqn}, {100}}}));
+  h.transport->expect_reply("RemoveVolumesFromVolumeAccessGroup", vag_reply(VagSpec{5, kIqnVag, {kIqn}, {}}));
+  h.transport->expect_reply("ListVolumeAccessGroups", vags_reply({VagSpec{5, kIqnVag, {kIqn}, {}}}));
+  h.transport->expect_throw("DeleteVolumeAccessGroup", TransportError::Kind::kReset);
+  h.transport->expect_reply("ListVolumeAccessGroups", vags_reply({}));
+  EXPECT_NO_THROW(h.driver->terminate_connection(ctx, volume(), connector(), false));
+  EXPECT_EQ(h.transport->count("DeleteVolumeAccessGroup"), 1);
 }
 
 TEST_F(VagFixture, TerminateOfAGoneVolumeSucceeds) {

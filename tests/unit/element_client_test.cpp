@@ -198,10 +198,33 @@ TEST_F(ClientFixture, ReadTimeoutRetriedForReadsOnly) {
     client->call(ctx, "DeleteVolume", Json::object(), "1.0");
     FAIL();
   } catch (const OutcomeUnknownError& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
+    EXPECT_EQ(e.code(), ErrorCode::kTimeout) << "a reset after sending is as unknown as a timeout";
+    EXPECT_TRUE(e.outcome_unknown());
   }
   EXPECT_EQ(transport->count("CreateVolume"), 1);
   EXPECT_EQ(transport->count("DeleteVolume"), 1);
+}
+
+// The call context learns whether the cluster may have changed: a write that succeeded or lost its
+// reply marks it; reads, refused writes and writes never sent do not.
+TEST_F(ClientFixture, ClusterChangedOnlyByWritesThatMayHaveApplied) {
+  transport->expect_reply("ListVolumes", ok(R"({"volumes":[]})"));
+  client->call(ctx, "ListVolumes", Json::object(), "8.0");
+  EXPECT_FALSE(ctx.cluster_changed()) << "a read";
+
+  transport->expect_reply("CreateVolume", element_error("xVolumeIDDoesNotExist"));
+  EXPECT_THROW(client->call(ctx, "CreateVolume", Json::object(), "8.0"), Error);
+  EXPECT_FALSE(ctx.cluster_changed()) << "a write the cluster refused";
+
+  transport->expect_throw("CreateVolume", TransportError::Kind::kConnect);
+  transport->expect_reply("CreateVolume", ok(R"({"volumeID":1})"));
+  client->call(ctx, "CreateVolume", Json::object(), "8.0");
+  EXPECT_TRUE(ctx.cluster_changed()) << "a write that succeeded";
+
+  FakeContext lost{clock};
+  transport->expect_throw("DeleteVolume", TransportError::Kind::kReset);
+  EXPECT_THROW(client->call(lost, "DeleteVolume", Json::object(), "1.0"), OutcomeUnknownError);
+  EXPECT_TRUE(lost.cluster_changed()) << "a write whose reply was lost";
 }
 
 TEST_F(ClientFixture, TlsFailureNotRetried) {

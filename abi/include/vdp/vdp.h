@@ -45,6 +45,18 @@ extern "C" {
 /* ---------------------------------------------------------------------------------------------------
  * Status codes. Numbers are stable and never reused. A host that meets a number it does not know
  * treats it as VDP_E_INTERNAL and keeps the number for its logs.
+ *
+ * Outcome of a failed operation. Every operation is idempotent, and a failure says which of two cases
+ * the host is in:
+ *  - "outcome unknown": a change may have been applied on the backend (a write's reply was lost, or
+ *    the deadline or a cancellation stopped the operation after it had changed something). The status
+ *    is VDP_E_TIMEOUT or VDP_E_CANCELLED and the error object has "outcome_unknown": true. Repeat the
+ *    same request: its result is the outcome (success, or the error it really meets). Do not assume
+ *    the object is absent, and do not issue a different request for it meanwhile.
+ *  - every other failure ("outcome_unknown": false): no request of this call is in doubt. Nothing was
+ *    changed, except steps the operation had completed (an account created for a new volume, ...),
+ *    which a repeat reuses. VDP_E_UNAVAILABLE and VDP_E_ABORTED are worth retrying later;
+ *    VDP_E_TIMEOUT / VDP_E_CANCELLED with "outcome_unknown": false stopped before any change.
  * ------------------------------------------------------------------------------------------------ */
 
 typedef int32_t vdp_status;
@@ -60,9 +72,9 @@ typedef int32_t vdp_status;
 #define VDP_E_CONFIG              8  /* configuration invalid; the message names the option */
 #define VDP_E_AUTH                9  /* the backend rejected the credentials */
 #define VDP_E_BACKEND            10  /* the backend returned an error not covered above */
-#define VDP_E_UNAVAILABLE        11  /* backend unreachable or driver not set up yet; retry later */
-#define VDP_E_TIMEOUT            12  /* deadline exceeded: outcome unknown, repeat to learn it */
-#define VDP_E_CANCELLED          13  /* cancelled by the host: outcome unknown, repeat to learn it */
+#define VDP_E_UNAVAILABLE        11  /* backend unreachable, busy or not set up yet: not done, retry later */
+#define VDP_E_TIMEOUT            12  /* deadline passed or a reply was lost; see "outcome_unknown" above */
+#define VDP_E_CANCELLED          13  /* cancelled by the host; see "outcome_unknown" above */
 #define VDP_E_ABI_MISMATCH       14  /* host and plugin majors differ */
 #define VDP_E_INTERNAL           15  /* bug or unexpected condition inside the plugin */
 #define VDP_E_BUFFER_TOO_SMALL   16  /* host getters only: buf is NULL or shorter than *needed; retry */
@@ -93,8 +105,10 @@ static inline const char *vdp_status_name(vdp_status s) {
 /*
  * Error object (UTF-8 JSON, returned in *out when a call fails):
  *   {"status":"NOT_FOUND","code":2,"message":"volume 5f0c... not found","operation":"delete_volume",
- *    "backend_error":"xVolumeIDDoesNotExist","retryable":false,"request_id":"req-1","details":{}}
- * "status" equals vdp_status_name(rc) and "code" equals rc. For VDP_E_INVALID_ARGUMENT and VDP_E_CONFIG,
+ *    "backend_error":"xVolumeIDDoesNotExist","retryable":false,"outcome_unknown":false,
+ *    "request_id":"req-1","details":{}}
+ * "status" equals vdp_status_name(rc) and "code" equals rc. "outcome_unknown" is true only with
+ * VDP_E_TIMEOUT or VDP_E_CANCELLED (see the status codes); "retryable" is then true as well. For VDP_E_INVALID_ARGUMENT and VDP_E_CONFIG,
  * details.field names the offending request field (dotted path) or configuration option. Messages never
  * contain secrets.
  */
@@ -190,8 +204,8 @@ typedef struct vdp_host {
  *            release with plugin->free_string. NULL only if the plugin could not allocate.
  *   out_len  receives strlen(*out); may be NULL.
  * Operations on one driver may run concurrently from any threads, including a different OS thread for
- * every call. Before a successful setup, operations return VDP_E_UNAVAILABLE. VDP_E_TIMEOUT and
- * VDP_E_CANCELLED mean "outcome unknown": operations are idempotent, so repeating one tells.
+ * every call. Before a successful setup, operations return VDP_E_UNAVAILABLE. Operations are
+ * idempotent: after "outcome_unknown": true (status codes above), repeating the request tells.
  * Request and result shapes: abi/docs/operations.md.
  * ------------------------------------------------------------------------------------------------ */
 

@@ -32,6 +32,14 @@ class CallContext {
   // Acquires a named lock (host-provided or in-process), waiting at most `timeout` and never past the
   // deadline. Throws Error(kTimeout / kCancelled) when it cannot.
   virtual std::unique_ptr<ScopedLock> lock(const std::string& name, std::chrono::milliseconds timeout) = 0;
+
+  // Set by the Element client when a write succeeded or its reply was lost. From then on, running out
+  // of time or being cancelled leaves the operation's outcome unknown (the error object says so).
+  void mark_cluster_changed() { cluster_changed_ = true; }
+  bool cluster_changed() const { return cluster_changed_; }
+
+ private:
+  bool cluster_changed_ = false;  // one context per call, used by one thread
 };
 
 }  // namespace solidfire

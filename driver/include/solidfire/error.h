@@ -35,6 +35,8 @@ class Error : public std::exception {
   Error& with_field(std::string field) { field_ = std::move(field); return *this; }
   Error& with_backend_error(std::string name) { backend_error_ = std::move(name); return *this; }
   Error& with_retryable(bool retryable) { retryable_ = retryable; return *this; }
+  // A write may have been applied (its reply was lost): repeating the operation tells the outcome.
+  Error& with_outcome_unknown() { outcome_unknown_ = true; retryable_ = true; return *this; }
 
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
@@ -43,6 +45,7 @@ class Error : public std::exception {
   // Element error name (e.g. "xVolumeIDDoesNotExist"); empty when the error did not come from Element.
   const std::string& backend_error() const { return backend_error_; }
   bool retryable() const { return retryable_; }
+  bool outcome_unknown() const { return outcome_unknown_; }
   const char* what() const noexcept override { return message_.c_str(); }
 
  private:
@@ -51,6 +54,7 @@ class Error : public std::exception {
   std::string field_;
   std::string backend_error_;
   bool retryable_ = false;
+  bool outcome_unknown_ = false;
 };
 
 }  // namespace solidfire

@@ -33,6 +33,7 @@ class TransportError : public std::runtime_error {
     kTimeout,  // sent, no complete answer in time: outcome unknown
     kReset,    // connection broke after sending: outcome unknown
     kTls,      // certificate or handshake failure: configuration problem
+    kTooLarge,  // the answer passed the size bound: not an Element reply
     kOther,
   };
   TransportError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}

@@ -34,7 +34,8 @@ class CreateError : public HostError {
 };
 
 // A host-made error object with the ABI's shape:
-// {"status":..,"code":..,"message":..,"operation":..,"retryable":false,"request_id":..,"details":{}}.
+// {"status":..,"code":..,"message":..,"operation":..,"retryable":false,"outcome_unknown":false,
+// "request_id":..,"details":{}}.
 std::string make_error_json(vdp_status status, const std::string& message, const std::string& operation = {},
                             const std::string& request_id = {});
 
