@@ -16,17 +16,22 @@ constexpr size_t kMaxCachedAccounts = 4096;
 constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 }  // namespace
 
-std::string account_username(const DriverConfig& config, const std::string& project_id) {
+std::string account_username(const DriverConfig& config, const std::string& project_id, const std::string& field) {
   if (project_id.empty()) {
-    throw Error(ErrorCode::kInvalidArgument, "volume.project_id is required to choose the tenant account")
-        .with_field("volume.project_id");
+    throw Error(ErrorCode::kInvalidArgument, field + " is required to choose the tenant account").with_field(field);
   }
   std::string name = config.sf_account_prefix ? *config.sf_account_prefix + "-" + project_id : project_id;
   if (name.size() + 1 > element::kMaxNameLength) {
-    throw Error(ErrorCode::kInvalidArgument, "account name '" + util::clean_utf8(name, 128) +
-                                                 "' is too long for Element (64 characters including the "
-                                                 "secondary account's '_')")
-        .with_field("volume.project_id");
+    // The request field is what the caller can change: name it first, the account name after.
+    const size_t fixed = name.size() - project_id.size();  // the prefix and its '-'
+    const size_t room = fixed + 1 < element::kMaxNameLength ? element::kMaxNameLength - 1 - fixed : 0;
+    throw Error(ErrorCode::kInvalidArgument, field + " is too long: " + std::to_string(project_id.size()) +
+                                                 " characters, at most " + std::to_string(room) +
+                                                 " fit in an Element account name (64 characters including the "
+                                                 "prefix and the secondary account's '_'); got '" +
+                                                 util::clean_utf8(project_id, 64) +
+                                                 (project_id.size() > 64 ? "...'" : "'"))
+        .with_field(field);
   }
   return name;
 }

@@ -27,9 +27,11 @@ struct SfAccount {
 // Like Cinder, move to the secondary account "<name>_" a little before Element's limit.
 inline constexpr int64_t kMaxVolumesPerAccount = element::kVolumesPerAccount - 10;
 
-// "<prefix>-<project_id>", or "<project_id>" without a prefix. Throws kInvalidArgument when the name
-// (plus the secondary account's "_") would not fit Element's 64 characters.
-std::string account_username(const DriverConfig& config, const std::string& project_id);
+// "<prefix>-<project_id>", or "<project_id>" without a prefix. Throws kInvalidArgument naming `field`
+// (where the request carries the project id) when it is empty or when the name (plus the secondary
+// account's "_") would not fit Element's 64 characters.
+std::string account_username(const DriverConfig& config, const std::string& project_id,
+                             const std::string& field = "volume.project_id");
 
 // 16 characters from [A-Za-z0-9], drawn from getrandom(2) with rejection sampling (no modulo bias).
 std::string generate_chap_secret(size_t length = 16);

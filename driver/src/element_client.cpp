@@ -18,6 +18,7 @@
 
 #include "element_api.h"
 #include "util.h"
+#include "volume.h"
 
 namespace solidfire {
 
@@ -98,10 +99,13 @@ Attempt classify_reply(const HttpResponse& response, const element::Method& m, C
                                .with_backend_error(http),
                            http);
   }
-  auto doc = Json::parse(response.body);
+  // Bounded parse (size, depth, values: json.h): a hostile body is a clear error, never a crash.
+  std::string why;
+  auto doc = Json::parse(response.body, &why);
   if (!doc || !doc->view().is_object()) {
-    return Attempt::failed(Error(ErrorCode::kBackend, "unexpected reply from cluster to " + method +
-                                                          ": body is not a JSON object (" +
+    if (why.empty()) why = "not a JSON object";
+    return Attempt::failed(Error(ErrorCode::kBackend, "unexpected reply from cluster to " + method + ": body is " +
+                                                          "not a usable JSON object (" + why + "; " +
                                                           std::to_string(response.body.size()) + " bytes)"),
                            "bad body");
   }
@@ -121,6 +125,12 @@ Attempt classify_reply(const HttpResponse& response, const element::Method& m, C
     return Attempt::failed(
         Error(ErrorCode::kBackend, "unexpected reply from cluster to " + method + ": neither a result object nor an error"),
         "no result");
+  }
+  if (auto problem = reply_shape_problem(m.name, doc->view()["result"])) {
+    return Attempt::failed(
+        Error(ErrorCode::kBackend,
+              "unexpected reply from cluster to " + method + ": " + util::clean_utf8(*problem, 256)),
+        "bad result");
   }
   Attempt ok;
   ok.result = doc->take("result");

@@ -14,7 +14,49 @@ cJSON* checked(cJSON* p) {
   if (p == nullptr) throw std::bad_alloc();
   return p;
 }
-constexpr double kTwo63 = 9223372036854775808.0;  // 2^63
+constexpr double kTwo53 = 9007199254740992.0;  // 2^53: the last integer a double holds exactly
+
+// One pass over the text before cJSON sees it: the nesting depth and the number of values, outside
+// strings. Cheap (linear, no allocation) and keeps cJSON's recursion and allocations bounded.
+std::optional<std::string> over_limits(std::string_view text) {
+  if (text.size() > Json::kMaxBytes) {
+    return "document of " + std::to_string(text.size()) + " bytes exceeds the " +
+           std::to_string(Json::kMaxBytes >> 20) + " MiB limit";
+  }
+  size_t depth = 0, values = 0;
+  bool in_string = false, escaped = false, in_scalar = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    const bool scalar_char = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-' || c == '+' || c == '.' ||
+                             (c >= 'A' && c <= 'Z');
+    if (scalar_char) {
+      if (!in_scalar) ++values;
+      in_scalar = true;
+      continue;
+    }
+    in_scalar = false;
+    if (c == '"') {
+      in_string = true;
+      ++values;  // a member name counts too: it is a string cJSON allocates
+    } else if (c == '[' || c == '{') {
+      ++values;
+      if (++depth > Json::kMaxDepth) return "nested deeper than " + std::to_string(Json::kMaxDepth) + " levels";
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    }
+    if (values > Json::kMaxValues) return "more than " + std::to_string(Json::kMaxValues) + " values";
+  }
+  return std::nullopt;
+}
 }  // namespace
 
 JsonView JsonView::operator[](const char* key) const {
@@ -48,7 +90,7 @@ std::optional<int64_t> JsonView::as_int64() const {
   if (cJSON_IsNumber(node_)) {
     const double d = node_->valuedouble;
     if (!std::isfinite(d) || std::trunc(d) != d) return std::nullopt;
-    if (d < -kTwo63 || d >= kTwo63) return std::nullopt;
+    if (d < -kTwo53 || d > kTwo53) return std::nullopt;  // imprecise: not the number that was sent
     return static_cast<int64_t>(d);
   }
   if (cJSON_IsString(node_) && node_->valuestring != nullptr) {
@@ -106,15 +148,32 @@ Json Json::int_array(const std::vector<int64_t>& values) {
   return a;
 }
 
-std::optional<Json> Json::parse(std::string_view text) {
+std::optional<Json> Json::parse(std::string_view text, std::string* why) {
+  if (auto problem = over_limits(text)) {
+    if (why != nullptr) *why = *problem;
+    return std::nullopt;
+  }
   const char* end = nullptr;
   cJSON* root = cJSON_ParseWithLengthOpts(text.data(), text.size(), &end, 0);
-  if (root == nullptr) return std::nullopt;
+  if (root == nullptr) {
+    // cJSON leaves `end` at the failure (the last byte when it ran out of text: cut short).
+    if (why != nullptr) {
+      const size_t at = end == nullptr ? 0 : static_cast<size_t>(end - text.data());
+      *why = text.empty()       ? std::string("empty document")
+             : at + 1 >= text.size() ? "truncated JSON (" + std::to_string(text.size()) + " bytes)"
+                                 : "malformed JSON at byte " + std::to_string(at) + " of " +
+                                       std::to_string(text.size());
+    }
+    return std::nullopt;
+  }
   Json out(root);
   // Only trailing whitespace may follow the document.
   const char* stop = text.data() + text.size();
   for (const char* p = end; p != nullptr && p < stop; ++p) {
-    if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t' && *p != '\0') return std::nullopt;
+    if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t' && *p != '\0') {
+      if (why != nullptr) *why = "text after the JSON document at byte " + std::to_string(p - text.data());
+      return std::nullopt;
+    }
   }
   return out;
 }

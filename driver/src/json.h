@@ -1,7 +1,8 @@
 // RAII wrapper over cJSON: an owning `Json` (parse/build) and a non-owning `JsonView` with lenient,
 // typed getters for Element replies. Integers are read from valuedouble with range and integral
-// checks (never valueint, which saturates at INT_MAX); numeric strings are accepted too, because
-// Element and its clients are lenient about types.
+// checks (never valueint, which saturates at INT_MAX), and only up to 2^53 in magnitude: beyond that a
+// JSON number has already lost precision in the double cJSON keeps; numeric strings are accepted too
+// (exactly, in the full int64 range), because Element and its clients are lenient about types.
 #pragma once
 
 #include <cjson/cJSON.h>
@@ -70,8 +71,17 @@ class Json {
   static Json array();
   static Json int_array(std::initializer_list<int64_t> values);
   static Json int_array(const std::vector<int64_t>& values);
-  // Parses UTF-8 text; nullopt on malformed input.
-  static std::optional<Json> parse(std::string_view text);
+  // Parses UTF-8 text; nullopt on malformed input, with the reason in `why` when given. Bounded, so
+  // that a hostile peer cannot exhaust memory or stack: see the limits below.
+  static std::optional<Json> parse(std::string_view text, std::string* why = nullptr);
+
+  // Largest document parse() accepts (the transport's reply bound).
+  static constexpr size_t kMaxBytes = size_t{64} << 20;
+  // Deepest nesting of arrays/objects (Element replies nest under 10 levels; cJSON stops at 1000).
+  static constexpr size_t kMaxDepth = 256;
+  // Most values (scalars, arrays, objects) in one document: each costs ~80 bytes once parsed. A full
+  // ListVolumes page (10,000 volumes) holds under a million.
+  static constexpr size_t kMaxValues = 4'000'000;
 
   explicit operator bool() const { return node_ != nullptr; }
   JsonView view() const { return JsonView(node_.get()); }

@@ -175,7 +175,7 @@ ModelUpdate SolidFireDriverImpl::accept_transfer(CallContext& ctx, const Volume&
   if (new_project.empty()) {
     throw Error(ErrorCode::kInvalidArgument, "new_project is required").with_field("new_project");
   }
-  (void)account_username(config_, new_project);  // validates the name before any RPC
+  (void)account_username(config_, new_project, "new_project");  // validates the name before any RPC
   const FoundVolume av = lookup_->require(ctx, volume, "volume", VolumeLookup::NotFoundNames::kId);
   SfAccount account = account_for_new_volume(ctx, new_project);
   if (av.volume.account_id != account.id) {

@@ -22,6 +22,11 @@ ModelUpdate SolidFireDriverImpl::create_snapshot(CallContext& ctx, const Snapsho
   const ClusterInfo cl = cluster();
   if (snapshot.id.empty()) throw Error(ErrorCode::kInvalidArgument, "snapshot.id is required").with_field("snapshot.id");
   const std::string name = volume_name(snapshot.id);
+  if (name.size() > element::kMaxSnapshotNameLength) {
+    throw Error(ErrorCode::kInvalidArgument, "snapshot.id is too long: the Element snapshot name made from it (" +
+                                                 std::to_string(name.size()) + " characters) exceeds Element's 255")
+        .with_field("snapshot.id");
+  }
   const FoundVolume source = lookup_->require(ctx, snapshot_parent(snapshot), "snapshot.volume");
   const int64_t volume_id = source.volume.id;
 

@@ -194,17 +194,18 @@ RetypeResult SolidFireDriverImpl::retype(CallContext& ctx, const Volume& volume,
   std::vector<std::string> notes;
   std::optional<QosSpec> qos;
   // With the size known, the QoS is checked before any RPC; otherwise after the (read-only) lookup.
+  // The new type arrives as the request's "new_type": errors name its keys there.
   if (typed.size_gib > 0) {
-    qos = volume_qos(config_, typed, &notes);
+    qos = volume_qos(config_, typed, &notes, "new_type");
   } else {
     Volume probe = typed;
     probe.size_gib = 1;
-    (void)volume_qos(config_, probe);
+    (void)volume_qos(config_, probe, nullptr, "new_type");
   }
   const FoundVolume target = lookup_->require(ctx, volume, "volume");
   if (!qos) {
     typed.size_gib = std::max<int64_t>(1, element::gib_ceil(target.volume.total_size));
-    qos = volume_qos(config_, typed, &notes);
+    qos = volume_qos(config_, typed, &notes, "new_type");
   }
   for (const auto& n : notes) log_->warn("volume {}: {}", volume.id, n);
 
@@ -274,10 +275,13 @@ void SolidFireDriverImpl::validate_new_volume(const Volume& volume, const std::s
         .with_field(field + ".size");
   }
   if (name.size() > element::kMaxNameLength) {
-    throw Error(ErrorCode::kInvalidArgument, "volume name " + util::clean_utf8(name, 128) +
-                                                 " exceeds Element's 64 characters")
+    throw Error(ErrorCode::kInvalidArgument, field + ".id is too long: the Element volume name made from it (" +
+                                                 std::to_string(name.size()) + " characters, " +
+                                                 util::clean_utf8(name, 64) + "...) exceeds Element's 64 characters")
         .with_field(field + ".id");
   }
+  // The tenant account's name is made from the project id: refused here, naming this request's field.
+  (void)account_username(config_, volume.project_id, field + ".project_id");
 }
 
 SfAccount SolidFireDriverImpl::account_for_new_volume(CallContext& ctx, const std::string& project_id) {

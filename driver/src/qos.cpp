@@ -1,10 +1,11 @@
-// QoS extraction (see qos.h). Decisions beyond Cinder 2.2.5:
+// QoS extraction (see qos.h for the validation rule). Decisions beyond Cinder 2.2.5:
 // - A type's QoS replaces tenant metadata QoS only when the type defines a QoS key (Cinder let any
 //   volume type wipe metadata QoS). Associated qos_specs, when non-empty, replace the extra specs
 //   (Cinder's precedence).
 // - "qos:<key>" beats an unscoped "<key>" in the same map.
-// - Non-integer values are INVALID_ARGUMENT naming the key (Cinder raised an unhandled ValueError);
-//   scaleMin/scaleMax/scaleBurst without their base value are INVALID_ARGUMENT (Cinder: KeyError).
+// - Out-of-range values are refused, not clamped (Cinder clamped); non-integer values are
+//   INVALID_ARGUMENT (Cinder raised an unhandled ValueError); scaleMin/scaleMax/scaleBurst without their
+//   base value are INVALID_ARGUMENT (Cinder: KeyError); scaledIOPS must read as a boolean.
 #include "qos.h"
 
 #include "element_api.h"
@@ -30,16 +31,42 @@ constexpr std::array<Preset, 4> kPresets = {{
     {"performant", 2000, 4000, 4000},
 }};
 
-constexpr std::array<const char*, 3> kKeys = {"minIOPS", "maxIOPS", "burstIOPS"};
+// Element's range for each key, in the order min, max, burst.
+struct KeyRule {
+  const char* key;
+  const char* scale_key;
+  int64_t low, high;
+};
+constexpr std::array<KeyRule, 3> kRules = {{
+    {"minIOPS", "scaleMin", QosLimits::kMinIopsLow, QosLimits::kMinIopsHigh},
+    {"maxIOPS", "scaleMax", QosLimits::kMaxIopsLow, QosLimits::kMaxIopsHigh},
+    {"burstIOPS", "scaleBurst", QosLimits::kBurstIopsLow, QosLimits::kBurstIopsHigh},
+}};
 
 Error invalid(const std::string& field, const std::string& what) {
   return Error(ErrorCode::kInvalidArgument, field + ": " + what).with_field(field);
 }
 
-int64_t parse_value(const std::string& field, const std::string& value) {
+// A whole decimal number in [low, high]; anything else (empty, fractional, exponent, trailing text,
+// out of range) names the field.
+int64_t parse_value(const std::string& field, const std::string& value, const char* what, int64_t low, int64_t high) {
+  const std::string shown = util::clean_utf8(value, 64);
+  if (util::trim(value).empty()) throw invalid(field, std::string(what) + " is empty; expected a whole number");
   auto v = util::parse_int64(value);
-  if (!v) throw invalid(field, "QoS value '" + util::clean_utf8(value, 64) + "' is not an integer");
+  if (!v) throw invalid(field, std::string(what) + " '" + shown + "' is not a whole number");
+  if (*v < low || *v > high) {
+    throw invalid(field, std::string(what) + " " + std::to_string(*v) + " is outside Element's range " +
+                             std::to_string(low) + ".." + std::to_string(high));
+  }
   return *v;
+}
+
+std::optional<bool> parse_flag(std::string value) {
+  value = util::to_lower(util::trim(value));
+  if (util::starts_with(value, "<is>")) value = util::trim(value.substr(4));
+  if (value == "true" || value == "1" || value == "yes" || value == "on") return true;
+  if (value == "false" || value == "0" || value == "no" || value == "off") return false;
+  return std::nullopt;
 }
 
 // Looks up "qos:<key>" then "<key>"; returns the value and the field path it came from.
@@ -55,45 +82,46 @@ struct Sourced {
   std::string field_min, field_max, field_burst;
 };
 
-Sourced from_map(const StringMap& map, const std::string& field_base, int64_t size_gib) {
+Sourced from_map(const StringMap& map, const std::string& field_base, int64_t size_gib,
+                 std::vector<std::string>* notes) {
   Sourced out;
   std::optional<int64_t>* targets[] = {&out.spec.min_iops, &out.spec.max_iops, &out.spec.burst_iops};
   std::string* fields[] = {&out.field_min, &out.field_max, &out.field_burst};
-  for (size_t i = 0; i < kKeys.size(); ++i) {
-    if (auto found = lookup(map, kKeys[i], field_base)) {
-      *targets[i] = parse_value(found->second, found->first);
+  for (size_t i = 0; i < kRules.size(); ++i) {
+    if (auto found = lookup(map, kRules[i].key, field_base)) {
+      *targets[i] = parse_value(found->second, found->first, kRules[i].key, kRules[i].low, kRules[i].high);
       *fields[i] = found->second;
     }
   }
-  // Scaled QoS (Cinder 2.2.x): value += scale * (size - 1) when scaledIOPS is true.
+  // Scaled QoS (Cinder 2.2.x): value += scale * (size - 1) when scaledIOPS is true. A scale is checked
+  // whenever present (a typo there is a typo whether or not scaling is on); above the key's maximum
+  // it could only ever produce the cap.
+  bool on = false;
   if (auto scaled = lookup(map, "scaledIOPS", field_base)) {
-    const std::string v = util::to_lower(util::trim(scaled->first));
-    const bool on = v == "true" || v == "<is> true" || v == "1" || v == "yes";
-    if (on) {
-      constexpr std::array<const char*, 3> kScale = {"scaleMin", "scaleMax", "scaleBurst"};
-      for (size_t i = 0; i < kScale.size(); ++i) {
-        if (auto s = lookup(map, kScale[i], field_base)) {
-          const int64_t scale = parse_value(s->second, s->first);
-          if (!*targets[i]) {
-            throw invalid(s->second, std::string(kScale[i]) + " needs " + kKeys[i] + " in the same specs");
-          }
-          const int64_t extra = size_gib > 1 ? scale * (size_gib - 1) : 0;
-          *targets[i] = **targets[i] + extra;
-        }
-      }
+    auto flag = parse_flag(scaled->first);
+    if (!flag) {
+      throw invalid(scaled->second, "scaledIOPS '" + util::clean_utf8(scaled->first, 64) + "' is not true or false");
     }
+    on = *flag;
+  }
+  for (size_t i = 0; i < kRules.size(); ++i) {
+    auto s = lookup(map, kRules[i].scale_key, field_base);
+    if (!s) continue;
+    const int64_t scale = parse_value(s->second, s->first, kRules[i].scale_key, 0, kRules[i].high);
+    if (!on) continue;
+    if (!*targets[i]) {
+      throw invalid(s->second, std::string(kRules[i].scale_key) + " needs " + kRules[i].key + " in the same specs");
+    }
+    // Both factors are bounded (scale <= 200000; the size is capped first) so this cannot overflow.
+    const int64_t extra = scale * (std::clamp<int64_t>(size_gib, 1, element::kMaxVolumeSizeGiB) - 1);
+    const int64_t wanted = **targets[i] + extra;
+    if (wanted > kRules[i].high && notes != nullptr) {
+      notes->push_back(*fields[i] + ": scaled value " + std::to_string(wanted) + " capped at Element's maximum " +
+                       std::to_string(kRules[i].high));
+    }
+    *targets[i] = std::min(wanted, kRules[i].high);
   }
   return out;
-}
-
-void clamp(std::optional<int64_t>& v, int64_t lo, int64_t hi, const std::string& field,
-           std::vector<std::string>* notes) {
-  if (!v) return;
-  const int64_t c = std::clamp(*v, lo, hi);
-  if (c != *v && notes != nullptr) {
-    notes->push_back(field + ": " + std::to_string(*v) + " clamped to " + std::to_string(c));
-  }
-  v = c;
 }
 
 }  // namespace
@@ -133,14 +161,15 @@ QosSpec complete_qos(const QosSpec& spec, const QosSpec& base) {
   return QosSpec{min, max, burst};
 }
 
-QosSpec volume_qos(const DriverConfig& config, const Volume& volume, std::vector<std::string>* notes) {
+QosSpec volume_qos(const DriverConfig& config, const Volume& volume, std::vector<std::string>* notes,
+                   const std::string& type_field) {
   Sourced type_qos;
   if (volume.volume_type) {
     const auto& t = *volume.volume_type;
     if (!t.qos_specs.empty()) {
-      type_qos = from_map(t.qos_specs, "volume.volume_type.qos_specs", volume.size_gib);
+      type_qos = from_map(t.qos_specs, type_field + ".qos_specs", volume.size_gib, notes);
     } else {
-      type_qos = from_map(t.extra_specs, "volume.volume_type.extra_specs", volume.size_gib);
+      type_qos = from_map(t.extra_specs, type_field + ".extra_specs", volume.size_gib, notes);
     }
   }
 
@@ -158,18 +187,16 @@ QosSpec volume_qos(const DriverConfig& config, const Volume& volume, std::vector
       tenant.field_min = tenant.field_max = tenant.field_burst = "volume.metadata.sf-qos";
     } else {
       StringMap explicit_keys;
-      for (const char* key : kKeys) {
-        if (auto m = volume.metadata.find(key); m != volume.metadata.end()) explicit_keys[key] = m->second;
+      for (const auto& rule : kRules) {
+        if (auto m = volume.metadata.find(rule.key); m != volume.metadata.end()) explicit_keys[rule.key] = m->second;
       }
-      tenant = from_map(explicit_keys, "volume.metadata", volume.size_gib);
+      tenant = from_map(explicit_keys, "volume.metadata", volume.size_gib, notes);
     }
     chosen = tenant;
   }
 
+  // Each value is in range (from_map); the triple must also be ordered.
   QosSpec& q = chosen.spec;
-  clamp(q.min_iops, QosLimits::kMinIopsLow, QosLimits::kMinIopsHigh, chosen.field_min, notes);
-  clamp(q.max_iops, QosLimits::kMaxIopsLow, QosLimits::kMaxIopsHigh, chosen.field_max, notes);
-  clamp(q.burst_iops, QosLimits::kBurstIopsLow, QosLimits::kBurstIopsHigh, chosen.field_burst, notes);
 
   if (q.min_iops && q.max_iops && *q.min_iops > *q.max_iops) {
     throw invalid(chosen.field_min, "minIOPS " + std::to_string(*q.min_iops) + " exceeds maxIOPS " +

@@ -1,7 +1,13 @@
 // QoS for a volume from its type (extra specs or QoS specs) and, when sf_allow_tenant_qos is set, its
-// metadata (sf-qos presets or explicit keys). Values are clamped into the ranges Cinder 2.2.5 uses
-// (minIOPS 100..15000, maxIOPS and burstIOPS 100..200000: valid on every Element version from 7.0 on,
-// where minIOPS could not go below 100) and must satisfy minIOPS <= maxIOPS <= burstIOPS.
+// metadata (sf-qos presets or explicit keys).
+//
+// The rule (one place: qos.cpp): every value the driver reads is a whole decimal number inside Element's
+// own range for its key (GetLimits on the driver's 8.0 floor: minIOPS 50..15000, maxIOPS and burstIOPS
+// 100..200000), and the result satisfies minIOPS <= maxIOPS <= burstIOPS. Anything else is
+// INVALID_ARGUMENT naming the request field of the key, before any RPC. Cinder clamped instead, which
+// silently gave a volume another QoS than its type asked for. The one exception is scaled QoS: the
+// size-dependent part may exceed the maximum on a large volume and is capped there (Cinder's behaviour,
+// a property of the volume size rather than of the spec); its inputs follow the rule above.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +22,7 @@
 namespace solidfire {
 
 struct QosLimits {
-  static constexpr int64_t kMinIopsLow = 100;
+  static constexpr int64_t kMinIopsLow = 50;
   static constexpr int64_t kMinIopsHigh = 15000;
   static constexpr int64_t kMaxIopsLow = 100;
   static constexpr int64_t kMaxIopsHigh = 200000;
@@ -48,8 +54,10 @@ QosSpec qos_of_volume(JsonView volume);
 // maxIOPS 20000 also lifts burstIOPS to 20000 instead of being refused by the cluster).
 QosSpec complete_qos(const QosSpec& spec, const QosSpec& base);
 
-// Throws Error(kInvalidArgument) naming the offending key as a dotted field. `notes` receives
-// human-readable remarks (clamped values) for the log.
-QosSpec volume_qos(const DriverConfig& config, const Volume& volume, std::vector<std::string>* notes = nullptr);
+// Throws Error(kInvalidArgument) naming the offending key as a dotted field: `type_field` is where the
+// request carries the volume's type ("volume.volume_type"; retype's "new_type"). `notes` receives
+// human-readable remarks (scaled values capped at Element's maximum) for the log.
+QosSpec volume_qos(const DriverConfig& config, const Volume& volume, std::vector<std::string>* notes = nullptr,
+                   const std::string& type_field = "volume.volume_type");
 
 }  // namespace solidfire

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "json.h"
 
@@ -24,5 +25,12 @@ struct SfVolume {
 };
 // nullopt without a volumeID.
 std::optional<SfVolume> parse_volume(JsonView v);
+
+// What is wrong with the shape of the `result` of a successful Element reply to `method`, if anything:
+// a list a List method returns is missing or is not an array of objects; an id is not a non-negative
+// integer; a size is negative or beyond 2^53; an object member is of another type. The client checks
+// every reply once as it arrives (element_client.cpp), so that no reader mistakes a hostile or broken
+// reply for "no volumes" (which would let create skip its duplicate check or delete report success).
+std::optional<std::string> reply_shape_problem(std::string_view method, JsonView result);
 
 }  // namespace solidfire

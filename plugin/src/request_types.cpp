@@ -10,6 +10,8 @@ using solidfire::ErrorCode;
 
 // Longest id we accept; Cinder ids are 36-character UUIDs.
 constexpr size_t kMaxIdLength = 255;
+// Element's initiatorNameLengthMax (GetLimits); iSCSI names are at most 223 bytes anyway.
+constexpr size_t kMaxInitiatorLength = 224;
 
 [[noreturn]] void invalid(const std::string& field, const std::string& message) {
   throw Error(ErrorCode::kInvalidArgument, field + ": " + message).with_field(field);
@@ -121,6 +123,10 @@ solidfire::Connector parse_connector(const JsonView& v, bool initiator_required)
     c.initiator = required_id(v, "initiator");
   } else {
     c.initiator = string_or_empty(v, "initiator");
+  }
+  // Only where a connection is made: tearing one down with any name must still succeed.
+  if (initiator_required && c.initiator.size() > kMaxInitiatorLength) {
+    invalid(v.path() + ".initiator", "longer than Element's 224 characters for an initiator name");
   }
   c.host = string_or_empty(v, "host");
   c.ip = string_or_empty(v, "ip");

@@ -63,9 +63,14 @@ FaultRule parse_fault(const std::string& spec) {
         r.latency_ms = parse_int(val, "latency in fault '" + spec + "'", 0, 3600000);
       } else if (key == "pause" && eq == std::string::npos) {
         r.kind = FaultRule::Kind::pause;
+      } else if (key == "huge") {
+        r.kind = FaultRule::Kind::huge;
+        r.huge_bytes = parse_int(val, "size in fault '" + spec + "'", int64_t{1} << 10, int64_t{1} << 32);
+      } else if (key == "endless" && eq == std::string::npos) {
+        r.kind = FaultRule::Kind::endless;
       } else {
-        throw std::invalid_argument("fault '" + spec +
-                                    "': unknown action (error=NAME, http=STATUS, reset, drop, latency=MS, pause)");
+        throw std::invalid_argument("fault '" + spec + "': unknown action (error=NAME, http=STATUS, reset, drop, "
+                                    "latency=MS, pause, huge=BYTES, endless)");
       }
     } else if (key == "count") {
       r.count = parse_int(val, "count in fault '" + spec + "'", 0, INT64_MAX);
@@ -120,6 +125,7 @@ FaultInjector::Decision FaultInjector::decide(int cluster, const std::string& me
     d.kind = r.kind;
     d.error_name = r.error_name;
     d.http_status = r.http_status;
+    d.huge_bytes = r.huge_bytes;
   }
   return d;
 }

@@ -11,6 +11,11 @@
 //           | 'latency=' MS     the reply is delayed by MS milliseconds (combines with the others)
 //           | 'pause'           no answer (and no execution) until released (POST /control/release
 //                               or Server::release_paused()); then executed and answered
+//           | 'huge=' BYTES     nothing is executed; the answer is HTTP 200 with a valid-looking
+//                               ListVolumes-style JSON body of exactly BYTES bytes (1 KiB .. 4 GiB),
+//                               generated while it is sent (a client must bound what it reads)
+//           | 'endless'         nothing is executed; HTTP 200 headers promising a 1 TiB body, then
+//                               one body byte every 200 ms until the client disconnects
 //   MOD    := 'count=' N        fire at most N times (default: unlimited)
 //           | 'prob=' P         fire with probability P in [0,1] (default 1), drawn from a generator
 //                               seeded with --seed, so a run is reproducible
@@ -27,13 +32,14 @@
 namespace element_sim {
 
 struct FaultRule {
-  enum class Kind { error, http, reset, drop, latency, pause };
+  enum class Kind { error, http, reset, drop, latency, pause, huge, endless };
   int cluster = -1;          // -1 = every cluster
   std::string method = "*";  // "*" = every method
   Kind kind = Kind::error;
   std::string error_name;
   int http_status = 0;
   int64_t latency_ms = 0;
+  int64_t huge_bytes = 0;
   int64_t count = -1;  // remaining firings; -1 = unlimited
   double prob = 1.0;
   uint64_t fired = 0;
@@ -53,6 +59,7 @@ class FaultInjector {
     std::string error_name;
     int http_status = 0;
     int64_t latency_ms = 0;  // sum of the latency rules that fired
+    int64_t huge_bytes = 0;  // huge: the body size
   };
 
   void add(FaultRule r);

@@ -340,6 +340,8 @@ class Session {
         });
         return;
       }
+      case Kind::huge: return start_huge(static_cast<uint64_t>(std::max<int64_t>(out.stream_bytes, 0)), ver, ka);
+      case Kind::endless: return start_endless(ver);
       case Kind::reply: break;
     }
     const int64_t delay_ms = out.delay_ms;
@@ -367,6 +369,89 @@ class Session {
                       });
   }
 
+  // --- hostile bodies (faults huge/endless): generated while written, so the simulator's memory stays
+  // at one 64 KiB block however large the body is.
+  static constexpr std::string_view kHugePrefix = R"({"id":0,"result":{"volumes":[{"volumeID":1,"name":"huge-reply"})";
+  static constexpr std::string_view kHugeItem = R"(,{"volumeID":1,"name":"huge-reply"})";
+  static constexpr std::string_view kHugeSuffix = "]}}";
+  static constexpr size_t kStreamBlock = 64 * 1024;
+
+  static void stream_head(std::string& out, unsigned version, bool keep_alive, uint64_t length) {
+    char num[24];
+    out.clear();
+    out += version >= 11 ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.0 200 OK\r\n";
+    out += "Server: element-sim\r\nContent-Type: application/json\r\n";
+    if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
+    if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
+    out += "Content-Length: ";
+    out.append(num, std::to_chars(num, num + sizeof num, length).ptr);
+    out += "\r\n\r\n";
+  }
+
+  // A valid JSON body of exactly `bytes` bytes: prefix, items, blank padding, suffix.
+  void start_huge(uint64_t bytes, unsigned ver, bool ka) {
+    keep_alive_ = ka;
+    const uint64_t fixed = kHugePrefix.size() + kHugeSuffix.size();
+    bytes = std::max<uint64_t>(bytes, fixed);
+    stream_head(out_, ver, ka, bytes);
+    out_ += kHugePrefix;
+    stream_left_ = bytes - fixed;
+    stream_done_ = false;
+    write_huge();
+  }
+
+  void write_huge() {
+    arm(kIdleTimeout);
+    asio::async_write(derived().stream(), asio::buffer(out_),
+                      [self = derived().shared_from_this()](beast::error_code wec, std::size_t) {
+                        if (wec) return;  // the client gave up: the session ends
+                        self->next_huge();
+                      });
+  }
+
+  void next_huge() {
+    if (stream_done_) {
+      if (!keep_alive_) return derived().do_eof();
+      return do_read();
+    }
+    out_.clear();
+    while (out_.size() + kHugeItem.size() <= kStreamBlock && stream_left_ >= kHugeItem.size()) {
+      out_ += kHugeItem;
+      stream_left_ -= kHugeItem.size();
+    }
+    if (stream_left_ < kHugeItem.size()) {
+      out_.append(static_cast<size_t>(stream_left_), ' ');
+      out_ += kHugeSuffix;
+      stream_left_ = 0;
+      stream_done_ = true;
+    }
+    write_huge();
+  }
+
+  // Headers for a 1 TiB body, the start of a reply, then one blank every 200 ms until a write fails
+  // (the client disconnected) or the server stops.
+  void start_endless(unsigned ver) {
+    keep_alive_ = false;
+    stream_head(out_, ver, false, uint64_t{1} << 40);
+    out_ += R"({"id":0,"result":{"volumes":[)";
+    write_endless();
+  }
+
+  void write_endless() {
+    arm(kIdleTimeout);
+    asio::async_write(derived().stream(), asio::buffer(out_),
+                      [self = derived().shared_from_this()](beast::error_code wec, std::size_t) {
+                        if (wec) return;
+                        self->timer_.emplace(self->derived().socket().get_executor());
+                        self->timer_->expires_after(std::chrono::milliseconds(200));
+                        self->timer_->async_wait([self](beast::error_code tec) {
+                          if (tec) return;
+                          self->out_.assign(1, ' ');
+                          self->write_endless();
+                        });
+                      });
+  }
+
   // Closes the TCP connection without an HTTP answer: with RST (linger 0) or a plain FIN.
   void close_now(bool rst) {
     auto& sock = derived().socket();
@@ -382,6 +467,8 @@ class Session {
   bool header_seen_ = false;
   bool keep_alive_ = true;
   std::string out_;  // serialised reply (capacity reused across requests)
+  uint64_t stream_left_ = 0;  // huge: filler bytes still to generate
+  bool stream_done_ = false;  // huge: the suffix has been queued
   std::optional<Timer> timer_;
   Timer watchdog_;
   SteadyClock::time_point deadline_ = SteadyClock::time_point::max();

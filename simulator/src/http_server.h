@@ -28,15 +28,17 @@ class HttpServer {
     std::string user, password;
   };
   // What to do with a request: answer (possibly after a delay), close the connection (reset: RST,
-  // drop: FIN) without an answer, or hold it until release_paused().
+  // drop: FIN) without an answer, hold it until release_paused(), or stream a hostile body (huge:
+  // a JSON body of stream_bytes bytes; endless: a body that never finishes).
   struct Outcome {
-    enum class Kind { reply, reset, drop, pause };
+    enum class Kind { reply, reset, drop, pause, huge, endless };
     Kind kind = Kind::reply;
     unsigned status = 200;
     std::string body;
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
     int64_t delay_ms = 0;
+    int64_t stream_bytes = 0;         // huge: exact body size
     std::function<Outcome()> resume;  // pause: produces the real outcome once released
   };
   // Called for each authenticated POST to a supported /json-rpc/<version>.

@@ -268,6 +268,15 @@ HttpServer::Outcome Server::Impl::rpc(int cluster, ApiVersion v, const std::stri
         return next;
       };
       break;
+    case FaultRule::Kind::huge:
+      c.count_rpc(method);
+      out.kind = HttpServer::Outcome::Kind::huge;
+      out.stream_bytes = d.huge_bytes;
+      break;
+    case FaultRule::Kind::endless:
+      c.count_rpc(method);
+      out.kind = HttpServer::Outcome::Kind::endless;
+      break;
     case FaultRule::Kind::latency:
       break;
   }
@@ -523,6 +532,12 @@ std::string Server::handle(const std::string& request_body, const std::string& a
           impl_->pause_cv.wait(lk, [&] { return impl_->pause_generation != gen; });
           break;  // released: executed and answered below
         }
+        case FaultRule::Kind::huge:
+        case FaultRule::Kind::endless:
+          // Both are about the HTTP body; in process there is none: reported like a lost reply.
+          c.count_rpc(method);
+          throw InjectedFault(d.kind == FaultRule::Kind::huge ? "huge" : "endless", 0, false,
+                              "element-sim: injected unusable reply body for " + method);
         case FaultRule::Kind::latency: break;
       }
     }

@@ -85,5 +85,22 @@ TEST(RequestTypes, Connector) {
   EXPECT_NO_THROW(parse_connector(missing.doc.root().required("connector"), false));
 }
 
+// Element's 224-character initiator names: refused where a connection is made, naming the field; a
+// teardown with any name still parses.
+TEST(RequestTypes, ConnectorInitiatorLength) {
+  const std::string fits = "iqn.2024-01.org.example:" + std::string(200, 'i');  // 224
+  Parsed ok_len(R"({"connector":{"initiator":")" + fits + R"("}})");
+  EXPECT_EQ(parse_connector(ok_len.doc.root().required("connector"), true).initiator.size(), 224u);
+  Parsed too_long(R"({"connector":{"initiator":")" + fits + R"(x"}})");
+  try {
+    parse_connector(too_long.doc.root().required("connector"), true);
+    FAIL() << "225-character initiator accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), solidfire::ErrorCode::kInvalidArgument);
+    EXPECT_EQ(e.field(), "connector.initiator");
+  }
+  EXPECT_NO_THROW(parse_connector(too_long.doc.root().required("connector"), false));
+}
+
 }  // namespace
 }  // namespace sfplugin

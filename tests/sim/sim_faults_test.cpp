@@ -273,3 +273,110 @@ TEST(FaultsInProcess, DropHttpResetAndPauseThroughHandle) {
   EXPECT_EQ(s.paused_count(), 0u);
   EXPECT_EQ(s.rpc_count("AddAccount"), 4u);  // dropped, http, reset, paused (GetAccountByName separate)
 }
+
+// Hostile bodies: huge=BYTES sends exactly BYTES of valid JSON (generated while sent), endless trickles a
+// body forever; neither executes the request, and the simulator serves normally afterwards.
+namespace {
+
+struct Timed {
+  Reply reply;
+  std::chrono::milliseconds took{0};
+  size_t max_bytes = SIZE_MAX;  // the client hangs up once it has this much body
+};
+
+size_t bounded_sink(char* p, size_t size, size_t n, void* ud) {
+  auto* t = static_cast<Timed*>(ud);
+  if (t->reply.body.size() + size * n > t->max_bytes) return 0;  // aborts the transfer
+  t->reply.body.append(p, size * n);
+  return size * n;
+}
+
+Timed timed_rpc(const std::string& url, const std::string& method, long timeout_ms,  // NOLINT(google-runtime-int)
+                size_t max_bytes = SIZE_MAX) {
+  Timed t;
+  t.max_bytes = max_bytes;
+  const std::string body = "{\"method\":\"" + method + "\",\"params\":{\"username\":\"h\"},\"id\":3}";
+  CURL* h = curl_easy_init();
+  curl_easy_setopt(h, CURLOPT_URL, (url + "/json-rpc/12.3").c_str());
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));  // NOLINT(google-runtime-int)
+  curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+  curl_easy_setopt(h, CURLOPT_USERPWD, "admin:admin");
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, bounded_sink);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+  const auto started = std::chrono::steady_clock::now();
+  t.reply.rc = curl_easy_perform(h);
+  t.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &t.reply.status);
+  curl_easy_cleanup(h);
+  return t;
+}
+
+}  // namespace
+
+TEST_F(Faults, HugeSendsExactlyThatManyBytesOfValidJson) {
+  sim.add_fault("AddAccount:huge=3000017:count=1");
+  const Timed t = timed_rpc(sim.url(), "AddAccount", 30000);
+  ASSERT_EQ(t.reply.rc, CURLE_OK);
+  EXPECT_EQ(t.reply.status, 200);
+  EXPECT_EQ(t.reply.body.size(), 3000017u);
+  Json j = parse(t.reply.body);
+  ASSERT_TRUE(j) << t.reply.body.substr(0, 200);
+  const cJSON* volumes = get(result(j), "volumes");
+  ASSERT_TRUE(cJSON_IsArray(volumes));
+  EXPECT_GT(cJSON_GetArraySize(volumes), 10000);
+  EXPECT_FALSE(account_exists("h")) << "nothing executed";
+  EXPECT_EQ(sim.rpc_count("AddAccount"), 1u);
+  // Served normally afterwards.
+  EXPECT_TRUE(result(parse(rpc("AddAccount", R"({"username":"h"})").body)));
+}
+
+TEST_F(Faults, HugeStopsWhenTheClientGivesUp) {
+  sim.add_fault("ListVolumes:huge=4294967296:count=1");  // 4 GiB: never fully sent
+  const Timed t = timed_rpc(sim.url(), "ListVolumes", 30000, size_t{1} << 20);
+  EXPECT_EQ(t.reply.rc, CURLE_WRITE_ERROR);
+  EXPECT_EQ(t.reply.status, 200);
+  EXPECT_LE(t.reply.body.size(), size_t{1} << 20);
+  EXPECT_LT(t.took, std::chrono::milliseconds(10000));
+  EXPECT_EQ(t.reply.body.rfind(R"({"id":0,"result":{"volumes":[)", 0), 0u);
+  EXPECT_TRUE(result(parse(rpc("GetClusterInfo").body)));
+}
+
+TEST_F(Faults, EndlessTricklesUntilTheClientDisconnects) {
+  sim.add_fault("AddAccount:endless:count=1");
+  const Timed t = timed_rpc(sim.url(), "AddAccount", 1000);
+  EXPECT_EQ(t.reply.rc, CURLE_OPERATION_TIMEDOUT);
+  EXPECT_EQ(t.reply.status, 200) << "headers came first";
+  EXPECT_EQ(t.reply.body.rfind(R"({"id":0,"result":{"volumes":[)", 0), 0u) << t.reply.body;
+  EXPECT_GE(t.reply.body.size(), 30u) << "at least one trickled byte after the start";
+  EXPECT_LT(t.took, std::chrono::milliseconds(5000));
+  EXPECT_FALSE(account_exists("h")) << "nothing executed";
+  EXPECT_TRUE(result(parse(rpc("AddAccount", R"({"username":"h"})").body)));
+}
+
+TEST(FaultsSeeded, HugeAndEndlessGrammarAndInProcess) {
+  element_sim::Server s(plain_options());
+  for (const char* bad : {"X:huge", "X:huge=", "X:huge=abc", "X:huge=1023", "X:huge=4294967297", "X:endless=1"}) {
+    EXPECT_THROW(s.add_fault(bad), std::invalid_argument) << bad;
+  }
+  EXPECT_NO_THROW(s.add_fault("X:huge=1024"));
+  s.clear_faults();
+  s.add_fault("AddAccount:huge=70000000:count=1");
+  s.add_fault("GetClusterInfo:endless:count=1");
+  try {
+    s.handle(R"({"method":"AddAccount","params":{"username":"ip"},"id":1})");
+    ADD_FAILURE() << "huge did not throw in process";
+  } catch (const element_sim::InjectedFault& f) {
+    EXPECT_EQ(f.kind, "huge");
+    EXPECT_FALSE(f.executed);
+  }
+  try {
+    s.handle(R"({"method":"GetClusterInfo","params":{},"id":1})");
+    ADD_FAILURE() << "endless did not throw in process";
+  } catch (const element_sim::InjectedFault& f) {
+    EXPECT_EQ(f.kind, "endless");
+  }
+  EXPECT_FALSE(result(call(s, "GetAccountByName", R"({"username":"ip"})"))) << "nothing executed";
+}

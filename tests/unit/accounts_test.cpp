@@ -28,6 +28,31 @@ TEST(AccountNaming, PrefixAndLengthRules) {
   EXPECT_THROW(account_username(plain, ""), Error);
 }
 
+// The error names the request field the caller can change (and says so first), not the account name.
+TEST(AccountNaming, TooLongNamesTheRequestField) {
+  std::vector<std::string> w;
+  auto m = base_config();
+  m["sf_account_prefix"] = "cloudA";
+  DriverConfig prefixed = parse_config(source_of(m), w);
+  for (const std::string field : {"volume.project_id", "new_project", "volumes[2].project_id"}) {
+    try {
+      account_username(prefixed, std::string(5000, 'p'), field);
+      ADD_FAILURE() << field;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+      EXPECT_EQ(e.field(), field);
+      EXPECT_EQ(e.message().rfind(field + " is too long: 5000 characters, at most 56", 0), 0u) << e.message();
+      EXPECT_LT(e.message().size(), 400u) << "the 5,000 characters are not echoed";
+    }
+  }
+  try {
+    account_username(prefixed, "", "new_project");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), "new_project");
+  }
+}
+
 TEST(ChapSecret, LengthAlphabetAndVariety) {
   std::set<std::string> seen;
   for (int i = 0; i < 200; ++i) {

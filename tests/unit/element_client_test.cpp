@@ -280,5 +280,125 @@ TEST(ErrorMapping, Table) {
   EXPECT_FALSE(is_read_method("CreateVolume"));
 }
 
+// --- Hostile or broken backends: every reply below is a clear BACKEND error naming the method, found
+// in bounded time and memory, never a crash, and never mistaken for an empty list.
+
+Error hostile(ClientFixture& f, const std::string& method, const std::string& body) {
+  f.transport->expect_reply(method, http(200, body));
+  return f.call_error(method);
+}
+
+TEST_F(ClientFixture, DeeplyNestedReplyIsRefusedWithoutRecursing) {
+  const std::string deep(100000, '[');
+  for (const std::string& body : {deep, R"({"result":)" + deep, R"({"result":{"volumes":)" + std::string(5000, '[') +
+                                                                 std::string(5000, ']') + "}}"}) {
+    const auto started = std::chrono::steady_clock::now();
+    const Error e = hostile(*this, "ListVolumes", body);
+    EXPECT_EQ(e.code(), ErrorCode::kBackend);
+    EXPECT_NE(e.message().find("ListVolumes"), std::string::npos) << e.message();
+    EXPECT_NE(e.message().find("nested deeper"), std::string::npos) << e.message();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(5));
+  }
+}
+
+TEST_F(ClientFixture, ResultOfTheWrongTypeIsRefused) {
+  for (const std::string body : {R"({"result":[]})", R"({"result":"volumes"})", R"({"result":42})",
+                                 R"({"result":null})", R"({"result":true})"}) {
+    const Error e = hostile(*this, "ListVolumes", body);
+    EXPECT_EQ(e.code(), ErrorCode::kBackend) << body;
+    EXPECT_NE(e.message().find("ListVolumes"), std::string::npos) << e.message();
+  }
+}
+
+TEST_F(ClientFixture, ListsOfTheWrongShapeAreRefusedNotReadAsEmpty) {
+  struct Case {
+    const char* method;
+    const char* result;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"ListVolumes", R"({})", "no volumes"},
+      {"ListVolumes", R"({"volumes":{}})", "volumes is not an array"},
+      {"ListVolumes", R"({"volumes":"none"})", "volumes is not an array"},
+      {"ListVolumesForAccount", R"({"volumes":null})", "no volumes"},
+      {"ListVolumes", R"({"volumes":[7]})", "volumes[0] is not an object"},
+      {"ListVolumes", R"({"volumes":[{"name":"x"}]})", "volumes[0] has no volumeID"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":"abc"}]})", "volumes[0].volumeID is not an integer"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":1.5}]})", "volumeID is not an integer"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":[[1]]}]})", "volumeID is not an integer: an array or object"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":-3}]})", "volumeID is out of range"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":1,"totalSize":-1}]})", "totalSize is out of range"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":1,"totalSize":9007199254740994}]})", "totalSize is not an integer"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":1,"totalSize":1e300}]})", "totalSize is not an integer"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":1,"totalSize":"9007199254740993"}]})", "totalSize is out of range"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":1},{"volumeID":2,"name":7}]})", "volumes[1].name is not a string"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":1,"attributes":"x"}]})", "attributes is not an object"},
+      {"ListVolumes", R"({"volumes":[{"volumeID":1,"qos":{"minIOPS":"lots"}}]})", "qos.minIOPS is not an integer"},
+      {"ListSnapshots", R"({"snapshots":{"snapshotID":1}})", "snapshots is not an array"},
+      {"ListSnapshots", R"({})", "no snapshots"},
+      {"ListSnapshots", R"({"snapshots":[{"snapshotID":1,"volumeID":"x"}]})", "volumeID is not an integer"},
+      {"ListGroupSnapshots", R"({"groupSnapshots":[{"groupSnapshotID":1,"members":{}}]})", "members is not an array"},
+      {"ListVolumeAccessGroups", R"({"volumeAccessGroups":[{"name":"g"}]})", "has no volumeAccessGroupID"},
+      {"GetAccountByName", R"({})", "no account"},
+      {"GetAccountByName", R"({"account":{"accountID":1,"username":5}})", "username is not a string"},
+      {"CreateVolume", R"({"volumeID":"new"})", "volumeID is not an integer"},
+      {"CreateVolume", R"({"volumeID":1,"volume":[]})", "volume is not an object"},
+  };
+  for (const auto& c : cases) {
+    const Error e = hostile(*this, c.method, std::string(R"({"id":1,"result":)") + c.result + "}");
+    EXPECT_EQ(e.code(), ErrorCode::kBackend) << c.method << " " << c.result;
+    EXPECT_NE(e.message().find(c.method), std::string::npos) << e.message();
+    EXPECT_NE(e.message().find(c.says), std::string::npos) << c.result << ": " << e.message();
+  }
+  // Well-formed replies still pass, numeric strings included (Element's clients are lenient there).
+  transport->expect_reply("ListVolumes", ok(R"({"volumes":[{"volumeID":"12","totalSize":1073741824,"qos":{}}]})"));
+  EXPECT_NO_THROW(client->call(ctx, "ListVolumes", Json::object(), "8.0"));
+  transport->expect_reply("ListVolumes", ok(R"({"volumes":[{"volumeID":1,"totalSize":9007199254740992}]})"));
+  EXPECT_NO_THROW(client->call(ctx, "ListVolumes", Json::object(), "8.0"));
+}
+
+TEST_F(ClientFixture, TruncatedRepliesSayTheyWereCutShort) {
+  const std::string full = R"({"id":1,"result":{"volumes":[{"volumeID":1,"name":"UUID-x"}]}})";
+  for (size_t cut : {size_t{1}, size_t{10}, full.size() / 2, full.size() - 1}) {
+    const Error e = hostile(*this, "ListVolumes", full.substr(0, cut));
+    EXPECT_EQ(e.code(), ErrorCode::kBackend) << cut;
+    EXPECT_NE(e.message().find("truncated"), std::string::npos) << e.message();
+  }
+}
+
+TEST_F(ClientFixture, TooManyValuesOrBytesAreRefusedBeforeParsing) {
+  // 4.5 million tiny values: ~9 MB of text that cJSON would turn into ~350 MB of nodes.
+  std::string many = R"({"id":1,"result":{"volumes":[)";
+  many.reserve(many.size() + 9'000'010);
+  for (int i = 0; i < 4'500'000; ++i) many += "0,";
+  many += "0]}}";
+  Error e = hostile(*this, "ListVolumes", many);
+  EXPECT_EQ(e.code(), ErrorCode::kBackend);
+  EXPECT_NE(e.message().find("values"), std::string::npos) << e.message();
+  // A body over the 64 MiB reply bound, whatever the transport let through.
+  std::string big = R"({"id":1,"result":{"volumes":[]}})";
+  big.append((size_t{64} << 20) + 1 - big.size(), ' ');
+  e = hostile(*this, "ListVolumes", big);
+  EXPECT_EQ(e.code(), ErrorCode::kBackend);
+  EXPECT_NE(e.message().find("64 MiB"), std::string::npos) << e.message();
+}
+
+// Through the driver: a duplicate check that reads a broken list must not go on to create.
+TEST(HostileBackend, CreateStopsWhenTheDuplicateCheckReplyIsBroken) {
+  Harness h;
+  h.setup();
+  h.transport->expect_reply("ListVolumes", ok(R"({"volumes":{"0":{"volumeID":1}}})"));
+  auto ctx = h.ctx();
+  try {
+    h.driver->create_volume(ctx, make_volume());
+    ADD_FAILURE() << "created";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kBackend);
+    EXPECT_NE(e.message().find("ListVolumes"), std::string::npos) << e.message();
+  }
+  EXPECT_EQ(h.transport->count("CreateVolume"), 0);
+  EXPECT_TRUE(h.transport->cluster.volumes().empty());
+}
+
 }  // namespace
 }  // namespace sftest

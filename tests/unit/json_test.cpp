@@ -53,5 +53,37 @@ TEST(Util, CleanUtf8AndPortals) {
   EXPECT_FALSE(solidfire::util::parse_int64("9223372036854775808"));
 }
 
+// Bounded parsing: limits on depth, values and size come with a reason; strings do not count.
+TEST(Json, ParseLimitsGiveReasons) {
+  std::string why;
+  const std::string ok_depth = std::string(Json::kMaxDepth, '[') + std::string(Json::kMaxDepth, ']');
+  EXPECT_TRUE(Json::parse(ok_depth, &why)) << why;
+  const std::string too_deep = std::string(Json::kMaxDepth + 1, '[') + std::string(Json::kMaxDepth + 1, ']');
+  EXPECT_FALSE(Json::parse(too_deep, &why));
+  EXPECT_NE(why.find("nested deeper"), std::string::npos) << why;
+  // Brackets, quotes and backslashes inside strings are text, not structure.
+  const std::string in_string = "{\"a\":\"" + std::string(1000, '[') + "\\\"[{\"}";
+  EXPECT_TRUE(Json::parse(in_string, &why)) << why;
+  why.clear();
+  EXPECT_FALSE(Json::parse(R"({"a":[1,2)", &why));
+  EXPECT_NE(why.find("truncated"), std::string::npos) << why;
+  EXPECT_FALSE(Json::parse(R"({"a":?})", &why));
+  EXPECT_NE(why.find("malformed JSON at byte 5"), std::string::npos) << why;
+  EXPECT_FALSE(Json::parse("", &why));
+  EXPECT_EQ(why, "empty document");
+  EXPECT_FALSE(Json::parse("{} x", &why));
+  EXPECT_NE(why.find("text after"), std::string::npos) << why;
+}
+
+TEST(Json, IntegersBeyondTwoTo53AreNotExact) {
+  auto j = Json::parse(R"({"edge":9007199254740992,"over":9007199254740994,"neg":-9007199254740994,)"
+                       R"("s":"9223372036854775807"})");
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->view().int64("edge"), int64_t{1} << 53);
+  EXPECT_FALSE(j->view().int64("over"));
+  EXPECT_FALSE(j->view().int64("neg"));
+  EXPECT_EQ(j->view().int64("s"), INT64_MAX) << "numeric strings are exact";
+}
+
 }  // namespace
 }  // namespace sftest

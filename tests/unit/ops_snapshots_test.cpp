@@ -214,5 +214,25 @@ TEST_F(Snapshots, VolumeInTheSecondaryAccountIsFoundWithoutProviderId) {
   EXPECT_EQ(h.transport->count("ListVolumesForAccount"), 2);
 }
 
+// "UUID-" + a 253-character id exceeds Element's 255-character snapshot names: refused naming the field.
+TEST_F(Snapshots, TooLongIdNamesTheFieldBeforeAnyRpc) {
+  const int64_t vid = seed(kVolA);
+  h.transport->clear();
+  Snapshot s = snap_of(vol(kVolA, vid));
+  s.id = std::string(253, 's');
+  try {
+    h.driver->create_snapshot(ctx, s);
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(e.field(), "snapshot.id");
+  }
+  EXPECT_EQ(h.transport->total(), 0u);
+  s.id = std::string(250, 's');  // "UUID-" + 250 = 255 fits
+  h.transport->expect_reply("ListSnapshots", snapshots_reply({}));
+  h.transport->expect("CreateSnapshot", [](const Request&) { return ok(R"({"snapshotID":78})"); });
+  EXPECT_NO_THROW(h.driver->create_snapshot(ctx, s));
+}
+
 }  // namespace
 }  // namespace sftest

@@ -113,7 +113,7 @@ TEST_F(Modify, RetypeWithInvalidQosChangesNothingAndCostsNoRpc) {
   VolumeType bad{"bad", "bad", {{"qos:minIOPS", "3000"}, {"qos:maxIOPS", "2000"}}, {}};
   const Error e = error_of([&] { h.driver->retype(ctx, vol(kVolA, vid, 10), bad); });
   EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(e.field(), "volume.volume_type.extra_specs.qos:minIOPS");
+  EXPECT_EQ(e.field(), "new_type.extra_specs.qos:minIOPS") << "retype's type arrives as new_type";
   VolumeType nan{"nan", "nan", {{"qos:maxIOPS", "fast"}}, {}};
   Volume unsized = vol(kVolA, vid, 10);
   unsized.size_gib = 0;

@@ -252,5 +252,33 @@ TEST_F(VolumeFixture, ConcurrentCreatesShareOneAccountAndNeverDuplicate) {
   EXPECT_EQ(owners.size(), 1u) << "racing creators end up in the same account";
 }
 
+// Length limits name the request field and stop before any RPC.
+TEST_F(VolumeFixture, LengthLimitsNameTheRequestFieldBeforeAnyRpc) {
+  struct Case {
+    Volume volume;
+    const char* field;
+  };
+  Volume long_project = make_volume(kId, 1, std::string(5000, 'p'));
+  Volume long_id = make_volume(std::string(60, 'a'), 1);
+  Volume big = make_volume(kId, 16385);
+  Volume bad_qos = make_volume(kId, 1);
+  bad_qos.volume_type = VolumeType{"t", "t", {{"qos:minIOPS", "-5"}}, {}};
+  const Case cases[] = {{long_project, "volume.project_id"},
+                        {long_id, "volume.id"},
+                        {big, "volume.size"},
+                        {bad_qos, "volume.volume_type.extra_specs.qos:minIOPS"}};
+  for (const auto& c : cases) {
+    try {
+      h.driver->create_volume(ctx, c.volume);
+      ADD_FAILURE() << c.field;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << c.field;
+      EXPECT_EQ(e.field(), c.field);
+      EXPECT_EQ(e.message().rfind(c.field, 0), 0u) << e.message();
+    }
+  }
+  EXPECT_EQ(h.transport->total(), 0u);
+}
+
 }  // namespace
 }  // namespace sftest

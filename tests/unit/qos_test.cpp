@@ -1,5 +1,5 @@
-// QoS extraction: scoped/unscoped specs, qos_specs precedence, tenant metadata, presets, clamping,
-// ordering and error fields.
+// QoS extraction: scoped/unscoped specs, qos_specs precedence, tenant metadata, presets, the validation
+// rule (ranges, whole numbers, ordering; never clamping), scaled QoS and error fields.
 #include <gtest/gtest.h>
 
 #include "fakes.h"
@@ -86,15 +86,77 @@ TEST(Qos, NonIntegerNamesTheKey) {
   EXPECT_EQ(qos_error(cfg(true), v).field(), "volume.metadata.minIOPS");
 }
 
-TEST(Qos, ClampsToElementLimits) {
+// The rule of qos.h: each key in Element's range, whole numbers only, refused (never clamped) with the
+// key's request field.
+TEST(Qos, ElementRangesAreAcceptedAtTheirEdges) {
+  const auto low = volume_qos(cfg(false), typed({{"minIOPS", "50"}, {"maxIOPS", "100"}, {"burstIOPS", "100"}}));
+  EXPECT_EQ(low.min_iops, 50);
+  EXPECT_EQ(low.max_iops, 100);
+  EXPECT_EQ(low.burst_iops, 100);
+  const auto high =
+      volume_qos(cfg(false), typed({{"minIOPS", "15000"}, {"maxIOPS", "200000"}, {"burstIOPS", "200000"}}));
+  EXPECT_EQ(high.min_iops, QosLimits::kMinIopsHigh);
+  EXPECT_EQ(high.max_iops, QosLimits::kMaxIopsHigh);
+  EXPECT_EQ(high.burst_iops, QosLimits::kBurstIopsHigh);
+  // Surrounding blanks and a leading '+' are still whole numbers (Cinder's int() accepts them).
+  EXPECT_EQ(volume_qos(cfg(false), typed({{"qos:minIOPS", " +700 "}})).min_iops, 700);
+}
+
+struct BadValue {
+  const char* key;
+  const char* value;
+};
+
+TEST(Qos, OutOfRangeIsRefusedNamingTheKey) {
+  const BadValue cases[] = {
+      {"qos:minIOPS", "-5"},      {"qos:minIOPS", "0"},          {"qos:minIOPS", "49"},
+      {"qos:minIOPS", "15001"},   {"qos:maxIOPS", "-1"},         {"qos:maxIOPS", "0"},
+      {"qos:maxIOPS", "99"},      {"qos:maxIOPS", "200001"},     {"qos:burstIOPS", "0"},
+      {"qos:burstIOPS", "99"},    {"qos:burstIOPS", "900000"},   {"minIOPS", "-9223372036854775808"},
+      {"maxIOPS", "9223372036854775807"},
+  };
+  for (const auto& c : cases) {
+    const Error e = qos_error(cfg(false), typed({{c.key, c.value}}));
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << c.key << "=" << c.value;
+    EXPECT_EQ(e.field(), std::string("volume.volume_type.extra_specs.") + c.key) << c.value;
+    EXPECT_NE(e.message().find("outside Element's range"), std::string::npos) << e.message();
+  }
+}
+
+TEST(Qos, NonNumericIsRefusedNamingTheKey) {
+  const BadValue cases[] = {{"qos:minIOPS", "abc"}, {"qos:minIOPS", "1e3x"}, {"qos:minIOPS", ""},
+                            {"qos:maxIOPS", "1e3"}, {"qos:maxIOPS", "1.5"},  {"qos:maxIOPS", "1000.0"},
+                            {"burstIOPS", "0x100"}, {"burstIOPS", "  "},     {"burstIOPS", "1 000"},
+                            {"minIOPS", "99999999999999999999"}};
+  for (const auto& c : cases) {
+    const Error e = qos_error(cfg(false), typed({{c.key, c.value}}));
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << c.key << "='" << c.value << "'";
+    EXPECT_EQ(e.field(), std::string("volume.volume_type.extra_specs.") + c.key) << c.value;
+  }
+  // QoS specs and tenant metadata follow the same rule with their own fields.
+  EXPECT_EQ(qos_error(cfg(false), typed({}, {{"maxIOPS", "-5"}})).field(), "volume.volume_type.qos_specs.maxIOPS");
+  Volume v = make_volume();
+  v.metadata = {{"burstIOPS", "50"}};
+  EXPECT_EQ(qos_error(cfg(true), v).field(), "volume.metadata.burstIOPS");
+}
+
+TEST(Qos, TypeFieldFollowsTheRequest) {
+  // retype receives the type as "new_type".
+  try {
+    volume_qos(cfg(false), typed({{"qos:minIOPS", "-5"}}), nullptr, "new_type");
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), "new_type.extra_specs.qos:minIOPS");
+  }
+}
+
+TEST(Qos, NothingIsClampedAnyMore) {
   std::vector<std::string> notes;
-  const auto q = volume_qos(cfg(false), typed({{"minIOPS", "20"}, {"maxIOPS", "900000"}, {"burstIOPS", "900000"}}));
-  EXPECT_EQ(q.min_iops, QosLimits::kMinIopsLow);
-  EXPECT_EQ(q.max_iops, QosLimits::kMaxIopsHigh);
-  EXPECT_EQ(q.burst_iops, QosLimits::kBurstIopsHigh);
-  const auto hi = volume_qos(cfg(false), typed({{"minIOPS", "20000"}}), &notes);
-  EXPECT_EQ(hi.min_iops, 15000);
-  EXPECT_EQ(notes.size(), 1u);
+  EXPECT_EQ(qos_error(cfg(false), typed({{"minIOPS", "20000"}})).field(), "volume.volume_type.extra_specs.minIOPS");
+  EXPECT_EQ(qos_error(cfg(false), typed({{"minIOPS", "20"}, {"maxIOPS", "900000"}})).field(),
+            "volume.volume_type.extra_specs.minIOPS");
+  EXPECT_NO_THROW(volume_qos(cfg(false), typed({{"minIOPS", "1000"}}), &notes));
+  EXPECT_TRUE(notes.empty());
 }
 
 TEST(Qos, OrderingEnforced) {
@@ -103,6 +165,11 @@ TEST(Qos, OrderingEnforced) {
   EXPECT_EQ(qos_error(cfg(false), typed({{"maxIOPS", "3000"}, {"burstIOPS", "2000"}})).field(),
             "volume.volume_type.extra_specs.maxIOPS");
   EXPECT_NO_THROW(volume_qos(cfg(false), typed({{"minIOPS", "2000"}, {"maxIOPS", "2000"}, {"burstIOPS", "2000"}})));
+  EXPECT_EQ(qos_error(cfg(false), typed({{"minIOPS", "3000"}, {"burstIOPS", "2000"}})).field(),
+            "volume.volume_type.extra_specs.minIOPS");
+  EXPECT_EQ(qos_error(cfg(false), typed({{"qos:maxIOPS", "5000"}}, {{"maxIOPS", "3000"}, {"burstIOPS", "2000"}}))
+                .field(),
+            "volume.volume_type.qos_specs.maxIOPS");
 }
 
 TEST(Qos, ScaledIops) {
@@ -115,6 +182,57 @@ TEST(Qos, ScaledIops) {
   EXPECT_EQ(q.burst_iops, 302);
   Volume bad = typed({{"qos:scaledIOPS", "True"}, {"qos:scaleMin", "2"}});
   EXPECT_EQ(qos_error(cfg(false), bad).field(), "volume.volume_type.extra_specs.qos:scaleMin");
+}
+
+TEST(Qos, ScaledIopsInputsFollowTheRule) {
+  auto scaled = [](StringMap extra, int64_t size) {
+    Volume v = typed(std::move(extra));
+    v.size_gib = size;
+    return v;
+  };
+  // A base out of range is refused even though scaling would only raise it.
+  EXPECT_EQ(qos_error(cfg(false), scaled({{"qos:minIOPS", "10"}, {"qos:scaledIOPS", "true"}, {"qos:scaleMin", "5"}}, 9))
+                .field(),
+            "volume.volume_type.extra_specs.qos:minIOPS");
+  // Negative, fractional or non-numeric scales, and an unreadable scaledIOPS.
+  for (const char* bad : {"-1", "1.5", "abc", "", "200001"}) {
+    EXPECT_EQ(qos_error(cfg(false), scaled({{"qos:minIOPS", "100"}, {"qos:scaledIOPS", "true"}, {"qos:scaleMin", bad}},
+                                           2))
+                  .field(),
+              "volume.volume_type.extra_specs.qos:scaleMin")
+        << bad;
+  }
+  EXPECT_EQ(qos_error(cfg(false), scaled({{"qos:minIOPS", "100"}, {"qos:scaledIOPS", "maybe"}}, 2)).field(),
+            "volume.volume_type.extra_specs.qos:scaledIOPS");
+  // A scale is checked even while scaling is off.
+  EXPECT_EQ(qos_error(cfg(false), scaled({{"qos:minIOPS", "100"}, {"qos:scaleMax", "x"}}, 2)).field(),
+            "volume.volume_type.extra_specs.qos:scaleMax");
+  // "<is> False" turns scaling off: the scale is not applied.
+  EXPECT_EQ(volume_qos(cfg(false), scaled({{"qos:minIOPS", "100"}, {"qos:scaledIOPS", "<is> False"},
+                                           {"qos:scaleMin", "10"}},
+                                          5))
+                .min_iops,
+            100);
+}
+
+TEST(Qos, ScaledIopsCapAtElementsMaximumOnLargeVolumes) {
+  Volume v = typed({{"qos:minIOPS", "1000"}, {"qos:maxIOPS", "2000"}, {"qos:burstIOPS", "4000"},
+                    {"qos:scaledIOPS", "True"}, {"qos:scaleMin", "100"}, {"qos:scaleMax", "200"},
+                    {"qos:scaleBurst", "400"}});
+  v.size_gib = 16384;
+  std::vector<std::string> notes;
+  const auto q = volume_qos(cfg(false), v, &notes);
+  EXPECT_EQ(q.min_iops, QosLimits::kMinIopsHigh);
+  EXPECT_EQ(q.max_iops, QosLimits::kMaxIopsHigh);
+  EXPECT_EQ(q.burst_iops, QosLimits::kBurstIopsHigh);
+  EXPECT_EQ(notes.size(), 3u);
+  // Scaling that breaks the ordering at some size is refused at that size, naming the key.
+  Volume w = typed({{"qos:minIOPS", "1000"}, {"qos:maxIOPS", "2000"}, {"qos:scaledIOPS", "true"},
+                    {"qos:scaleMin", "500"}});
+  w.size_gib = 2;
+  EXPECT_NO_THROW(volume_qos(cfg(false), w));
+  w.size_gib = 4;
+  EXPECT_EQ(qos_error(cfg(false), w).field(), "volume.volume_type.extra_specs.qos:minIOPS");
 }
 
 TEST(Qos, EmptyIsEmptyObject) {
