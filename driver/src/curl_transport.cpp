@@ -6,10 +6,13 @@
 // freed a connection's OpenSSL objects under another thread). Each pooled handle keeps its own
 // connections alive instead.
 #include <curl/curl.h>
+#include <openssl/x509_vfy.h>  // X509_V_ERR_* values of CURLINFO_SSL_VERIFYRESULT (macros only)
 #include <sys/stat.h>
 
 #include <array>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +53,57 @@ size_t write_cb(char* data, size_t size, size_t nmemb, void* user) {
   sink->body->append(data, n);
   return n;
 }
+
+// `url` with another scheme, path "/" and its port written out (so that switching the scheme keeps it).
+std::optional<std::string> with_scheme(const std::string& url, const char* scheme) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+  char* port = nullptr;
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+      curl_url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+    return std::nullopt;
+  }
+  const std::string p = port;
+  curl_free(port);
+  char* out = nullptr;
+  if (curl_url_set(u.get(), CURLUPART_SCHEME, scheme, 0) != CURLUE_OK ||
+      curl_url_set(u.get(), CURLUPART_PORT, p.c_str(), 0) != CURLUE_OK ||
+      curl_url_set(u.get(), CURLUPART_PATH, "/", 0) != CURLUE_OK ||
+      curl_url_get(u.get(), CURLUPART_URL, &out, 0) != CURLUE_OK) {
+    return std::nullopt;
+  }
+  std::string result = out;
+  curl_free(out);
+  return result;
+}
+
+// Whether the server behind `url` completes a TLS handshake (tls) or answers a bare HEAD / in plain HTTP
+// (!tls). Tells a scheme mismatch from other failures after the fact. No request and no credentials are
+// sent, and the certificate is not checked: only the protocol spoken matters here.
+bool speaks(const std::string& url, bool tls, std::chrono::milliseconds timeout) {
+  const auto probe_url = with_scheme(url, tls ? "https" : "http");
+  if (!probe_url) return false;
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(curl_easy_init(), &curl_easy_cleanup);
+  if (!h) return false;
+  const long ms = static_cast<long>(std::max<int64_t>(1, timeout.count()));  // NOLINT
+  curl_easy_setopt(h.get(), CURLOPT_URL, probe_url->c_str());
+#if LIBCURL_VERSION_NUM >= 0x075500
+  curl_easy_setopt(h.get(), CURLOPT_PROTOCOLS_STR, "https,http");
+#endif
+  curl_easy_setopt(h.get(), CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h.get(), CURLOPT_TIMEOUT_MS, ms);
+  curl_easy_setopt(h.get(), CURLOPT_CONNECTTIMEOUT_MS, ms);
+  if (tls) {
+    curl_easy_setopt(h.get(), CURLOPT_CONNECT_ONLY, 1L);  // TCP and the TLS handshake, nothing more
+    curl_easy_setopt(h.get(), CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(h.get(), CURLOPT_SSL_VERIFYHOST, 0L);
+  } else {
+    curl_easy_setopt(h.get(), CURLOPT_NOBODY, 1L);  // any HTTP status line will do
+  }
+  return curl_easy_perform(h.get()) == CURLE_OK;
+}
+
+// Probes are short: they only tell the configuration error apart.
+constexpr std::chrono::milliseconds kMaxProbeTimeout{2000};
 
 class CurlTransport final : public Transport {
  public:
@@ -145,7 +199,11 @@ class CurlTransport final : public Transport {
     }
     if (rc != CURLE_OK) {
       const std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
-      throw TransportError(classify(h, rc), detail);
+      TransportError::Kind kind = classify(h, rc);
+      if (auto cause = tls_cause(h, rc, kind, request)) {
+        throw TransportError(TransportError::Kind::kTls, *cause + " (libcurl: " + detail + ")");
+      }
+      throw TransportError(kind, detail);
     }
     long status = 0;  // NOLINT(google-runtime-int)
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -191,6 +249,71 @@ class CurlTransport final : public Transport {
       default:
         return Kind::kOther;
     }
+  }
+
+  // Names the cause of a TLS failure, cause first and then what to check, since libcurl's text alone
+  // ("SSL_ERROR_SYSCALL", "Empty reply from server") rarely says what to fix. Also catches plain HTTP sent
+  // to an HTTPS port, which libcurl reports as an empty reply or a reset (retried as such otherwise).
+  // nullopt when the failure is not a TLS one.
+  std::optional<std::string> tls_cause(CURL* h, CURLcode rc, TransportError::Kind kind,
+                                       const HttpRequest& request) const {
+    const bool https = request.url.rfind("https://", 0) == 0;
+    const auto probe_timeout = std::min(request.timeout, kMaxProbeTimeout);
+    if (!https) {
+      curl_off_t header_bytes = 0;
+      curl_easy_getinfo(h, CURLINFO_HEADER_SIZE, &header_bytes);
+      if (kind == TransportError::Kind::kReset && header_bytes == 0 && speaks(request.url, true, probe_timeout)) {
+        return "the server speaks TLS: plain HTTP was sent to an HTTPS port (set sf_api_scheme=https)";
+      }
+      return std::nullopt;
+    }
+    if (kind != TransportError::Kind::kTls) return std::nullopt;
+    long verify = X509_V_OK;  // NOLINT(google-runtime-int): libcurl's type
+    curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &verify);
+    const std::string store = tls_.ca_path.empty() ? "the system's CA store (set driver_ssl_cert_path)"
+                                                   : "driver_ssl_cert_path " + tls_.ca_path;
+    switch (verify) {
+      case X509_V_ERR_CERT_HAS_EXPIRED:
+        return std::string("certificate has expired: the cluster's certificate is past its end date (renew it there)");
+      case X509_V_ERR_CERT_NOT_YET_VALID:
+        return std::string("certificate is not yet valid: check the clocks of this host and of the cluster");
+      case X509_V_ERR_HOSTNAME_MISMATCH:
+      case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        return host_mismatch(request.url);
+      case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+      case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+      case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      case X509_V_ERR_CERT_UNTRUSTED:
+        return "unknown CA: the cluster's certificate is not signed by a CA in " + store;
+      case X509_V_OK:
+      case X509_V_ERR_UNSPECIFIED:  // libcurl's value until a chain was verified
+        break;
+      default:
+        return "the cluster's certificate was rejected (X509 verify result " + std::to_string(verify) +
+               "); check " + store;
+    }
+    // libcurl checks the name itself once the chain verified.
+    if (rc == CURLE_PEER_FAILED_VERIFICATION) return host_mismatch(request.url);
+    if (rc == CURLE_SSL_CONNECT_ERROR && speaks(request.url, false, probe_timeout)) {
+      return std::string(
+          "server does not speak TLS: the port answers plain HTTP (check sf_api_port and sf_api_scheme)");
+    }
+    return std::nullopt;
+  }
+
+  static std::string host_mismatch(const std::string& url) {
+    std::string host = url;
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+    char* part = nullptr;
+    if (u && curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+        curl_url_get(u.get(), CURLUPART_HOST, &part, 0) == CURLUE_OK) {
+      host = part;
+      curl_free(part);
+    }
+    return "host name mismatch: the cluster's certificate does not name " + host +
+           " (set san_ip to a name or address the certificate holds)";
   }
 
   CURL* checkout() {

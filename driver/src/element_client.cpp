@@ -162,11 +162,18 @@ Attempt classify_transport_failure(const TransportError& e, const element::Metho
       return Attempt::failed(Error(code, method + ": " + what + " (" + detail + ")").with_retryable(true), summary,
                              /*retryable=*/true);
     }
-    case TransportError::Kind::kTls:
-      return Attempt::failed(Error(ErrorCode::kUnavailable, "TLS failure talking to " + base_url + " for " + method +
-                                                                ": " + detail +
-                                                                " (check driver_ssl_cert_path and driver_ssl_cert_verify)"),
-                             summary);
+    case TransportError::Kind::kTls: {
+      // The transport puts the cause first and, when it can tell, the option to check; a longer cap keeps
+      // libcurl's text after it. Without a named option, point at the TLS ones.
+      const std::string tls = util::clean_utf8(util::scrub(e.what(), secrets), 512);
+      const bool names_option = tls.find("driver_ssl_cert") != std::string::npos ||
+                                tls.find("sf_api_") != std::string::npos || tls.find("san_ip") != std::string::npos;
+      return Attempt::failed(
+          Error(ErrorCode::kUnavailable,
+                "TLS failure talking to " + base_url + " for " + method + ": " + tls +
+                    (names_option ? "" : " (check driver_ssl_cert_path and driver_ssl_cert_verify)")),
+          summary);
+    }
     case TransportError::Kind::kTooLarge:
       return Attempt::failed(Error(ErrorCode::kBackend, "unexpected reply from cluster to " + method + ": " + detail),
                              summary);

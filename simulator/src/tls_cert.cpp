@@ -53,7 +53,8 @@ void add_ext(X509* cert, int nid, const std::string& value) {
 
 }  // namespace
 
-CertKeyPem generate_self_signed(const std::vector<std::string>& names, unsigned long long serial) {
+CertKeyPem generate_self_signed(const std::vector<std::string>& names, unsigned long long serial,
+                                const CertValidity& validity) {
   if (names.empty()) throw std::runtime_error("generate_self_signed: no names");
   PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
   if (!key) ossl_fail("EC P-256 key generation");
@@ -63,8 +64,8 @@ CertKeyPem generate_self_signed(const std::vector<std::string>& names, unsigned 
   if (X509_set_version(cert.get(), 2) != 1) ossl_fail("set version");
   if (ASN1_INTEGER_set_uint64(X509_get_serialNumber(cert.get()), serial == 0 ? 1 : serial) != 1)
     ossl_fail("set serial");
-  if (!X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600)) ossl_fail("notBefore");
-  if (!X509_gmtime_adj(X509_getm_notAfter(cert.get()), 10L * 365 * 24 * 3600)) ossl_fail("notAfter");
+  if (!X509_gmtime_adj(X509_getm_notBefore(cert.get()), validity.not_before_s)) ossl_fail("notBefore");
+  if (!X509_gmtime_adj(X509_getm_notAfter(cert.get()), validity.not_after_s)) ossl_fail("notAfter");
   if (X509_set_pubkey(cert.get(), key.get()) != 1) ossl_fail("set pubkey");
 
   X509_NAME* subject = X509_get_subject_name(cert.get());

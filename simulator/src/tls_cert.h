@@ -11,9 +11,17 @@ struct CertKeyPem {
   std::string key_pem;
 };
 
-// EC P-256 key and a SHA-256 self-signed X.509v3 certificate valid for 10 years, with
+// Validity window, in seconds from now. The default (from an hour ago for ten years) is what the server
+// generates; tests pick others (an expired or not yet valid certificate).
+struct CertValidity {
+  long not_before_s = -3600;
+  long not_after_s = 10L * 365 * 24 * 3600;
+};
+
+// EC P-256 key and a SHA-256 self-signed X.509v3 certificate valid for `validity`, with
 // CN=<first name> and subjectAltName covering every entry of `names` (IP addresses as IP SANs,
 // anything else as DNS). Throws std::runtime_error on failure.
-CertKeyPem generate_self_signed(const std::vector<std::string>& names, unsigned long long serial);
+CertKeyPem generate_self_signed(const std::vector<std::string>& names, unsigned long long serial,
+                                const CertValidity& validity = {});
 
 }  // namespace element_sim

@@ -1,10 +1,14 @@
 #include "session.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 
 #include "json.h"
 #include "signals.h"
@@ -22,6 +26,42 @@ const char* level_name(int level) {
     default: return "log";
   }
 }
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Whether any section of the INI file sets a non-empty option whose name ends in "password" or "secret".
+// A plain scan: the file has already parsed, and every section counts, not only the backend in use.
+bool holds_secret(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#' || line[start] == ';' || line[start] == '[') continue;
+    const auto sep = line.find_first_of("=:", start);
+    if (sep == std::string::npos || line.find_first_not_of(" \t\r", sep + 1) == std::string::npos) continue;
+    std::string key = line.substr(start, sep - start);
+    key.erase(key.find_last_not_of(" \t") + 1);
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (ends_with(key, "password") || ends_with(key, "secret")) return true;
+  }
+  return false;
+}
+
+// Warns (once, without refusing: the file may be shared on purpose) when a configuration file that holds
+// a password is readable by group or others.
+void warn_if_readable_by_others(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || (st.st_mode & (S_IRGRP | S_IROTH)) == 0 || !holds_secret(path)) return;
+  std::fprintf(stderr,
+               "vdp-host: warning: %s holds a password or secret and is readable by %s (mode %04o); "
+               "restrict it: chmod 600 %s\n",
+               path.c_str(), (st.st_mode & S_IROTH) != 0 ? "others" : "its group",
+               static_cast<unsigned>(st.st_mode & 07777), path.c_str());
+  std::fflush(stderr);
+}
+
 }  // namespace
 
 LogSink make_log_sink(int level) {
@@ -122,7 +162,9 @@ ConfigMap load_config(const Options& o) {
     if (!o.backend.empty()) throw UsageError("--backend needs --config");
     return {};
   }
-  return load_ini_backend(o.config, o.backend);
+  ConfigMap config = load_ini_backend(o.config, o.backend);
+  warn_if_readable_by_others(o.config);
+  return config;
 }
 
 }  // namespace vdp::host::cli
