@@ -28,7 +28,8 @@ void rename_file(const std::string& from, const std::string& to);
 void sync_dir(const std::string& path);
 
 // Test-only: called with the name of each persistence step just completed ("snapshot.tmp-synced",
-// "journal.renamed", ...), so tests can capture the files a crash at that moment would leave, or
+// "journal.renamed", "journal.written" = an append's bytes written but not yet fdatasync'd, ...),
+// so tests can capture the files a crash at that moment would leave, or
 // throw to make the step fail. Empty = none (the default). Not for concurrent use with live servers.
 using StepHook = std::function<void(std::string_view step)>;
 void set_step_hook(StepHook hook);

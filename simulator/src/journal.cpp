@@ -137,11 +137,23 @@ Journal::~Journal() {
 
 void Journal::write_line(const std::string& line) {
   std::lock_guard lk(mu_);
+  if (failed_)
+    throw std::runtime_error("element-sim: state file '" + path_ +
+                             "': an earlier append failed, so the state in memory holds a change the file does not; "
+                             "changes are refused until a restart");
   try {
+    if (dir_unsynced_) {  // the rotation's rename must be durable before a record in the new file is
+      durable::sync_dir(path_);
+      dir_unsynced_ = false;
+      durable::step("journal.dir-synced");
+    }
     durable::write_all(fd_, line, path_);
+    durable::step("journal.written");
     if (::fdatasync(fd_) != 0) durable::sys_fail("fdatasync", path_);
   } catch (...) {
-    // Drop a partial line (disk full): later records and rotate()'s byte offsets stay aligned.
+    // The request is already applied in memory: refuse the next ones (see append()), and drop a
+    // partial or unsynced line so that a restart does not replay a change whose reply was an error.
+    failed_ = true;
     const int rc = ::ftruncate(fd_, static_cast<off_t>(bytes_));  // best effort
     static_cast<void>(rc);
     throw;
@@ -170,8 +182,14 @@ Journal::Position Journal::position() const {
   return {generation_, records_.load(), bytes_};
 }
 
+bool Journal::failed() const {
+  std::lock_guard lk(mu_);
+  return failed_;
+}
+
 void Journal::rotate(const Position& covered) {
   std::lock_guard lk(mu_);
+  if (failed_) throw std::runtime_error("element-sim: state file '" + path_ + "': not rotated after a failed append");
   if (covered.generation != generation_ || covered.bytes > bytes_ || covered.records > records_.load())
     throw std::logic_error("element-sim: journal rotation from a position of another generation");
   // The records appended since `covered` (the snapshot does not hold them) move to the new file.
@@ -207,8 +225,10 @@ void Journal::rotate(const Position& covered) {
   ++generation_;
   bytes_ = head.size() + tail.size();
   records_ = records_.load() - covered.records;
+  dir_unsynced_ = true;  // until the fsync below succeeds; else the next append retries it
   durable::step("journal.renamed");
   durable::sync_dir(path_);
+  dir_unsynced_ = false;
   durable::step("journal.dir-synced");
 }
 

@@ -51,16 +51,24 @@ class Journal {
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
-  // Appends one record and makes it durable (write + fdatasync). Throws std::runtime_error.
+  // Appends one record and makes it durable (write + fdatasync). Throws std::runtime_error. The
+  // request was applied in memory before its append, so after a failed append the memory is ahead
+  // of the file: the journal then refuses every later append (failed() = true) until a restart
+  // rebuilds the state from the file, and no later request is acknowledged on top of a change the
+  // file does not hold (its id, say, would go to another object at replay).
   void append(int cluster, std::string_view version, int64_t now_ms, std::string_view body);
   void append_reset();
   uint64_t records() const { return records_.load(std::memory_order_relaxed); }  // lock-free
   Position position() const;
+  bool failed() const;
 
   // Starts generation covered.generation + 1 holding the records appended after `covered` (a
   // position of the current generation, already saved in a durable snapshot): temp file, fsync,
   // rename, fsync of the directory. Appends wait meanwhile. On failure before the rename the current
-  // file stays in use (and stays consistent with the snapshot). Throws std::runtime_error.
+  // file stays in use (and stays consistent with the snapshot). When only the directory fsync after
+  // the rename fails, the next append retries it before its record counts as durable (records
+  // acknowledged in a file whose name is not yet durable would be lost with the rename on power loss).
+  // Throws std::runtime_error.
   void rotate(const Position& covered);
 
  private:
@@ -70,6 +78,8 @@ class Journal {
   mutable std::mutex mu_;
   uint64_t generation_ = 0;
   uint64_t bytes_ = 0;
+  bool failed_ = false;        // an append failed: see append()
+  bool dir_unsynced_ = false;  // rotate() renamed the file but its directory fsync failed
   std::atomic<uint64_t> records_{0};
 };
 

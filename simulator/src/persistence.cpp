@@ -70,6 +70,8 @@ void Persistence::compact() {
     // (ascending index when several, see fabric.h), so with all of them held nothing is in flight.
     std::vector<std::unique_lock<std::mutex>> locks;
     for (Cluster* c : fabric_.clusters) locks.emplace_back(c->mu);
+    // After a failed append the memory holds a change the journal does not: never snapshot it.
+    if (journal_->failed()) throw std::runtime_error("element-sim: not compacted: an append to the journal failed");
     pos = journal_->position();
     text = save_state(fabric_, SnapshotCover{pos.generation, pos.records});
   }
