@@ -1,10 +1,10 @@
 // libcurl Transport. Easy handles live in a pool owned by the transport (checked out per request
 // under a mutex, returned afterwards): hosts call from arbitrary OS threads (Go), so nothing is
-// thread_local. One CURLSH shares TLS sessions and DNS between the handles, so a new connection
-// resumes a TLS session whichever handle made it. Connections are not shared: libcurl does not support
-// one connection cache used by concurrent threads (CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT; doing it
-// freed a connection's OpenSSL objects under another thread). Each pooled handle keeps its own
-// connections alive instead.
+// thread_local. One CURLSH shares only the DNS cache between the handles. No OpenSSL object crosses
+// threads: libcurl does not support a connection cache used by concurrent threads
+// (CURL_LOCK_DATA_CONNECT), and with shared TLS sessions ThreadSanitizer saw one thread free a
+// session's certificate stack while another copied it. Each pooled handle keeps its own connections
+// alive and resumes its own TLS sessions, so the cost is one full handshake per pooled handle.
 #include <curl/curl.h>
 #include <openssl/x509_vfy.h>  // X509_V_ERR_* values of CURLINFO_SSL_VERIFYRESULT (macros only)
 #include <sys/stat.h>
@@ -114,7 +114,6 @@ class CurlTransport final : public Transport {
     curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &CurlTransport::lock_cb);
     curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &CurlTransport::unlock_cb);
     curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     if (!tls_.ca_path.empty()) {
       struct stat st{};
@@ -172,7 +171,7 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     // A write goes on a fresh connection: on a reused one, libcurl would replay the POST by itself if
     // the server closed the connection before answering, executing a committed write twice. The new
-    // connection still resumes the TLS session from the share, and joins the pool afterwards.
+    // connection still resumes this handle's TLS session, and joins its connections afterwards.
     curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, request.idempotent ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &write_cb);
