@@ -12,7 +12,8 @@
 //   (xVolumeAccessGroupIDDoesNotExist) is recreated. At most 4 rounds: never unbounded recursion.
 // - Grants for one VAG name are serialised through the host's lock service ("solidfire-vag-<name>").
 // - Revoking removes the volume from the given VAGs; a VAG left without volumes is deleted when it
-//   carries attributes.openstack (re-checked under the VAG lock).
+//   carries attributes.openstack (re-checked under the VAG lock; one DeleteVolumeAccessGroup when the
+//   volume is its last member, so no lost reply can strand an empty VAG).
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -242,9 +243,12 @@ void SolidFireDriverImpl::vag_grant(CallContext& ctx, const FoundVolume& av, con
 
 namespace {
 
-// The volume is the VAG's only member (no other volume, no deleted volume awaiting purge).
-bool only_member(const access::Vag& g, int64_t volume_id) {
-  return g.volumes.size() == 1 && g.volumes.front() == volume_id && g.deleted_volumes.empty();
+constexpr int64_t kNoVolume = 0;  // Element volume IDs start at 1
+
+// Nothing but `leaving` (kNoVolume: nothing at all) is in the VAG, deleted volumes awaiting purge included.
+bool holds_only(const access::Vag& g, int64_t leaving) {
+  const bool rest_empty = g.volumes.empty() || (g.volumes.size() == 1 && g.volumes.front() == leaving);
+  return rest_empty && g.deleted_volumes.empty();
 }
 
 }  // namespace
@@ -252,21 +256,21 @@ bool only_member(const access::Vag& g, int64_t volume_id) {
 void SolidFireDriverImpl::vag_revoke(CallContext& ctx, int64_t volume_id, const std::vector<access::Vag>& vags) {
   for (const auto& listed : vags) {
     if (!listed.has_volume(volume_id)) continue;  // already out (an earlier attempt committed)
-    if (!listed.openstack || !only_member(listed, volume_id)) {
-      vag_remove_volume(ctx, volume_id, listed.id);
-      continue;
-    }
-    // Decide again under the VAG's lock (the one a grant for its initiator takes): a grant may just
-    // have added a volume, or a concurrent revoke taken one out.
-    auto lock = ctx.lock("solidfire-vag-" + listed.name, kVagLockTimeout);
-    const auto now = access::list_vags(*client_, ctx, {listed.id});
-    if (now.empty() || now.front().id != listed.id || !now.front().has_volume(volume_id)) continue;
-    if (only_member(now.front(), volume_id)) {
-      vag_delete(ctx, now.front());
-    } else {
-      vag_remove_volume(ctx, volume_id, listed.id);
-    }
+    if (listed.openstack && holds_only(listed, volume_id) && vag_delete_if_unused(ctx, listed, volume_id)) continue;
+    vag_remove_volume(ctx, volume_id, listed.id);
   }
+}
+
+bool SolidFireDriverImpl::vag_delete_if_unused(CallContext& ctx, const access::Vag& listed, int64_t leaving) {
+  // Decide again under the VAG's lock (the one a grant for its initiator takes): a grant may just have
+  // added a volume, or a concurrent revoke taken one out.
+  auto lock = ctx.lock("solidfire-vag-" + listed.name, kVagLockTimeout);
+  const auto now = access::list_vags(*client_, ctx, {listed.id});
+  if (now.empty() || now.front().id != listed.id) return true;               // gone already
+  if (leaving != kNoVolume && !now.front().has_volume(leaving)) return true;  // already out
+  if (!holds_only(now.front(), leaving)) return false;                       // others joined
+  vag_delete(ctx, now.front());
+  return true;
 }
 
 void SolidFireDriverImpl::vag_remove_volume(CallContext& ctx, int64_t volume_id, int64_t vag_id) {
@@ -294,9 +298,7 @@ void SolidFireDriverImpl::vag_remove_volume(CallContext& ctx, int64_t volume_id,
   }
   // Other volumes were there when we looked; if they left meanwhile, the VAG is now ours to delete.
   if (after && after->id == vag_id && after->openstack && after->empty_of_volumes()) {
-    auto lock = ctx.lock("solidfire-vag-" + after->name, kVagLockTimeout);
-    const auto now = access::list_vags(*client_, ctx, {vag_id});
-    if (!now.empty() && now.front().id == vag_id && now.front().empty_of_volumes()) vag_delete(ctx, now.front());
+    vag_delete_if_unused(ctx, *after, kNoVolume);
   }
 }
 

@@ -1,6 +1,8 @@
 // libcurl Transport. Easy handles live in a pool owned by the transport (checked out per request
 // under a mutex, returned afterwards): hosts call from arbitrary OS threads (Go), so nothing is
-// thread_local. One CURLSH shares only the DNS cache between the handles. No OpenSSL object crosses
+// thread_local. Each pooled easy handle has a multi handle of its own that drives its transfers (and
+// keeps its connections), so the wait can poll the caller's cancellation every kCancelPoll instead of
+// blocking inside curl_easy_perform until the request timeout. One CURLSH shares only the DNS cache between the handles. No OpenSSL object crosses
 // threads: libcurl does not support a connection cache used by concurrent threads
 // (CURL_LOCK_DATA_CONNECT), and with shared TLS sessions ThreadSanitizer saw one thread free a
 // session's certificate stack while another copied it. Each pooled handle keeps its own connections
@@ -10,6 +12,8 @@
 #include <sys/stat.h>
 
 #include <array>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -37,6 +41,53 @@ constexpr size_t kMaxIdleHandles = 32;
 // A ListVolumes page of 10,000 volumes is about 20 MiB; anything past 64 MiB is not an Element reply.
 constexpr size_t kMaxResponseBytes = size_t{64} << 20;
 constexpr std::chrono::milliseconds kMaxConnectTimeout{15000};
+// vdp.h promises cancellation is noticed within about 100 ms during waits.
+constexpr std::chrono::milliseconds kCancelPoll{50};
+
+// One pooled transfer slot: an easy handle and the multi handle that runs it.
+struct Conn {
+  CURL* easy = nullptr;
+  CURLM* multi = nullptr;
+};
+
+void close_conn(Conn c) {
+  if (c.multi != nullptr) curl_multi_cleanup(c.multi);  // closes the connections it keeps
+  if (c.easy != nullptr) curl_easy_cleanup(c.easy);
+}
+
+// Whether any of the request left this host (libcurl's pre-transfer stage was reached).
+bool request_started(CURL* h) {
+  curl_off_t pretransfer = 0;
+  return curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) == CURLE_OK && pretransfer != 0;
+}
+
+// Runs the transfer set up on c.easy to its end, polling `cancelled` (if any) while it waits. Returns
+// the transfer's result, or nullopt when the caller cancelled (the transfer is then abandoned).
+std::optional<CURLcode> run_transfer(const Conn& c, const std::function<bool()>& cancelled) {
+  if (curl_multi_add_handle(c.multi, c.easy) != CURLM_OK) return CURLE_FAILED_INIT;
+  struct Detach {
+    const Conn& c;
+    ~Detach() { curl_multi_remove_handle(c.multi, c.easy); }
+  } detach{c};
+  // The host is asked once per poll period, not on every wake-up of a busy transfer.
+  auto next_check = std::chrono::steady_clock::now() + kCancelPoll;
+  for (;;) {
+    int running = 0;
+    if (curl_multi_perform(c.multi, &running) != CURLM_OK) return CURLE_FAILED_INIT;
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(c.multi, &queued)) {
+      if (msg->msg == CURLMSG_DONE && msg->easy_handle == c.easy) return msg->data.result;
+    }
+    if (running == 0) return CURLE_FAILED_INIT;  // ended without a result: never expected
+    if (cancelled && std::chrono::steady_clock::now() >= next_check) {
+      if (cancelled()) return std::nullopt;
+      next_check = std::chrono::steady_clock::now() + kCancelPoll;
+    }
+    if (curl_multi_poll(c.multi, nullptr, 0, static_cast<int>(kCancelPoll.count()), nullptr) != CURLM_OK) {
+      return CURLE_FAILED_INIT;
+    }
+  }
+}
 
 struct Sink {
   std::string* body;
@@ -122,7 +173,7 @@ class CurlTransport final : public Transport {
   }
 
   ~CurlTransport() override {
-    for (CURL* h : idle_) curl_easy_cleanup(h);
+    for (const Conn& c : idle_) close_conn(c);
     idle_.clear();
     curl_share_cleanup(share_);
   }
@@ -131,12 +182,13 @@ class CurlTransport final : public Transport {
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   HttpResponse post(const HttpRequest& request) override {
-    CURL* h = checkout();
+    const Conn conn = checkout();
+    CURL* h = conn.easy;
     struct Return {
       CurlTransport* self;
-      CURL* h;
-      ~Return() { self->give_back(h); }
-    } guard{this, h};
+      Conn c;
+      ~Return() { self->give_back(c); }
+    } guard{this, conn};
 
     HttpResponse response;
     char errbuf[CURL_ERROR_SIZE] = {};
@@ -185,13 +237,18 @@ class CurlTransport final : public Transport {
       curl_easy_setopt(h, ca_is_dir_ ? CURLOPT_CAPATH : CURLOPT_CAINFO, tls_.ca_path.c_str());
     }
 
-    const CURLcode rc = curl_easy_perform(h);
+    const std::optional<CURLcode> done = run_transfer(conn, request.cancelled);
+    const CURLcode rc = done.value_or(CURLE_ABORTED_BY_CALLBACK);
     // Do not keep pointers to this call's buffers in the pooled handle.
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
     curl_easy_setopt(h, CURLOPT_PASSWORD, "");
 
+    if (!done) {
+      if (!request_started(h)) throw TransportError(TransportError::Kind::kCancelledUnsent, "cancelled before sending");
+      throw TransportError(TransportError::Kind::kCancelled, "cancelled while waiting for the answer");
+    }
     if (sink.too_large) {
       throw TransportError(TransportError::Kind::kTooLarge,
                            "reply larger than " + std::to_string(kMaxResponseBytes >> 20) + " MiB");
@@ -218,14 +275,9 @@ class CurlTransport final : public Transport {
       case CURLE_COULDNT_RESOLVE_HOST:
       case CURLE_COULDNT_RESOLVE_PROXY:
         return Kind::kConnect;
-      case CURLE_OPERATION_TIMEDOUT: {
+      case CURLE_OPERATION_TIMEDOUT:
         // Timed out before the transfer started (connect or handshake): the request was never sent.
-        curl_off_t pretransfer = 0;
-        if (curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) == CURLE_OK && pretransfer == 0) {
-          return Kind::kConnect;
-        }
-        return Kind::kTimeout;
-      }
+        return request_started(h) ? Kind::kTimeout : Kind::kConnect;
       case CURLE_SEND_ERROR:
       case CURLE_RECV_ERROR:
       case CURLE_GOT_NOTHING:
@@ -315,29 +367,32 @@ class CurlTransport final : public Transport {
            " (set san_ip to a name or address the certificate holds)";
   }
 
-  CURL* checkout() {
+  Conn checkout() {
     {
       std::lock_guard<std::mutex> lock(pool_mutex_);
       if (!idle_.empty()) {
-        CURL* h = idle_.back();
+        const Conn c = idle_.back();
         idle_.pop_back();
-        return h;
+        return c;
       }
     }
-    CURL* h = curl_easy_init();
-    if (h == nullptr) throw TransportError(TransportError::Kind::kOther, "curl_easy_init failed");
-    return h;
+    Conn c{curl_easy_init(), curl_multi_init()};
+    if (c.easy == nullptr || c.multi == nullptr) {
+      close_conn(c);
+      throw TransportError(TransportError::Kind::kOther, "libcurl handle allocation failed");
+    }
+    return c;
   }
 
-  void give_back(CURL* h) {
+  void give_back(Conn c) {
     {
       std::lock_guard<std::mutex> lock(pool_mutex_);
       if (idle_.size() < kMaxIdleHandles) {
-        idle_.push_back(h);
+        idle_.push_back(c);
         return;
       }
     }
-    curl_easy_cleanup(h);
+    close_conn(c);
   }
 
   static void lock_cb(CURL* /*handle*/, curl_lock_data data, curl_lock_access /*access*/, void* user) {
@@ -356,7 +411,7 @@ class CurlTransport final : public Transport {
   CURLSH* share_ = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST + 1> share_mutexes_;
   std::mutex pool_mutex_;
-  std::vector<CURL*> idle_;
+  std::vector<Conn> idle_;
 };
 
 }  // namespace

@@ -187,6 +187,9 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   // concurrent revoke emptied meanwhile is deleted too. Missing VAGs and non-members are not errors.
   void vag_revoke(CallContext& ctx, int64_t volume_id, const std::vector<access::Vag>& vags);
   void vag_remove_volume(CallContext& ctx, int64_t volume_id, int64_t vag_id);
+  // Lists the VAG again under its lock and deletes it when nothing but `leaving` (0: nothing) is in it.
+  // False when `leaving` is still in it alongside others (the caller removes it instead).
+  bool vag_delete_if_unused(CallContext& ctx, const access::Vag& listed, int64_t leaving);
   void vag_delete(CallContext& ctx, const access::Vag& vag);
 
   // --- manage (ops_manage.cpp)

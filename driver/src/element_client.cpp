@@ -4,8 +4,8 @@
 // - Retried: Cinder 2.2.5's transient error names, HTTP 5xx, connection failures before sending, and
 //   read timeouts/resets for read-only methods. A write whose answer was lost is never resent here:
 //   OutcomeUnknownError lets the caller check what the cluster committed.
-// - Every wait is bounded by the context deadline and polls cancellation every 100 ms; the per-request
-//   timeout is min(sf_api_request_timeout, time left).
+// - Every wait, a request in flight included, is bounded by the context deadline and polls cancellation
+//   about every 100 ms; the per-request timeout is min(sf_api_request_timeout, time left).
 // - Parameters are never logged (they can hold CHAP secrets); Element messages are scrubbed of the
 //   secrets we sent and cleaned to valid UTF-8 before they reach an Error.
 #include "element_client.h"
@@ -36,6 +36,8 @@ const char* kind_name(TransportError::Kind kind) {
     case TransportError::Kind::kReset: return "reset";
     case TransportError::Kind::kTls: return "tls";
     case TransportError::Kind::kTooLarge: return "too large";
+    case TransportError::Kind::kCancelledUnsent: return "cancelled before sending";
+    case TransportError::Kind::kCancelled: return "cancelled";
     case TransportError::Kind::kOther: return "other";
   }
   return "other";
@@ -177,10 +179,27 @@ Attempt classify_transport_failure(const TransportError& e, const element::Metho
     case TransportError::Kind::kTooLarge:
       return Attempt::failed(Error(ErrorCode::kBackend, "unexpected reply from cluster to " + method + ": " + detail),
                              summary);
+    case TransportError::Kind::kCancelledUnsent:
+    case TransportError::Kind::kCancelled:  // the call loop handles these before classifying
+      return Attempt::failed(Error(ErrorCode::kCancelled, "cancelled during " + method), summary);
     case TransportError::Kind::kOther:
       break;
   }
   return Attempt::failed(Error(ErrorCode::kUnavailable, "transport failure for " + method + ": " + detail), summary);
+}
+
+// The caller cancelled while the request was in flight. A write that may have reached the cluster
+// leaves its outcome unknown (vdp.h: CANCELLED with outcome_unknown); nothing else does.
+Error cancelled_in_flight(CallContext& ctx, const TransportError& e, const element::Method& m) {
+  const std::string method(m.name);
+  if (e.kind() == TransportError::Kind::kCancelledUnsent) {
+    return Error(ErrorCode::kCancelled, "cancelled before " + method + " was sent");
+  }
+  if (!m.writes) return Error(ErrorCode::kCancelled, "cancelled while waiting for the answer to " + method);
+  ctx.mark_cluster_changed();
+  return Error(ErrorCode::kCancelled,
+               "cancelled while waiting for the answer to " + method + " after sending it; outcome unknown")
+      .with_outcome_unknown();
 }
 
 }  // namespace
@@ -266,6 +285,7 @@ Json ElementClient::call(CallContext& ctx, const element::Method& m, const Json&
   request.username = options_.username;
   request.password = options_.password;
   request.idempotent = !m.writes;
+  request.cancelled = [&ctx] { return ctx.cancelled(); };
   {
     Json envelope = Json::object();
     envelope.set("method", method);
@@ -293,6 +313,10 @@ Json ElementClient::call(CallContext& ctx, const element::Method& m, const Json&
     try {
       outcome = classify_reply(transport_->post(request), m, mode, secrets);
     } catch (const TransportError& e) {
+      if (e.kind() == TransportError::Kind::kCancelled || e.kind() == TransportError::Kind::kCancelledUnsent) {
+        log_->debug("element rpc {} v{} attempt {}/{}: {}", method, m.version, attempt, max_attempts, e.what());
+        throw cancelled_in_flight(ctx, e, m);
+      }
       try {
         outcome = classify_transport_failure(e, m, options_.base_url, secrets);
       } catch (const OutcomeUnknownError&) {

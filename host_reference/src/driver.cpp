@@ -20,8 +20,9 @@ std::string take_output(const vdp_plugin& p, char* out) {
 
 }  // namespace
 
-Driver::Driver(std::shared_ptr<Plugin> plugin, ConfigMap config, LogSink log)
-    : plugin_(std::move(plugin)), services_(std::make_unique<HostServices>(std::move(config), std::move(log))) {
+Driver::Driver(std::shared_ptr<Plugin> plugin, ConfigMap config, LogSink log, std::shared_ptr<LockTable> locks)
+    : plugin_(std::move(plugin)),
+      services_(std::make_unique<HostServices>(std::move(config), std::move(log), std::move(locks))) {
   if (!plugin_) throw HostError("Driver: no plugin", VDP_E_INVALID_ARGUMENT);
   const vdp_plugin& p = plugin_->descriptor();
   char* out = nullptr;

@@ -86,7 +86,10 @@ vdp_status cb_lock_release(uintptr_t host_data, uint64_t token) noexcept {
 
 }  // namespace
 
-HostServices::HostServices(ConfigMap config, LogSink log) : config_(std::move(config)), log_(std::move(log)) {
+HostServices::HostServices(ConfigMap config, LogSink log, std::shared_ptr<LockTable> locks)
+    : config_(std::move(config)),
+      log_(std::move(log)),
+      locks_(locks ? std::move(locks) : std::make_shared<LockTable>()) {
   table_.struct_size = sizeof(vdp_host);
   table_.reserved0 = 0;
   table_.host_data = reinterpret_cast<uintptr_t>(this);

@@ -13,5 +13,5 @@ struct vdp_driver {
   vdp_host host{};  // stable address: the log sink and call contexts point at it
   std::shared_ptr<spdlog::logger> logger;
   std::unique_ptr<solidfire::SolidFireDriver> driver;
-  sfplugin::LocalLocks locks;
+  std::shared_ptr<sfplugin::LocalLocks> locks = sfplugin::LocalLocks::process_wide();
 };

@@ -59,7 +59,7 @@ vdp_status run_op(const char* operation, vdp_driver* drv, vdp_context* ctx, cons
   }
   try {
     CurrentCall scope(&drv->host, ctx);
-    PluginCallContext call_ctx(drv->host, ctx, drv->locks);
+    PluginCallContext call_ctx(drv->host, ctx, *drv->locks);
     try {
       const JsonDocument doc = JsonDocument::parse(req, req_len);
       OpCall call{*drv, call_ctx, doc.root()};

@@ -126,6 +126,11 @@ std::optional<std::string> context_value(const vdp_host& host, vdp_context* ctx,
   return read_value(host, host.context_get, ctx, key, "context_get");
 }
 
+std::shared_ptr<LocalLocks> LocalLocks::process_wide() {
+  static const std::shared_ptr<LocalLocks> table = std::make_shared<LocalLocks>();
+  return table;
+}
+
 void LocalLocks::acquire(const std::string& name, SteadyClock::time_point until,
                          const std::function<bool()>& cancelled) {
   for (;;) {

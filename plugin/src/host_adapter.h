@@ -30,6 +30,10 @@ std::optional<std::string> context_value(const vdp_host& host, vdp_context* ctx,
 // In-process named locks, used when the host offers none.
 class LocalLocks {
  public:
+  // One table for every driver of the process: drivers of one backend must share a lock namespace
+  // (vdp.h, lock_acquire), and without host locks the process is all they can share.
+  static std::shared_ptr<LocalLocks> process_wide();
+
   // Waits until `name` is free, `until` passes (kTimeout) or `cancelled()` is true (kCancelled).
   // cancelled() is called without holding the table's mutex (it may call the host).
   void acquire(const std::string& name, solidfire::SteadyClock::time_point until,

@@ -286,8 +286,10 @@ vh::ConfigMap sim_config(const Sim& sim) {
   };
 }
 
-std::unique_ptr<vh::Driver> make_driver(const vh::ConfigMap& config, LogCapture* logs) {
-  return std::make_unique<vh::Driver>(plugin(), config, logs != nullptr ? logs->sink() : vh::LogSink{});
+std::unique_ptr<vh::Driver> make_driver(const vh::ConfigMap& config, LogCapture* logs,
+                                        std::shared_ptr<vh::LockTable> locks) {
+  return std::make_unique<vh::Driver>(plugin(), config, logs != nullptr ? logs->sink() : vh::LogSink{},
+                                      std::move(locks));
 }
 
 std::unique_ptr<vh::Driver> ready_driver(Sim& sim, LogCapture* logs, const vh::ConfigMap& overrides) {

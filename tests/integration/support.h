@@ -143,7 +143,9 @@ class LogCapture {
 vh::ConfigMap sim_config(const Sim& sim);
 
 // Creates a driver (no setup). Throws vh::CreateError like the host library does.
-std::unique_ptr<vh::Driver> make_driver(const vh::ConfigMap& config, LogCapture* logs = nullptr);
+// `locks`: shared with the other drivers of the same cluster (nullptr: the driver's own table).
+std::unique_ptr<vh::Driver> make_driver(const vh::ConfigMap& config, LogCapture* logs = nullptr,
+                                        std::shared_ptr<vh::LockTable> locks = nullptr);
 // Creates a driver and runs setup; records a test failure when setup fails.
 std::unique_ptr<vh::Driver> ready_driver(Sim& sim, LogCapture* logs = nullptr, const vh::ConfigMap& overrides = {});
 

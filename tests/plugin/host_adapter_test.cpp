@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "driver_handle.h"
 #include "solidfire/error.h"
 
 namespace sfplugin {
@@ -169,6 +170,28 @@ TEST(HostAdapter, LocalLocksExcludeAndTimeOut) {
   held.reset();
   waiter.join();
   EXPECT_TRUE(got);
+}
+
+// vdp.h: drivers of one backend share a lock namespace; without host locks the fallback table is the
+// process's, so one driver's VAG lock keeps another driver out.
+TEST(HostAdapter, FallbackLocksAreSharedByEveryDriverOfTheProcess) {
+  FakeHost fake;
+  const vdp_host host = adapted(fake);
+  vdp_driver first;
+  vdp_driver second;
+  ASSERT_TRUE(first.locks);
+  EXPECT_EQ(first.locks.get(), second.locks.get());
+  PluginCallContext a(host, token(), *first.locks);
+  PluginCallContext b(host, token(), *second.locks);
+  auto held = a.lock("solidfire-vag-h1", std::chrono::milliseconds(1000));
+  try {
+    b.lock("solidfire-vag-h1", std::chrono::milliseconds(100));
+    FAIL() << "the second driver got a lock the first one holds";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kTimeout);
+  }
+  held.reset();
+  EXPECT_NO_THROW(b.lock("solidfire-vag-h1", std::chrono::milliseconds(1000)));
 }
 
 TEST(HostAdapter, LocalLockWaitStopsOnCancel) {

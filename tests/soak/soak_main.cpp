@@ -32,10 +32,12 @@ using soak::vh::Driver;
 // Draining waits for the operations in flight; a call that never returns is a failure of its own.
 constexpr auto kDrainLimit = std::chrono::seconds(100);
 
-std::unique_ptr<Driver> setup_driver(it::Sim& sim, bool vag) {
+// Every driver gets the same lock table: several volume services on one backend share their locks
+// (Cinder's coordination backend), which keeps their VAG changes apart.
+std::unique_ptr<Driver> setup_driver(it::Sim& sim, bool vag, const std::shared_ptr<soak::vh::LockTable>& locks) {
   auto cfg = it::sim_config(sim);
   cfg["sf_enable_vag"] = vag ? "true" : "false";
-  auto drv = it::make_driver(cfg);
+  auto drv = it::make_driver(cfg, nullptr, locks);
   soak::vh::CallOptions o;
   o.timeout = std::chrono::seconds(60);
   const auto r = drv->setup(o);
@@ -149,14 +151,15 @@ int main(int argc, char** argv) {
     // Driver 0 and (with 3) driver 2: sf_enable_vag, two volume services on one backend; driver 1: no VAGs.
     std::vector<std::unique_ptr<Driver>> owned;
     soak::Drivers drivers;
-    owned.push_back(setup_driver(sim, true));
+    const auto locks = std::make_shared<soak::vh::LockTable>();
+    owned.push_back(setup_driver(sim, true, locks));
     drivers.vag.push_back(owned.back().get());
     if (opts.drivers >= 2) {
-      owned.push_back(setup_driver(sim, false));
+      owned.push_back(setup_driver(sim, false, locks));
       drivers.plain.push_back(owned.back().get());
     }
     if (opts.drivers >= 3) {
-      owned.push_back(setup_driver(sim, true));
+      owned.push_back(setup_driver(sim, true, locks));
       drivers.vag.push_back(owned.back().get());
     }
 

@@ -180,5 +180,47 @@ TEST(CurlTransport, SilentServerIsTimeoutAfterSending) {
   }
 }
 
+// A request in flight stops when the caller cancels, not at the request timeout (30 s here).
+// The silent server closes after 1.5 s, so any kind but kCancelled means the cancel went unseen.
+TEST(CurlTransport, CancelStopsARequestInFlight) {
+  TinyServer server("");
+  auto t = solidfire::make_curl_transport({});
+  HttpRequest r = request_to(server.port(), std::chrono::milliseconds(30000));
+  const auto start = std::chrono::steady_clock::now();
+  int polls = 0;
+  r.cancelled = [&] {
+    ++polls;
+    return std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(300);
+  };
+  try {
+    t->post(r);
+    FAIL() << "a cancelled request answered";
+  } catch (const TransportError& e) {
+    EXPECT_EQ(e.kind(), TransportError::Kind::kCancelled) << e.what();  // sent: outcome unknown for a write
+  }
+  EXPECT_GE(polls, 2) << "polled while waiting";
+
+  // The pooled handle that was cancelled serves the next request.
+  const std::string body = R"({"id":1,"result":{}})";
+  TinyServer good("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_EQ(t->post(request_to(good.port())).status, 200);
+}
+
+// Cancelled during the TLS handshake (the server accepts and never answers): nothing was sent.
+TEST(CurlTransport, CancelBeforeTheRequestLeftIsUnsent) {
+  TinyServer server("");
+  auto t = solidfire::make_curl_transport({});
+  HttpRequest r = request_to(server.port(), std::chrono::milliseconds(30000));
+  r.url = "https://127.0.0.1:" + std::to_string(server.port()) + "/json-rpc/8.0/";
+  const auto start = std::chrono::steady_clock::now();
+  r.cancelled = [&] { return std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(300); };
+  try {
+    t->post(r);
+    FAIL() << "a cancelled request answered";
+  } catch (const TransportError& e) {
+    EXPECT_EQ(e.kind(), TransportError::Kind::kCancelledUnsent) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace sftest

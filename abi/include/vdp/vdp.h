@@ -128,7 +128,7 @@ typedef struct vdp_context vdp_context;
  * Host services, handed to create and valid until destroy returns.
  *
  * Every callback may be NULL; the plugin then falls back (no configuration beyond defaults, no
- * logging, no deadline, never cancelled, in-process locks). Callbacks:
+ * logging, no deadline, never cancelled, one in-process lock table for all its drivers). Callbacks:
  *  - are called only on the thread that is inside a plugin call, during that call;
  *  - must not re-enter the plugin, unwind, panic or longjmp;
  *  - must be thread-safe (a driver serves concurrent calls);
@@ -181,6 +181,8 @@ typedef struct vdp_host {
    * lock_acquire returns VDP_OK and sets *token != 0; release it exactly once with that token.
    * timeout_ms < 0 waits without limit (still bounded by the context). On timeout return VDP_E_TIMEOUT.
    * Provide both callbacks or neither (one alone makes create fail with VDP_E_CONFIG).
+   * Every driver that manages the same backend, in this process or on other machines, must see the same
+   * lock namespace: the locks are what keep their changes to shared cluster objects apart.
    */
   vdp_status (*lock_acquire)(uintptr_t host_data, vdp_context *ctx, const char *name, int64_t timeout_ms,
                              uint64_t *token);

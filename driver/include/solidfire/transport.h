@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -18,6 +19,9 @@ struct HttpRequest {
   // its own (libcurl silently replays a POST when a reused keep-alive connection dies before any reply
   // byte, which would run a committed write twice); the caller's idempotency logic decides instead.
   bool idempotent = false;
+  // Polled about every 100 ms while the request is in flight; true stops it (TransportError kCancelled
+  // or kCancelledUnsent). Called on the thread that called post(). Empty: never cancelled.
+  std::function<bool()> cancelled;
 };
 
 struct HttpResponse {
@@ -34,6 +38,8 @@ class TransportError : public std::runtime_error {
     kReset,    // connection broke after sending: outcome unknown
     kTls,      // certificate or handshake failure: configuration problem
     kTooLarge,  // the answer passed the size bound: not an Element reply
+    kCancelledUnsent,  // the caller stopped it before any of the request was sent
+    kCancelled,        // the caller stopped it after sending began: outcome unknown
     kOther,
   };
   TransportError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}

@@ -16,7 +16,9 @@ class Driver {
  public:
   // Calls plugin.create with a vdp_host whose config_get reads `config`. Throws CreateError (a HostError)
   // carrying the plugin's error JSON when create fails; keeps create's result (warnings) in create_output().
-  Driver(std::shared_ptr<Plugin> plugin, ConfigMap config, LogSink log = {});
+  // Drivers serving one backend pass the same `locks` (see LockTable); nullptr gives this driver its own.
+  Driver(std::shared_ptr<Plugin> plugin, ConfigMap config, LogSink log = {},
+         std::shared_ptr<LockTable> locks = nullptr);
   ~Driver();  // plugin.destroy; not concurrent with call()
   Driver(const Driver&) = delete;
   Driver& operator=(const Driver&) = delete;

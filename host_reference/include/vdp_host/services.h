@@ -72,7 +72,9 @@ class CallContext {
   std::optional<std::chrono::steady_clock::time_point> deadline_;
 };
 
-// Named in-process locks. Tokens are non-zero and unique for the table's life.
+// Named in-process locks. Tokens are non-zero and unique for the table's life. Drivers that serve one
+// backend share one table (as hosts on several machines share a distributed lock service): the locks
+// keep their changes to shared cluster objects, such as a host's volume access group, apart.
 class LockTable {
  public:
   LockTable() = default;
@@ -102,14 +104,15 @@ class LockTable {
 // The vdp_host table and what backs it. host_data is `this`, so it is neither copyable nor movable.
 class HostServices {
  public:
-  explicit HostServices(ConfigMap config, LogSink log = {});
+  // `locks` shared with other drivers of the same backend; nullptr: a table of this driver's own.
+  explicit HostServices(ConfigMap config, LogSink log = {}, std::shared_ptr<LockTable> locks = nullptr);
   HostServices(const HostServices&) = delete;
   HostServices& operator=(const HostServices&) = delete;
 
   const vdp_host* table() const noexcept { return &table_; }
   vdp_config* config_handle() noexcept { return reinterpret_cast<vdp_config*>(&config_); }
   const ConfigMap& config() const noexcept { return config_; }
-  LockTable& locks() noexcept { return locks_; }
+  LockTable& locks() noexcept { return *locks_; }
   void log(int level, const std::string& message) const;  // serialised; never throws
 
   static HostServices* from(uintptr_t host_data) noexcept { return reinterpret_cast<HostServices*>(host_data); }
@@ -118,7 +121,7 @@ class HostServices {
   ConfigMap config_;
   LogSink log_;
   mutable std::mutex log_mu_;
-  LockTable locks_;
+  std::shared_ptr<LockTable> locks_;
   vdp_host table_{};
 };
 
