@@ -117,7 +117,8 @@ TEST(ConfigHygiene, ChapSecretsSeenAreScrubbed) {
   host.log_lines.clear();
   const Answer a = drv.call(plugin().extend_volume, R"({"volume":{"id":")" + secret +
                                                         R"(","project_id":"p1"},"new_size":2})");
-  EXPECT_NE(a.status, VDP_OK) << a.out;
+  EXPECT_EQ(a.status, VDP_E_NOT_FOUND) << a.out;
+  EXPECT_NE(member(a.out, "message").find("volume ***"), std::string::npos) << a.out;  // the id was echoed
   expect_never_shown(a, host, secret);
 }
 
