@@ -68,10 +68,15 @@ std::optional<SfAccount> parse_account(JsonView a) {
   return out;
 }
 
-AccountManager::AccountManager(ElementClient& client, std::shared_ptr<spdlog::logger> logger)
-    : client_(client), log_(logger ? std::move(logger) : util::null_logger()) {}
+AccountManager::AccountManager(ElementClient& client, std::shared_ptr<spdlog::logger> logger,
+                               std::shared_ptr<SecretSet> secrets)
+    : client_(client), log_(logger ? std::move(logger) : util::null_logger()), secrets_(std::move(secrets)) {}
 
 void AccountManager::remember(const SfAccount& account) {
+  if (secrets_) {
+    secrets_->add(account.initiator_secret);
+    secrets_->add(account.target_secret);
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   if (cache_.size() >= kMaxCachedAccounts && cache_.find(account.username) == cache_.end()) cache_.clear();
   cache_[account.username] = account;

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "element_api.h"
 #include "element_client.h"
+#include "solidfire/secrets.h"
 
 namespace solidfire {
 
@@ -41,7 +42,9 @@ std::optional<SfAccount> parse_account(JsonView account);
 
 class AccountManager {
  public:
-  explicit AccountManager(ElementClient& client, std::shared_ptr<spdlog::logger> logger);
+  // Every account seen has its CHAP secrets added to `secrets` (when given).
+  AccountManager(ElementClient& client, std::shared_ptr<spdlog::logger> logger,
+                 std::shared_ptr<SecretSet> secrets = nullptr);
 
   // Cached lookup; GetAccountByName on a miss. nullopt when the cluster has no such account.
   std::optional<SfAccount> find(CallContext& ctx, const std::string& username, bool use_cache = true);
@@ -56,6 +59,7 @@ class AccountManager {
 
   ElementClient& client_;
   std::shared_ptr<spdlog::logger> log_;
+  std::shared_ptr<SecretSet> secrets_;
   std::mutex mutex_;
   std::unordered_map<std::string, SfAccount> cache_;
 };

@@ -8,8 +8,10 @@
 #include <climits>
 #include <cmath>
 #include <cstdlib>
+#include <algorithm>
 
 #include "solidfire/error.h"
+#include "solidfire/utf8.h"
 #include "element_api.h"
 #include "util.h"
 
@@ -21,35 +23,65 @@ Error config_error(const std::string& option, const std::string& what) {
   return Error(ErrorCode::kConfig, option + ": " + what).with_field(option);
 }
 
-std::optional<std::string> get(const ConfigSource& source, const std::string& key) {
-  if (!source) return std::nullopt;
-  auto v = source(key);
-  return v;
-}
+// Reads options for parse_config: refuses values that are not valid UTF-8 (they would reach results and
+// messages as they are), and quotes values in messages with every known secret scrubbed first, since a
+// host that mixes up keys may hand the password out under another option's name.
+class Reader {
+ public:
+  Reader(const ConfigSource& source, const SecretSet& secrets) : source_(source), secrets_(secrets) {}
 
-std::string required(const ConfigSource& source, const std::string& key) {
-  auto v = get(source, key);
+  std::optional<std::string> get(const std::string& key) const {
+    if (!source_) return std::nullopt;
+    auto v = source_(key);
+    if (v && !is_valid_utf8(*v)) throw config_error(key, "is not valid UTF-8");
+    return v;
+  }
+  std::string quoted(const std::string& value, size_t max_bytes = 64) const {
+    return "'" + util::clean_utf8(secrets_.scrub(value), max_bytes) + "'";
+  }
+
+ private:
+  const ConfigSource& source_;
+  const SecretSet& secrets_;
+};
+
+std::string required(const Reader& in, const std::string& key) {
+  auto v = in.get(key);
   if (!v || util::trim(*v).empty()) throw config_error(key, "is required");
   return *v;
 }
 
-bool boolean(const ConfigSource& source, const std::string& key, bool fallback) {
-  auto v = get(source, key);
+bool boolean(const Reader& in, const std::string& key, bool fallback) {
+  auto v = in.get(key);
   if (!v) return fallback;
   auto b = parse_bool(*v);
-  if (!b) throw config_error(key, "'" + util::clean_utf8(*v, 64) + "' is not a boolean (true/false/yes/no/on/off/1/0)");
+  if (!b) throw config_error(key, in.quoted(*v) + " is not a boolean (true/false/yes/no/on/off/1/0)");
   return *b;
 }
 
-int64_t integer(const ConfigSource& source, const std::string& key, int64_t fallback, int64_t min,
-                int64_t max) {
-  auto v = get(source, key);
+int64_t integer(const Reader& in, const std::string& key, int64_t fallback, int64_t min, int64_t max) {
+  auto v = in.get(key);
   if (!v) return fallback;
   auto i = util::parse_int64(*v);
-  if (!i) throw config_error(key, "'" + util::clean_utf8(*v, 64) + "' is not an integer");
+  if (!i) throw config_error(key, in.quoted(*v) + " is not an integer");
   if (*i < min) throw config_error(key, std::to_string(*i) + " is below the minimum " + std::to_string(min));
   if (*i > max) throw config_error(key, std::to_string(*i) + " is above the maximum " + std::to_string(max));
   return *i;
+}
+
+// Passwords inside replication_device ("backend_id:x,mvip:y,login:z,password:w", Cinder's format).
+void add_replication_passwords(const std::string& device, SecretSet& secrets) {
+  size_t start = 0;
+  while (start <= device.size()) {
+    const size_t comma = std::min(device.find(',', start), device.size());
+    const std::string pair = device.substr(start, comma - start);
+    const size_t colon = pair.find(':');
+    if (colon != std::string::npos) {
+      const std::string key = util::to_lower(util::trim(pair.substr(0, colon)));
+      if (key.find("password") != std::string::npos) secrets.add(util::trim(pair.substr(colon + 1)));
+    }
+    start = comma + 1;
+  }
 }
 
 bool has_space_or_control(const std::string& s) {
@@ -79,16 +111,23 @@ std::optional<bool> parse_bool(const std::string& text) {
   return std::nullopt;
 }
 
-DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& warnings) {
+DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& warnings, SecretSet* known) {
+  SecretSet local;
+  SecretSet& secrets = known != nullptr ? *known : local;
+  const Reader in(source, secrets);
+  // Secrets first, so that no message below can quote one.
+  if (auto password = in.get("san_password")) secrets.add(*password);
+  if (auto rep = in.get("replication_device")) add_replication_passwords(*rep, secrets);
+
   DriverConfig c;
-  c.san_ip = util::trim(required(source, "san_ip"));
+  c.san_ip = util::trim(required(in, "san_ip"));
   if (has_space_or_control(c.san_ip)) throw config_error("san_ip", "contains blanks or control characters");
-  c.san_login = required(source, "san_login");
-  c.san_password = required(source, "san_password");
+  c.san_login = required(in, "san_login");
+  c.san_password = required(in, "san_password");
 
-  c.sf_api_port = integer(source, "sf_api_port", 443, 1, 65535);
+  c.sf_api_port = integer(in, "sf_api_port", 443, 1, 65535);
 
-  if (auto scheme = get(source, "sf_api_scheme")) {
+  if (auto scheme = in.get("sf_api_scheme")) {
     const std::string s = util::to_lower(util::trim(*scheme));
     if (s != "https" && s != "http") throw config_error("sf_api_scheme", "must be https or http");
     c.sf_api_scheme = s;
@@ -98,9 +137,9 @@ DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& 
     }
   }
 
-  c.sf_emulate_512 = boolean(source, "sf_emulate_512", true);
+  c.sf_emulate_512 = boolean(in, "sf_emulate_512", true);
 
-  if (auto prefix = get(source, "sf_account_prefix")) {
+  if (auto prefix = in.get("sf_account_prefix")) {
     std::string p = util::trim(*prefix);
     if (!p.empty()) {
       if (p == "hostname") {
@@ -125,7 +164,7 @@ DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& 
     }
   }
 
-  if (auto prefix = get(source, "sf_volume_prefix")) {
+  if (auto prefix = in.get("sf_volume_prefix")) {
     const std::string& p = *prefix;
     const size_t max_prefix = element::kMaxNameLength - kCinderUuidLength;
     if (p.size() > max_prefix) {
@@ -139,7 +178,7 @@ DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& 
     c.sf_volume_prefix = p;
   }
 
-  if (auto svip = get(source, "sf_svip")) {
+  if (auto svip = in.get("sf_svip")) {
     std::string s = util::trim(*svip);
     if (!s.empty()) {
       if (has_space_or_control(s)) throw config_error("sf_svip", "contains blanks or control characters");
@@ -147,10 +186,10 @@ DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& 
     }
   }
 
-  c.sf_allow_tenant_qos = boolean(source, "sf_allow_tenant_qos", false);
-  c.sf_enable_vag = boolean(source, "sf_enable_vag", false);
+  c.sf_allow_tenant_qos = boolean(in, "sf_allow_tenant_qos", false);
+  c.sf_enable_vag = boolean(in, "sf_enable_vag", false);
 
-  if (auto calc = get(source, "sf_provisioning_calc")) {
+  if (auto calc = in.get("sf_provisioning_calc")) {
     const std::string s = util::trim(*calc);
     if (s == "maxProvisionedSpace") c.sf_provisioning_calc = ProvisioningCalc::kMaxProvisionedSpace;
     else if (s == "usedSpace") c.sf_provisioning_calc = ProvisioningCalc::kUsedSpace;
@@ -158,56 +197,56 @@ DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& 
   }
 
   constexpr int64_t kMaxSeconds = 86400 * 7;
-  c.sf_api_request_timeout = integer(source, "sf_api_request_timeout", 30, 30, kMaxSeconds);
-  c.sf_volume_clone_timeout = integer(source, "sf_volume_clone_timeout", 600, 60, kMaxSeconds);
-  c.sf_volume_create_timeout = integer(source, "sf_volume_create_timeout", 60, 30, kMaxSeconds);
-  c.sf_cluster_pairing_timeout = integer(source, "sf_cluster_pairing_timeout", 60, 3, kMaxSeconds);
-  c.sf_volume_pairing_timeout = integer(source, "sf_volume_pairing_timeout", 3600, 30, kMaxSeconds);
+  c.sf_api_request_timeout = integer(in, "sf_api_request_timeout", 30, 30, kMaxSeconds);
+  c.sf_volume_clone_timeout = integer(in, "sf_volume_clone_timeout", 600, 60, kMaxSeconds);
+  c.sf_volume_create_timeout = integer(in, "sf_volume_create_timeout", 60, 30, kMaxSeconds);
+  c.sf_cluster_pairing_timeout = integer(in, "sf_cluster_pairing_timeout", 60, 3, kMaxSeconds);
+  c.sf_volume_pairing_timeout = integer(in, "sf_volume_pairing_timeout", 3600, 30, kMaxSeconds);
 
-  c.driver_ssl_cert_verify = boolean(source, "driver_ssl_cert_verify", true);
+  c.driver_ssl_cert_verify = boolean(in, "driver_ssl_cert_verify", true);
   if (!c.driver_ssl_cert_verify) {
     warnings.emplace_back("driver_ssl_cert_verify: TLS certificate verification is off; the cluster's identity is not checked");
   }
-  if (auto path = get(source, "driver_ssl_cert_path")) {
+  if (auto path = in.get("driver_ssl_cert_path")) {
     c.driver_ssl_cert_path = util::trim(*path);
     if (!c.driver_ssl_cert_path.empty() && access(c.driver_ssl_cert_path.c_str(), R_OK) != 0) {
-      throw config_error("driver_ssl_cert_path", "'" + util::clean_utf8(c.driver_ssl_cert_path, 256) +
-                                                     "' does not exist or is not readable");
+      throw config_error("driver_ssl_cert_path", in.quoted(c.driver_ssl_cert_path, 256) +
+                                                     " does not exist or is not readable");
     }
   }
 
-  if (auto name = get(source, "volume_backend_name")) {
+  if (auto name = in.get("volume_backend_name")) {
     const std::string n = util::trim(*name);
     if (!n.empty()) c.volume_backend_name = n;
   }
-  c.reserved_percentage = integer(source, "reserved_percentage", 0, 0, 100);
+  c.reserved_percentage = integer(in, "reserved_percentage", 0, 0, 100);
 
-  if (auto ratio = get(source, "max_over_subscription_ratio")) {
+  if (auto ratio = in.get("max_over_subscription_ratio")) {
     const std::string s = util::trim(*ratio);
     char* end = nullptr;
     errno = 0;
     const double d = s.empty() ? NAN : std::strtod(s.c_str(), &end);
     if (s.empty() || end == nullptr || *end != '\0' || errno != 0 || !std::isfinite(d)) {
-      throw config_error("max_over_subscription_ratio", "'" + util::clean_utf8(s, 64) + "' is not a number");
+      throw config_error("max_over_subscription_ratio", in.quoted(s) + " is not a number");
     }
     if (d <= 0) throw config_error("max_over_subscription_ratio", "must be greater than 0");
     c.max_over_subscription_ratio = d;
   }
 
-  if (auto name = get(source, "sf_template_account_name")) {
+  if (auto name = in.get("sf_template_account_name")) {
     const std::string n = util::trim(*name);
     if (n.empty() || n.size() > element::kMaxNameLength - 1) {
       throw config_error("sf_template_account_name", "must be 1 to 63 characters");
     }
     c.sf_template_account_name = n;
   }
-  c.sf_allow_template_caching = boolean(source, "sf_allow_template_caching", false);
+  c.sf_allow_template_caching = boolean(in, "sf_allow_template_caching", false);
 
-  if (auto rep = get(source, "replication_device")) {
+  if (auto rep = in.get("replication_device")) {
     if (!util::trim(*rep).empty()) c.replication_device = *rep;
   }
 
-  if (get(source, "sf_enable_volume_mapping")) {
+  if (in.get("sf_enable_volume_mapping")) {
     warnings.emplace_back("sf_enable_volume_mapping: retired option; it is accepted and ignored");
   }
   return c;

@@ -46,8 +46,12 @@ inline constexpr size_t kCinderUuidLength = 36;
 // real name is checked again per request).
 inline constexpr size_t kAssumedProjectIdLength = 32;
 
-// Throws Error(kConfig, "<option>: <problem>").with_field("<option>"); appends warnings.
-DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& warnings);
+// Throws Error(kConfig, "<option>: <problem>").with_field("<option>"); appends warnings. Every value must
+// be valid UTF-8 (it may end up in results and messages). The configured passwords are added to `secrets`
+// (when given) before anything else is read, and never appear in a message, even when a host hands one
+// out under another key.
+DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& warnings,
+                          SecretSet* secrets = nullptr);
 
 // Oslo-style boolean (true/false/yes/no/on/off/1/0, case-insensitive); nullopt when not one of them.
 std::optional<bool> parse_bool(const std::string& text);

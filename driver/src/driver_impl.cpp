@@ -11,7 +11,8 @@ namespace solidfire {
 
 std::unique_ptr<SolidFireDriver> SolidFireDriver::create(const ConfigSource& source, DriverDeps deps) {
   std::vector<std::string> warnings;
-  DriverConfig config = parse_config(source, warnings);
+  if (!deps.secrets) deps.secrets = std::make_shared<SecretSet>();
+  DriverConfig config = parse_config(source, warnings, deps.secrets.get());
   return std::make_unique<SolidFireDriverImpl>(std::move(config), std::move(warnings), std::move(deps),
                                                ImplOptions{});
 }
@@ -38,7 +39,7 @@ SolidFireDriverImpl::SolidFireDriverImpl(DriverConfig config, std::vector<std::s
   copts.request_timeout = std::chrono::seconds(config_.sf_api_request_timeout);
   copts.retry = options.retry;
   client_ = std::make_unique<ElementClient>(std::move(copts), transport_, clock_, log_);
-  accounts_ = std::make_unique<AccountManager>(*client_, log_);
+  accounts_ = std::make_unique<AccountManager>(*client_, log_, deps.secrets);
   lookup_ = std::make_unique<VolumeLookup>(*client_, *accounts_, config_, [this] { return identity_scope(); }, log_);
   for (const auto& w : warnings_) log_->warn("{}", w);
 }

@@ -46,8 +46,8 @@ ModelUpdate SolidFireDriverImpl::create_export(CallContext& ctx, const Volume& v
   return ensure_export(ctx, volume);
 }
 
-// Element exports need no teardown.
-void SolidFireDriverImpl::remove_export(CallContext& /*ctx*/, const Volume& /*volume*/) {}
+// Element exports need no teardown; like every operation it still answers kUnavailable before setup.
+void SolidFireDriverImpl::remove_export(CallContext& /*ctx*/, const Volume& /*volume*/) { require_setup(); }
 
 ModelUpdate SolidFireDriverImpl::ensure_export(CallContext& ctx, const Volume& volume) {
   require_setup();

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "solidfire/error.h"
+#include "solidfire/utf8.h"
 
 namespace solidfire::util {
 
@@ -45,37 +46,13 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
 }
 
-namespace {
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when invalid.
-size_t utf8_seq_len(std::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  size_t len = 0;
-  uint32_t cp = 0;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1Fu; }
-  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0Fu; }
-  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07u; }
-  else return 0;
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    const auto cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3Fu);
-  }
-  // Reject overlong forms, surrogates and values above U+10FFFF.
-  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return 0;
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
-  if (cp > 0x10FFFF) return 0;
-  return len;
-}
-}  // namespace
 
 std::string clean_utf8(std::string_view s, size_t max_bytes) {
   std::string out;
   out.reserve(std::min(s.size(), max_bytes));
   size_t i = 0;
   while (i < s.size()) {
-    const size_t len = utf8_seq_len(s, i);
+    const size_t len = utf8_sequence_length(s, i);
     if (len == 0) {
       out.push_back('?');
       ++i;

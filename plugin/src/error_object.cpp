@@ -1,7 +1,6 @@
 #include "error_object.h"
 
 #include "json_out.h"
-#include "strict_json.h"
 
 namespace sfplugin {
 
@@ -49,8 +48,7 @@ std::string error_json(const ErrorInfo& info) {
   cJSON* o = out.get();
   JsonOut::str(o, "status", vdp_status_name(info.status));
   JsonOut::num(o, "code", info.status);
-  // Messages may quote backend text; the ABI promises valid UTF-8 out.
-  JsonOut::str(o, "message", is_valid_utf8(info.message) ? info.message : std::string("(message was not valid UTF-8)"));
+  JsonOut::str(o, "message", info.message);  // print() repairs invalid UTF-8 (backend or configuration text)
   JsonOut::str(o, "operation", info.operation);
   if (info.backend_error.empty()) {
     JsonOut::null(o, "backend_error");

@@ -27,10 +27,12 @@ thread_local vdp_context* tl_ctx = nullptr;
 
 
 // PKCS#11-style read: try a small buffer, grow to what the host says it needs on BUFFER_TOO_SMALL, retry if
-// the value grew in between. Any other status (RESOURCE_EXHAUSTED included) is the getter failing.
+// the value grew in between (a bounded number of times). Any other status (RESOURCE_EXHAUSTED included) is
+// the getter failing. A getter that breaks the protocol fails with `code`, naming the key.
 template <class Token, class Fn>
 std::optional<std::string> read_value(const vdp_host& host, Fn getter, Token* token, const std::string& key,
-                                      const char* what) {
+                                      const char* what, ErrorCode code) {
+  const auto broken = [&](const std::string& why) { return Error(code, std::string(what) + "(" + key + ")" + why).with_field(key); };
   if (getter == nullptr) return std::nullopt;
   std::vector<char> buf(256);
   for (int attempt = 0; attempt < 4; ++attempt) {
@@ -38,16 +40,16 @@ std::optional<std::string> read_value(const vdp_host& host, Fn getter, Token* to
     const vdp_status rc = getter(host.host_data, token, key.c_str(), buf.data(), buf.size(), &needed);
     if (rc == VDP_OK) {
       const size_t len = strnlen(buf.data(), buf.size());
-      if (len == buf.size()) throw Error(ErrorCode::kInternal, std::string(what) + "(" + key + "): value not NUL-terminated");
+      if (len == buf.size()) throw broken(": value not NUL-terminated");
       return std::string(buf.data(), len);
     }
     if (rc == VDP_E_NOT_FOUND) return std::nullopt;
     if (rc != VDP_E_BUFFER_TOO_SMALL || needed <= buf.size() || needed > kMaxValueSize) {
-      throw Error(ErrorCode::kInternal, std::string(what) + "(" + key + ") failed with " + vdp_status_name(rc));
+      throw broken(std::string(" failed with ") + vdp_status_name(rc));
     }
     buf.assign(needed, '\0');
   }
-  throw Error(ErrorCode::kInternal, std::string(what) + "(" + key + "): value kept changing size");
+  throw broken(": value kept changing size");
 }
 
 class HostScopedLock final : public solidfire::ScopedLock {
@@ -84,12 +86,13 @@ int32_t to_host_level(spdlog::level::level_enum level) {
 // never calls the host while holding one).
 class HostLogSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
  public:
-  explicit HostLogSink(const vdp_host* host) : host_(host) {}
+  HostLogSink(const vdp_host* host, std::shared_ptr<const solidfire::SecretSet> secrets)
+      : host_(host), secrets_(std::move(secrets)) {}
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     if (host_->log == nullptr) return;
-    const std::string text(msg.payload.data(), msg.payload.size());
+    const std::string text = secrets_->scrub(std::string(msg.payload.data(), msg.payload.size()));
     vdp_context* ctx = (tl_host == host_) ? tl_ctx : nullptr;
     host_->log(host_->host_data, ctx, to_host_level(msg.level), text.c_str());
   }
@@ -97,6 +100,7 @@ class HostLogSink final : public spdlog::sinks::base_sink<spdlog::details::null_
 
  private:
   const vdp_host* host_;
+  std::shared_ptr<const solidfire::SecretSet> secrets_;
 };
 
 }  // namespace
@@ -118,12 +122,13 @@ vdp_host copy_host(const vdp_host* host) {
 }
 
 std::optional<std::string> config_value(const vdp_host& host, vdp_config* cfg, const std::string& key) {
-  return read_value(host, host.config_get, cfg, key, "config_get");
+  // A configuration source that breaks the getter protocol makes that option unusable: CONFIG, naming it.
+  return read_value(host, host.config_get, cfg, key, "config_get", ErrorCode::kConfig);
 }
 
 std::optional<std::string> context_value(const vdp_host& host, vdp_context* ctx, const std::string& key) {
   if (ctx == nullptr) return std::nullopt;
-  return read_value(host, host.context_get, ctx, key, "context_get");
+  return read_value(host, host.context_get, ctx, key, "context_get", ErrorCode::kInternal);
 }
 
 std::shared_ptr<LocalLocks> LocalLocks::process_wide() {
@@ -207,8 +212,10 @@ CurrentCall::~CurrentCall() {
   tl_ctx = prev_ctx_;
 }
 
-std::shared_ptr<spdlog::logger> make_host_logger(const vdp_host* host, const std::string& level) {
-  auto logger = std::make_shared<spdlog::logger>("vdp-solidfire", std::make_shared<HostLogSink>(host));
+std::shared_ptr<spdlog::logger> make_host_logger(const vdp_host* host, const std::string& level,
+                                                 std::shared_ptr<const solidfire::SecretSet> secrets) {
+  auto logger =
+      std::make_shared<spdlog::logger>("vdp-solidfire", std::make_shared<HostLogSink>(host, std::move(secrets)));
   logger->set_level(spdlog::level::from_str(level));
   return logger;
 }

@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "solidfire/call_context.h"
+#include "solidfire/secrets.h"
 #include "vdp/vdp.h"
 
 namespace spdlog {
@@ -76,8 +77,9 @@ class CurrentCall {
   vdp_context* prev_ctx_;
 };
 
-// A logger (never registered in spdlog's global registry) whose lines go to host->log.
-// `level` is trace|debug|info|warn|error|off.
-std::shared_ptr<spdlog::logger> make_host_logger(const vdp_host* host, const std::string& level);
+// A logger (never registered in spdlog's global registry) whose lines go to host->log, scrubbed of
+// `secrets`. `level` is trace|debug|info|warn|error|off.
+std::shared_ptr<spdlog::logger> make_host_logger(const vdp_host* host, const std::string& level,
+                                                 std::shared_ptr<const solidfire::SecretSet> secrets);
 
 }  // namespace sfplugin

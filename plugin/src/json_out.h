@@ -1,4 +1,4 @@
-// Small owner of a cJSON tree being built for output.
+// Small owner of a cJSON tree being built for output: the one writer of result and error objects.
 #pragma once
 
 #include <cjson/cJSON.h>
@@ -8,6 +8,8 @@
 #include <new>
 #include <optional>
 #include <string>
+
+#include "solidfire/utf8.h"
 
 namespace sfplugin {
 
@@ -34,10 +36,13 @@ class JsonOut {
     cJSON_AddItemToArray(array, item);
   }
 
+  // Always valid UTF-8, whatever bytes went in (configuration values, backend text): cJSON escapes
+  // control characters but copies other bytes as they are, so invalid sequences become U+FFFD here.
+  // Only bytes >= 0x80 change, and those appear only inside strings, so the JSON stays well-formed.
   std::string print() const {
     std::unique_ptr<char, decltype(&cJSON_free)> text(cJSON_PrintUnformatted(root_.get()), &cJSON_free);
     check(text.get());
-    return std::string(text.get());
+    return solidfire::to_valid_utf8(text.get());
   }
 
   template <class T>

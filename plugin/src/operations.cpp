@@ -48,13 +48,16 @@ vdp_status create(const vdp_host* host, vdp_config* cfg, vdp_driver** drv, char*
   if (out_len != nullptr) *out_len = 0;
   if (drv == nullptr) return fail(simple_error(VDP_E_INVALID_ARGUMENT, "drv is NULL", "create", "drv"), nullptr, nullptr, out, out_len);
   *drv = nullptr;
+  // Outside the try: a failure below still scrubs its message with the secrets read so far.
+  std::unique_ptr<vdp_driver> handle;
   try {
-    auto handle = std::make_unique<vdp_driver>();
+    handle = std::make_unique<vdp_driver>();
     handle->host = copy_host(host);
     CurrentCall scope(&handle->host, nullptr);
-    handle->logger = make_host_logger(&handle->host, log_level_option(handle->host, cfg));
+    handle->logger = make_host_logger(&handle->host, log_level_option(handle->host, cfg), handle->secrets);
     solidfire::DriverDeps deps;
     deps.logger = handle->logger;
+    deps.secrets = handle->secrets;
     const vdp_host& h = handle->host;
     handle->driver = solidfire::SolidFireDriver::create(
         [&h, cfg](const std::string& key) { return config_value(h, cfg, key); }, std::move(deps));
@@ -62,14 +65,14 @@ vdp_status create(const vdp_host* host, vdp_config* cfg, vdp_driver** drv, char*
     *drv = handle.release();
     return VDP_OK;
   } catch (const Error& e) {
-    return fail(error_info(e, "create"), nullptr, nullptr, out, out_len);
+    return fail(error_info(e, "create"), handle.get(), nullptr, out, out_len);
   } catch (const std::bad_alloc&) {
-    return fail(simple_error(VDP_E_INTERNAL, "out of memory", "create"), nullptr, nullptr, out, out_len);
+    return fail(simple_error(VDP_E_INTERNAL, "out of memory", "create"), handle.get(), nullptr, out, out_len);
   } catch (const std::exception& e) {
-    return fail(simple_error(VDP_E_INTERNAL, std::string("internal error: ") + e.what(), "create"), nullptr, nullptr,
-                out, out_len);
+    return fail(simple_error(VDP_E_INTERNAL, std::string("internal error: ") + e.what(), "create"), handle.get(),
+                nullptr, out, out_len);
   } catch (...) {
-    return fail(simple_error(VDP_E_INTERNAL, "internal error", "create"), nullptr, nullptr, out, out_len);
+    return fail(simple_error(VDP_E_INTERNAL, "internal error", "create"), handle.get(), nullptr, out, out_len);
   }
 }
 
@@ -83,7 +86,7 @@ void destroy(vdp_driver* drv) noexcept {
 void free_string(char* s) noexcept { free_out_string(s); }
 
 vdp_status setup(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out, size_t* out_len) noexcept {
-  return run_op("setup", d, c, req, len, out, out_len, [](OpCall& call) {
+  return run_guarded("setup", Needs::kNothing, d, c, req, len, out, out_len, [](OpCall& call) {
     call.driver().setup(call.ctx);
     return std::string("{}");
   });
@@ -91,7 +94,8 @@ vdp_status setup(vdp_driver* d, vdp_context* c, const char* req, size_t len, cha
 
 vdp_status Slot<Op::describe>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
                                     size_t* out_len) noexcept {
-  return run_op(op_name(Op::describe), d, c, req, len, out, out_len, [](OpCall&) {
+  // The plugin's own static facts: served before setup, so a host can learn what to call first.
+  return run_guarded(op_name(Op::describe), Needs::kNothing, d, c, req, len, out, out_len, [](OpCall&) {
     const vdp_plugin& p = descriptor();
     return to_json(Description{p.name, p.vendor, p.driver_version, p.abi_version, p.schema_version,
                                served_operations()});

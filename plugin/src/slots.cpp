@@ -6,9 +6,10 @@
 
 namespace sfplugin {
 
-vdp_status refuse(Op op, vdp_driver* drv, vdp_context* ctx, char** out, size_t* out_len) noexcept {
-  if (out == nullptr) return VDP_E_INVALID_ARGUMENT;
+vdp_status refuse(Op op, vdp_driver* drv, vdp_context* ctx, const char* req, char** out, size_t* out_len) noexcept {
   const char* name = op_name(op);
+  // Precedence (vdp.h): the pointer contract first; then NOT_SUPPORTED, whatever the state or request.
+  if (auto refused = check_call_arguments(name, drv, ctx, req, out, out_len)) return *refused;
   try {
     return fail(simple_error(VDP_E_NOT_SUPPORTED, std::string(name) + " is not supported by this version of the plugin",
                              name),

@@ -30,15 +30,16 @@ inline constexpr size_t kOpCount = std::size(kOpNames);
 
 constexpr const char* op_name(Op op) { return kOpNames[static_cast<size_t>(op)]; }
 
-// NOT_SUPPORTED with an error object naming the operation.
-vdp_status refuse(Op op, vdp_driver* drv, vdp_context* ctx, char** out, size_t* out_len) noexcept;
+// NOT_SUPPORTED with an error object naming the operation (after the pointer contract, vdp.h).
+vdp_status refuse(Op op, vdp_driver* drv, vdp_context* ctx, const char* req, char** out, size_t* out_len) noexcept;
 
 struct Refusing {};
 
 template <Op op>
 struct Slot : Refusing {
-  static vdp_status call(vdp_driver* drv, vdp_context* ctx, const char*, size_t, char** out, size_t* out_len) noexcept {
-    return refuse(op, drv, ctx, out, out_len);
+  static vdp_status call(vdp_driver* drv, vdp_context* ctx, const char* req, size_t, char** out,
+                         size_t* out_len) noexcept {
+    return refuse(op, drv, ctx, req, out, out_len);
   }
 };
 

@@ -6,7 +6,9 @@
 #include <cstring>
 #include <set>
 
+#include "json_grammar.h"
 #include "solidfire/error.h"
+#include "solidfire/utf8.h"
 
 namespace sfplugin {
 namespace {
@@ -61,55 +63,18 @@ const char* type_name(const cJSON* node) {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  while (p < end) {
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int extra = 0;
-    uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      cp = c & 0x1Fu;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      cp = c & 0x0Fu;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      cp = c & 0x07u;
-    } else {
-      return false;
-    }
-    if (end - p <= extra) return false;
-    for (int i = 1; i <= extra; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3Fu);
-    }
-    static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMinForLength[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    p += extra + 1;
-  }
-  return true;
-}
-
 void JsonDocument::Deleter::operator()(cJSON* p) const { cJSON_Delete(p); }
 
 JsonDocument JsonDocument::parse(const char* bytes, size_t length) {
   if (bytes == nullptr) invalid("request", "request: NULL; expected a JSON object");
   const std::string_view text(bytes, length);
   if (text.find('\0') != std::string_view::npos) invalid("request", "request: embedded NUL byte");
-  if (!is_valid_utf8(text)) invalid("request", "request: not valid UTF-8");
-  const char* end = nullptr;
+  if (!solidfire::is_valid_utf8(text)) invalid("request", "request: not valid UTF-8");
+  // The grammar first: cJSON alone accepts forms RFC 8259 refuses ("01", "1.", raw control characters).
+  if (auto problem = json_grammar_error(text, kMaxDepth)) invalid("request", "request: not valid JSON: " + *problem);
   JsonDocument doc;
-  doc.root_.reset(cJSON_ParseWithLengthOpts(bytes, length, &end, 0));
+  doc.root_.reset(cJSON_ParseWithLengthOpts(bytes, length, nullptr, 0));
   if (!doc.root_) invalid("request", "request: not valid JSON");
-  for (const char* p = end; p != nullptr && p < bytes + length; ++p) {
-    if (std::strchr(" \t\r\n", *p) == nullptr) invalid("request", "request: trailing data after the JSON value");
-  }
   validate_tree(doc.root_.get(), 1, "");
   if (!cJSON_IsObject(doc.root_.get())) invalid("request", "request: must be a JSON object");
   return doc;

@@ -1,4 +1,4 @@
-// Strict reading of request JSON (I-JSON, RFC 7493): valid UTF-8, no embedded NUL, no duplicate keys,
+// Strict reading of request JSON (RFC 8259 grammar, I-JSON RFC 7493): valid UTF-8, no embedded NUL, no duplicate keys,
 // finite numbers, integers within +/-(2^53-1), nesting <= 64. Typed accessors name the offending field
 // (dotted path) in the INVALID_ARGUMENT error they throw. Unknown members are ignored; null == absent.
 #pragma once
@@ -61,8 +61,5 @@ class JsonDocument {
   };
   std::unique_ptr<cJSON, Deleter> root_;
 };
-
-// True when `text` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
-bool is_valid_utf8(std::string_view text);
 
 }  // namespace sfplugin

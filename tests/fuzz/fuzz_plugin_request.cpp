@@ -96,7 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const vdp_host table = host.table();
   vdp_driver drv;
   drv.host = sfplugin::copy_host(&table);
-  drv.logger = sfplugin::make_host_logger(&drv.host, "off");
+  drv.logger = sfplugin::make_host_logger(&drv.host, "off", drv.secrets);
   solidfire::DriverDeps deps;
   deps.transport = std::make_unique<vdpfuzz::SimTransport>(*sim);
   deps.logger = drv.logger;

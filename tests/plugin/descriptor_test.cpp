@@ -128,7 +128,7 @@ TEST(Descriptor, IdentityAndEverySlotFilled) {
   for (const NamedSlot& slot : listed_slots(p)) EXPECT_NE(slot.fn, nullptr) << slot.name;
 }
 
-// Before setup a served operation answers UNAVAILABLE or INVALID_ARGUMENT ("{}" lacks its members); only
+// Before setup a served operation answers UNAVAILABLE (describe answers OK); only
 // the refusing slot answers NOT_SUPPORTED, and describe leaves exactly those out.
 TEST(Descriptor, DescribeListsExactlyTheOperationsThatDoNotRefuse) {
   MapHost host({{"san_ip", "192.0.2.10"}, {"san_login", "admin"}, {"san_password", "secret"}});

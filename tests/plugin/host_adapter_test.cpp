@@ -73,7 +73,8 @@ TEST(HostAdapter, ConfigGetterGrowsBuffer) {
   EXPECT_FALSE(config_value(host, cfg_token(), "absent").has_value());
 }
 
-// RESOURCE_EXHAUSTED is not "buffer too small" (that is BUFFER_TOO_SMALL): the read fails, no retry.
+// RESOURCE_EXHAUSTED is not "buffer too small" (that is BUFFER_TOO_SMALL): the read fails, no retry, and the
+// option is unusable: CONFIG naming it.
 TEST(HostAdapter, ResourceExhaustedFromAGetterIsAFailure) {
   FakeHost fake;
   fake.values["long"] = std::string(5000, 'a');
@@ -83,7 +84,8 @@ TEST(HostAdapter, ResourceExhaustedFromAGetterIsAFailure) {
     config_value(host, cfg_token(), "long");
     FAIL() << "RESOURCE_EXHAUSTED taken as a request to grow the buffer";
   } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kInternal);
+    EXPECT_EQ(e.code(), ErrorCode::kConfig);
+    EXPECT_EQ(e.field(), "long");
     EXPECT_NE(std::string(e.what()).find("RESOURCE_EXHAUSTED"), std::string::npos) << e.what();
   }
   EXPECT_EQ(fake.calls, 1);

@@ -178,5 +178,32 @@ TEST(Config, CreateThroughFacadeValidates) {
   EXPECT_EQ(drv->warnings().size(), 1u);
 }
 
+// Values end up in results and messages as they are: one that is not UTF-8 is refused, naming the option.
+TEST(Config, InvalidUtf8IsRefusedNamingTheOption) {
+  for (const char* option : {"volume_backend_name", "sf_account_prefix", "sf_svip", "san_login", "san_password"}) {
+    const Error e = config_failure(with(option, "ok\xff\xfe"));
+    EXPECT_EQ(e.code(), ErrorCode::kConfig) << option;
+    EXPECT_EQ(e.field(), option);
+    EXPECT_NE(e.message().find("UTF-8"), std::string::npos) << e.message();
+  }
+}
+
+// A host that mixes up keys must not get the password quoted back, even past the 64-byte echo limit.
+TEST(Config, PasswordsAreNeverQuoted) {
+  const std::string password = std::string(80, 'z') + "-secret";
+  auto m = with("san_password", password);
+  m["sf_api_port"] = password;
+  const Error e = config_failure(m);
+  EXPECT_EQ(e.field(), "sf_api_port");
+  EXPECT_EQ(e.message().find("zzzz"), std::string::npos) << e.message();
+  EXPECT_NE(e.message().find("***"), std::string::npos) << e.message();
+
+  SecretSet secrets;
+  std::vector<std::string> w;
+  m = with("replication_device", "backend_id:b,mvip:192.0.2.2,login:admin,password:Rep-Pass");
+  parse_config(source_of(m), w, &secrets);
+  EXPECT_EQ(secrets.scrub("x Rep-Pass y " + base_config()["san_password"]), "x *** y ***");
+}
+
 }  // namespace
 }  // namespace sftest

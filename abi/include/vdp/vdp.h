@@ -57,6 +57,13 @@ extern "C" {
  *    changed, except steps the operation had completed (an account created for a new volume, ...),
  *    which a repeat reuses. VDP_E_UNAVAILABLE and VDP_E_ABORTED are worth retrying later;
  *    VDP_E_TIMEOUT / VDP_E_CANCELLED with "outcome_unknown": false stopped before any change.
+ *
+ * Precedence: when several refusals apply to one call, the first of these wins: VDP_E_INVALID_ARGUMENT
+ * for a broken pointer contract (NULL drv, req or out; with out NULL there is no error object), then
+ * VDP_E_NOT_SUPPORTED for a slot the plugin does not serve (it can never succeed, whatever the state or
+ * request), then VDP_E_UNAVAILABLE before a successful setup (for every operation but setup and describe,
+ * whatever the request: nothing the backend serves is reachable yet, and a retry after setup meets the
+ * request checks), then VDP_E_INVALID_ARGUMENT for a request that is not valid JSON or lacks a member.
  * ------------------------------------------------------------------------------------------------ */
 
 typedef int32_t vdp_status;
@@ -110,7 +117,8 @@ static inline const char *vdp_status_name(vdp_status s) {
  * "status" equals vdp_status_name(rc) and "code" equals rc. "outcome_unknown" is true only with
  * VDP_E_TIMEOUT or VDP_E_CANCELLED (see the status codes); "retryable" is then true as well. For VDP_E_INVALID_ARGUMENT and VDP_E_CONFIG,
  * details.field names the offending request field (dotted path) or configuration option. Messages never
- * contain secrets.
+ * contain secrets: configured passwords and the CHAP secrets the plugin has seen are replaced by "***" in
+ * error objects and log lines, even when a host hands a password out under another option's name.
  */
 
 /* ---------------------------------------------------------------------------------------------------
@@ -199,14 +207,19 @@ typedef struct vdp_host {
  * Every operation (setup included) has this signature.
  *   drv      the driver made by create; never NULL.
  *   ctx      the host's context token for this call (request id, deadline, cancellation); may be NULL.
- *   req      UTF-8 JSON object, req_len bytes, borrowed for the call; need not be NUL-terminated. An
- *            embedded NUL, invalid UTF-8, duplicate keys, nesting deeper than 64 or numbers outside
- *            +/-(2^53-1) are VDP_E_INVALID_ARGUMENT. Unknown members are ignored; null equals absent.
+ *   req      UTF-8 JSON object, req_len bytes, borrowed for the call; need not be NUL-terminated; never
+ *            NULL. Anything outside RFC 8259's grammar (leading zeros, "1.", ".5", raw control characters
+ *            in strings, invalid escapes, trailing data, ...), an embedded NUL or "\u0000", invalid UTF-8,
+ *            unpaired surrogate escapes, duplicate keys, nesting deeper than 64 or numbers outside
+ *            +/-(2^53-1) are VDP_E_INVALID_ARGUMENT (details.field "request"). Unknown members are
+ *            ignored; null equals absent.
  *   out      receives the result object (success) or the error object (failure), NUL-terminated;
  *            release with plugin->free_string. NULL only if the plugin could not allocate.
  *   out_len  receives strlen(*out); may be NULL.
  * Operations on one driver may run concurrently from any threads, including a different OS thread for
- * every call. Before a successful setup, operations return VDP_E_UNAVAILABLE. Operations are
+ * every call. Before a successful setup, operations (describe excepted) return VDP_E_UNAVAILABLE; see
+ * "Precedence" at the status codes for which refusal wins. Results and error objects are valid UTF-8
+ * whatever the backend or configuration held (invalid sequences become U+FFFD). Operations are
  * idempotent: after "outcome_unknown": true (status codes above), repeating the request tells.
  * Request and result shapes: abi/docs/operations.md.
  * ------------------------------------------------------------------------------------------------ */
@@ -216,7 +229,10 @@ typedef vdp_status (*vdp_op_fn)(vdp_driver *drv, vdp_context *ctx, const char *r
 
 /*
  * Validates configuration (read through host->config_get with cfg) and makes a driver. No network I/O.
- * On failure *drv is NULL and *out holds an error object (VDP_E_CONFIG names the option). On success
+ * On failure *drv is NULL and *out holds an error object (VDP_E_CONFIG names the option in its message
+ * and details.field). A value that is not valid UTF-8, or a config_get that breaks its protocol for a key
+ * (a status other than OK/BUFFER_TOO_SMALL/NOT_FOUND, no NUL, a size that keeps changing), is VDP_E_CONFIG
+ * naming that key. On success
  * *out is a result object such as {"warnings":[...]} (may be NULL). host must stay valid, and its
  * callbacks callable, until destroy returns; cfg is only used during create.
  */

@@ -10,6 +10,7 @@
 
 #include "solidfire/call_context.h"
 #include "solidfire/error.h"
+#include "solidfire/secrets.h"
 #include "solidfire/transport.h"
 #include "solidfire/types.h"
 
@@ -38,6 +39,9 @@ struct DriverDeps {
   std::unique_ptr<Transport> transport;     // null => make_curl_transport from the TLS options
   std::shared_ptr<spdlog::logger> logger;   // null => a logger that drops everything
   std::shared_ptr<Clock> clock;             // null => system_clock()
+  // Filled with every secret the driver learns (configuration, CHAP secrets of accounts it sees), from
+  // create() on, so the caller can scrub what it writes; null => a private set.
+  std::shared_ptr<SecretSet> secrets;
 };
 
 class SolidFireDriver {
