@@ -204,6 +204,7 @@ TEST(CurlTransport, CancelStopsARequestInFlight) {
   const std::string body = R"({"id":1,"result":{}})";
   TinyServer good("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
   EXPECT_EQ(t->post(request_to(good.port())).status, 200);
+  t.reset();  // closes the kept-alive connection, which `good` would otherwise wait on
 }
 
 // Cancelled during the TLS handshake (the server accepts and never answers): nothing was sent.
