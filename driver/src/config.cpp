@@ -69,21 +69,6 @@ int64_t integer(const Reader& in, const std::string& key, int64_t fallback, int6
   return *i;
 }
 
-// Passwords inside replication_device ("backend_id:x,mvip:y,login:z,password:w", Cinder's format).
-void add_replication_passwords(const std::string& device, SecretSet& secrets) {
-  size_t start = 0;
-  while (start <= device.size()) {
-    const size_t comma = std::min(device.find(',', start), device.size());
-    const std::string pair = device.substr(start, comma - start);
-    const size_t colon = pair.find(':');
-    if (colon != std::string::npos) {
-      const std::string key = util::to_lower(util::trim(pair.substr(0, colon)));
-      if (key.find("password") != std::string::npos) secrets.add(util::trim(pair.substr(colon + 1)));
-    }
-    start = comma + 1;
-  }
-}
-
 bool has_space_or_control(const std::string& s) {
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
@@ -117,7 +102,8 @@ DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& 
   const Reader in(source, secrets);
   // Secrets first, so that no message below can quote one.
   if (auto password = in.get("san_password")) secrets.add(*password);
-  if (auto rep = in.get("replication_device")) add_replication_passwords(*rep, secrets);
+  const auto replication = in.get("replication_device");
+  if (replication) add_replication_secrets(*replication, secrets);
 
   DriverConfig c;
   c.san_ip = util::trim(required(in, "san_ip"));
@@ -242,8 +228,10 @@ DriverConfig parse_config(const ConfigSource& source, std::vector<std::string>& 
   }
   c.sf_allow_template_caching = boolean(in, "sf_allow_template_caching", false);
 
-  if (auto rep = in.get("replication_device")) {
-    if (!util::trim(*rep).empty()) c.replication_device = *rep;
+  if (replication) c.replication_devices = parse_replication_devices(*replication, c, warnings, secrets);
+  if (auto active = in.get("active_backend_id")) {
+    c.active_backend = resolve_active_backend(*active, c.replication_devices);
+    if (c.active_backend) c.active_backend_id = util::trim(*active);
   }
 
   if (in.get("sf_enable_volume_mapping")) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "replication_config.h"
 #include "solidfire/driver.h"
 
 namespace solidfire {
@@ -37,7 +38,11 @@ struct DriverConfig {
   double max_over_subscription_ratio = 20.0;
   std::string sf_template_account_name = "openstack-vtemplate";
   bool sf_allow_template_caching = false;
-  std::optional<std::string> replication_device;  // raw, parsed by the replication feature later
+  std::vector<ReplicationTarget> replication_devices;  // at most one (the first of several 2.0.6 devices)
+  // The cluster a (re)started driver serves, from the host's active_backend_id: nullopt = the primary,
+  // otherwise an index into replication_devices.
+  std::optional<size_t> active_backend;
+  std::string active_backend_id;  // as the host gave it (empty: the primary)
 };
 
 // Lengths the configuration has to leave room for in an Element name (element::kMaxNameLength).

@@ -23,6 +23,7 @@ SolidFireDriverImpl::SolidFireDriverImpl(DriverConfig config, std::vector<std::s
       warnings_(std::move(warnings)),
       clock_(deps.clock ? std::move(deps.clock) : system_clock()),
       log_(deps.logger ? std::move(deps.logger) : util::null_logger()) {
+  const bool deps_had_transport = deps.transport != nullptr;
   if (deps.transport) {
     transport_ = std::shared_ptr<Transport>(std::move(deps.transport));
   } else {
@@ -41,32 +42,65 @@ SolidFireDriverImpl::SolidFireDriverImpl(DriverConfig config, std::vector<std::s
   client_ = std::make_unique<ElementClient>(std::move(copts), transport_, clock_, log_);
   accounts_ = std::make_unique<AccountManager>(*client_, log_, deps.secrets);
   lookup_ = std::make_unique<VolumeLookup>(*client_, *accounts_, config_, [this] { return identity_scope(); }, log_);
+  if (!config_.replication_devices.empty()) {
+    replica_ = std::make_unique<Replica>();
+    replica_->target = config_.replication_devices.front();
+    const ReplicationTarget& t = replica_->target;
+    std::shared_ptr<Transport> transport = transport_;
+    if (!deps_had_transport && (t.ssl_cert_verify != config_.driver_ssl_cert_verify ||
+                                t.ssl_cert_path != config_.driver_ssl_cert_path)) {
+      TlsOptions tls;
+      tls.verify = t.ssl_cert_verify;
+      tls.ca_path = t.ssl_cert_path;
+      transport = std::shared_ptr<Transport>(make_curl_transport(tls));
+    }
+    ClientOptions ropts = client_->options();
+    ropts.base_url = config_.sf_api_scheme + "://" + util::url_host(t.mvip) + ":" + std::to_string(t.port);
+    ropts.username = t.login;
+    ropts.password = t.password;
+    replica_->client = std::make_unique<ElementClient>(std::move(ropts), std::move(transport), clock_, log_);
+    replica_->accounts = std::make_unique<AccountManager>(*replica_->client, log_, deps.secrets);
+  }
   for (const auto& w : warnings_) log_->warn("{}", w);
 }
 
+ClusterInfo SolidFireDriverImpl::read_cluster_info(CallContext& ctx, ElementClient& client,
+                                                   const std::optional<std::string>& svip_override) const {
+  ClusterInfo info;
+  Json result = client.call(ctx, element::kGetClusterInfo, Json::object(), CallMode::kSetup);
+  const JsonView ci = result["clusterInfo"];
+  if (!ci.is_object()) {
+    throw Error(ErrorCode::kBackend, "unexpected reply from cluster to GetClusterInfo: no clusterInfo object");
+  }
+  info.name = ci.string_or("name", "");
+  info.mvip = ci.string_or("mvip", "");
+  info.svip = ci.string_or("svip", "");
+  info.uuid = ci.string_or("uuid", "");
+  info.unique_id = ci.string_or("uniqueID", "");
+  if (svip_override) info.svip = *svip_override;
+  if (info.svip.empty()) {
+    throw Error(ErrorCode::kBackend,
+                "the cluster reported no svip (storage virtual IP) and sf_svip is not configured; set sf_svip");
+  }
+  if (info.uuid.empty()) {
+    throw Error(ErrorCode::kBackend, "unexpected reply from cluster to GetClusterInfo: no cluster uuid");
+  }
+  Json version = client.call(ctx, element::kGetClusterVersionInfo, Json::object(), CallMode::kSetup);
+  info.api_version = version.view().string_or("clusterAPIVersion", "");
+  return info;
+}
+
 void SolidFireDriverImpl::setup(CallContext& ctx) {
+  if (config_.active_backend) {
+    // Validated at create (it names the configured target); serving the target as the active cluster
+    // arrives with failover. Refusing beats silently serving the primary the host believes is gone.
+    throw Error(ErrorCode::kNotSupported, "active_backend_id '" + config_.active_backend_id +
+                                              "': serving a failed-over backend is not supported by this version")
+        .with_field("active_backend_id");
+  }
   ClusterInfo info;
   try {
-    Json result = client_->call(ctx, element::kGetClusterInfo, Json::object(), CallMode::kSetup);
-    const JsonView ci = result["clusterInfo"];
-    if (!ci.is_object()) {
-      throw Error(ErrorCode::kBackend, "unexpected reply from cluster to GetClusterInfo: no clusterInfo object");
-    }
-    info.name = ci.string_or("name", "");
-    info.mvip = ci.string_or("mvip", "");
-    info.svip = ci.string_or("svip", "");
-    info.uuid = ci.string_or("uuid", "");
-    info.unique_id = ci.string_or("uniqueID", "");
-    if (config_.sf_svip) info.svip = *config_.sf_svip;
-    if (info.svip.empty()) {
-      throw Error(ErrorCode::kBackend,
-                  "the cluster reported no svip (storage virtual IP) and sf_svip is not configured; set sf_svip");
-    }
-    if (info.uuid.empty()) {
-      throw Error(ErrorCode::kBackend, "unexpected reply from cluster to GetClusterInfo: no cluster uuid");
-    }
-    Json version = client_->call(ctx, element::kGetClusterVersionInfo, Json::object(), CallMode::kSetup);
-    info.api_version = version.view().string_or("clusterAPIVersion", "");
+    info = read_cluster_info(ctx, *client_, config_.sf_svip);
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kUnavailable) {
       throw Error(ErrorCode::kUnavailable, "cluster unreachable during setup: " + e.message())
@@ -77,9 +111,12 @@ void SolidFireDriverImpl::setup(CallContext& ctx) {
   }
   log_->info("connected to Element cluster '{}' (mvip {}, svip {}, uuid {}, API {})", info.name, info.mvip, info.svip,
              info.uuid, info.api_version.empty() ? "unknown" : info.api_version);
+  std::optional<ReplicaState> replica;
+  if (replica_) replica = setup_replication(ctx, info);
   {
     std::lock_guard<std::mutex> lock(cluster_mutex_);
     cluster_ = std::move(info);
+    replica_state_ = std::move(replica);
   }
   setup_done_.store(true);
 }

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "element_client.h"
 #include "qos.h"
+#include "replication_config.h"
 #include "snapshot.h"
 #include "solidfire/driver.h"
 #include "volume_identity.h"
@@ -35,6 +36,19 @@ struct ClusterInfo {
   std::string uuid;
   std::string unique_id;
   std::string api_version;
+};
+
+// The replication target as this driver reaches it (null without replication_device).
+struct Replica {
+  ReplicationTarget target;
+  std::unique_ptr<ElementClient> client;
+  std::unique_ptr<AccountManager> accounts;
+};
+
+// What setup learnt about the replication target.
+struct ReplicaState {
+  ClusterInfo cluster;
+  int64_t cluster_pair_id = 0;  // the primary's clusterPairID for the target
 };
 
 struct ImplOptions {
@@ -104,6 +118,11 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   GroupResult delete_group_snapshot(CallContext& ctx, const GroupSnapshot& group_snapshot,
                                     const std::vector<Snapshot>& snapshots, GroupFlavor flavor) override;
 
+  // ops_freeze.cpp
+  void freeze_backend(CallContext& ctx) override;
+  void thaw_backend(CallContext& ctx) override;
+  bool frozen() const override { return frozen_.load(); }
+
   // For tests and diagnostics.
   ElementClient& client() { return *client_; }
   const DriverConfig& config() const { return config_; }
@@ -127,8 +146,13 @@ class SolidFireDriverImpl final : public SolidFireDriver {
 
  private:
   // --- the facade (driver_impl.cpp)
+  // GetClusterInfo + GetClusterVersionInfo through `client`; `svip_override` replaces the reported SVIP.
+  ClusterInfo read_cluster_info(CallContext& ctx, ElementClient& client,
+                                const std::optional<std::string>& svip_override) const;
   ClusterInfo cluster() const;   // throws kUnavailable before setup
   void require_setup() const { (void)cluster(); }
+  // kFailedPrecondition naming the freeze when the backend is frozen (ops_freeze.cpp).
+  void refuse_if_frozen(const char* operation) const;
   identity::Scope identity_scope() const { return {config_.sf_volume_prefix, cluster().uuid}; }
   std::string volume_name(const std::string& id) const { return config_.sf_volume_prefix + id; }
   std::string portal(const ClusterInfo& cluster) const;
@@ -211,6 +235,13 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   std::vector<MemberUpdate> group_clone_all(CallContext& ctx, const std::vector<Volume>& volumes,
                                             const std::vector<CloneSource>& sources);
 
+  // --- replication (replication.cpp)
+  // Setup's replication step: the target's identity, then the cluster pair (found or made, Connected).
+  ReplicaState setup_replication(CallContext& ctx, const ClusterInfo& primary);
+  std::optional<ReplicaState> replica_state() const;
+  // The stats' replication capabilities.
+  void add_replication_stats(BackendStats& stats) const;
+
   // --- stats (ops_stats.cpp)
   BackendStats fetch_stats(CallContext& ctx);
 
@@ -222,10 +253,13 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   std::unique_ptr<ElementClient> client_;
   std::unique_ptr<AccountManager> accounts_;
   std::unique_ptr<VolumeLookup> lookup_;
+  std::unique_ptr<Replica> replica_;  // immutable after construction; null without replication
 
   std::atomic<bool> setup_done_{false};
+  std::atomic<bool> frozen_{false};
   mutable std::mutex cluster_mutex_;
   std::optional<ClusterInfo> cluster_;  // guarded by cluster_mutex_
+  std::optional<ReplicaState> replica_state_;  // guarded by cluster_mutex_
 
   mutable std::mutex stats_mutex_;
   std::optional<BackendStats> stats_;      // guarded by stats_mutex_

@@ -53,6 +53,15 @@ inline constexpr Method kDeleteVolumeAccessGroup{"DeleteVolumeAccessGroup", "7.0
 inline constexpr Method kAddInitiatorsToVolumeAccessGroup{"AddInitiatorsToVolumeAccessGroup", "7.0", true};
 inline constexpr Method kAddVolumesToVolumeAccessGroup{"AddVolumesToVolumeAccessGroup", "7.0", true};
 inline constexpr Method kRemoveVolumesFromVolumeAccessGroup{"RemoveVolumesFromVolumeAccessGroup", "7.0", true};
+// Replication: cluster pairs and volume pairs.
+inline constexpr Method kListClusterPairs{"ListClusterPairs", "8.0", false};
+inline constexpr Method kStartClusterPairing{"StartClusterPairing", "8.0", true};
+inline constexpr Method kCompleteClusterPairing{"CompleteClusterPairing", "8.0", true};
+inline constexpr Method kRemoveClusterPair{"RemoveClusterPair", "8.0", true};
+inline constexpr Method kStartVolumePairing{"StartVolumePairing", "8.0", true};
+inline constexpr Method kCompleteVolumePairing{"CompleteVolumePairing", "8.0", true};
+inline constexpr Method kRemoveVolumePair{"RemoveVolumePair", "8.0", true};
+inline constexpr Method kListActivePairedVolumes{"ListActivePairedVolumes", "8.0", false};
 
 // Error names (the `error.name` of a JSON-RPC reply) the driver reacts to.
 namespace err {

@@ -34,6 +34,7 @@ using std::chrono::milliseconds;
 }  // namespace
 
 ModelUpdate SolidFireDriverImpl::create_cloned_volume(CallContext& ctx, const Volume& volume, const Volume& source) {
+  refuse_if_frozen("create_cloned_volume");
   require_setup();
   validate_new_volume(volume, volume_name(volume.id), "volume");
   if (source.id.empty()) throw Error(ErrorCode::kInvalidArgument, "src_vref.id is required").with_field("src_vref.id");
@@ -52,6 +53,7 @@ ModelUpdate SolidFireDriverImpl::create_cloned_volume(CallContext& ctx, const Vo
 
 ModelUpdate SolidFireDriverImpl::create_volume_from_snapshot(CallContext& ctx, const Volume& volume,
                                                              const Snapshot& snapshot) {
+  refuse_if_frozen("create_volume_from_snapshot");
   require_setup();
   validate_new_volume(volume, volume_name(volume.id), "volume");
   if (snapshot.id.empty()) throw Error(ErrorCode::kInvalidArgument, "snapshot.id is required").with_field("snapshot.id");

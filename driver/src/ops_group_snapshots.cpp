@@ -148,6 +148,7 @@ void SolidFireDriverImpl::group_snapshot_remove(CallContext& ctx, int64_t group_
 
 GroupResult SolidFireDriverImpl::create_group_snapshot(CallContext& ctx, const GroupSnapshot& group_snapshot,
                                                        const std::vector<Snapshot>& snapshots, GroupFlavor flavor) {
+  refuse_if_frozen("create_group_snapshot");
   const ClusterInfo cl = cluster();
   check_group_snapshot(group_snapshot, flavor);
   if (snapshots.empty()) {
@@ -195,6 +196,7 @@ GroupResult SolidFireDriverImpl::create_group_snapshot(CallContext& ctx, const G
 
 GroupResult SolidFireDriverImpl::delete_group_snapshot(CallContext& ctx, const GroupSnapshot& group_snapshot,
                                                        const std::vector<Snapshot>& snapshots, GroupFlavor flavor) {
+  refuse_if_frozen("delete_group_snapshot");
   const ClusterInfo cl = cluster();
   check_group_snapshot(group_snapshot, flavor);
   // The member volumes narrow the listing: from the snapshots' provider_ids, else their volumes.

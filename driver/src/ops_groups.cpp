@@ -101,6 +101,7 @@ void require_id(const std::string& id, const std::string& field) {
 }  // namespace
 
 GroupResult SolidFireDriverImpl::create_group(CallContext&, const Group& group, GroupFlavor flavor) {
+  refuse_if_frozen("create_group");
   require_setup();
   require_id(group.id, "group.id");
   groups::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
@@ -112,6 +113,7 @@ GroupResult SolidFireDriverImpl::create_group(CallContext&, const Group& group, 
 
 void SolidFireDriverImpl::update_group(CallContext& ctx, const Group& group, const std::vector<Volume>& add_volumes,
                                        const std::vector<Volume>& remove_volumes, GroupFlavor flavor) {
+  refuse_if_frozen("update_group");
   require_setup();
   require_id(group.id, "group.id");
   groups::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
@@ -122,6 +124,7 @@ void SolidFireDriverImpl::update_group(CallContext& ctx, const Group& group, con
 
 GroupResult SolidFireDriverImpl::delete_group(CallContext& ctx, const Group& group, const std::vector<Volume>& volumes,
                                               GroupFlavor flavor) {
+  refuse_if_frozen("delete_group");
   require_setup();
   require_id(group.id, "group.id");
   groups::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");

@@ -85,6 +85,7 @@ std::vector<MemberUpdate> SolidFireDriverImpl::group_clone_all(CallContext& ctx,
 GroupResult SolidFireDriverImpl::create_group_from_src(CallContext& ctx, const Group& group,
                                                        const std::vector<Volume>& volumes, const GroupSource& source,
                                                        GroupFlavor flavor) {
+  refuse_if_frozen("create_group_from_src");
   const ClusterInfo cl = cluster();
   if (group.id.empty()) throw Error(ErrorCode::kInvalidArgument, "group.id is required").with_field("group.id");
   groups::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");

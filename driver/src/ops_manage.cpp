@@ -116,6 +116,7 @@ int64_t SolidFireDriverImpl::manage_existing_get_size(CallContext& ctx, const Vo
 }
 
 ModelUpdate SolidFireDriverImpl::manage_existing(CallContext& ctx, const Volume& volume, const ExistingRef& ref) {
+  refuse_if_frozen("manage_existing");
   const ClusterInfo cl = cluster();
   if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, "volume.id is required").with_field("volume.id");
   const FoundVolume av = manage_resolve(ctx, ref);
@@ -155,6 +156,7 @@ ModelUpdate SolidFireDriverImpl::manage_existing(CallContext& ctx, const Volume&
 }
 
 void SolidFireDriverImpl::unmanage(CallContext& ctx, const Volume& volume) {
+  refuse_if_frozen("unmanage");
   require_setup();
   const FoundVolume av = lookup_->require(ctx, volume, "volume", VolumeLookup::NotFoundNames::kId);
   Json attrs = attributes::copy(av.raw["attributes"]);
@@ -171,6 +173,7 @@ void SolidFireDriverImpl::unmanage(CallContext& ctx, const Volume& volume) {
 
 ModelUpdate SolidFireDriverImpl::accept_transfer(CallContext& ctx, const Volume& volume, const std::string& new_user,
                                                  const std::string& new_project) {
+  refuse_if_frozen("accept_transfer");
   const ClusterInfo cl = cluster();
   if (new_project.empty()) {
     throw Error(ErrorCode::kInvalidArgument, "new_project is required").with_field("new_project");

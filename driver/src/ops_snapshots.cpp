@@ -19,6 +19,7 @@
 namespace solidfire {
 
 ModelUpdate SolidFireDriverImpl::create_snapshot(CallContext& ctx, const Snapshot& snapshot) {
+  refuse_if_frozen("create_snapshot");
   const ClusterInfo cl = cluster();
   if (snapshot.id.empty()) throw Error(ErrorCode::kInvalidArgument, "snapshot.id is required").with_field("snapshot.id");
   const std::string name = volume_name(snapshot.id);
@@ -87,6 +88,7 @@ ModelUpdate SolidFireDriverImpl::create_snapshot(CallContext& ctx, const Snapsho
 }
 
 void SolidFireDriverImpl::delete_snapshot(CallContext& ctx, const Snapshot& snapshot) {
+  refuse_if_frozen("delete_snapshot");
   require_setup();
   if (snapshot.id.empty()) throw Error(ErrorCode::kInvalidArgument, "snapshot.id is required").with_field("snapshot.id");
   auto found = find_snapshot(ctx, snapshot, std::nullopt);
@@ -115,6 +117,7 @@ void SolidFireDriverImpl::delete_snapshot(CallContext& ctx, const Snapshot& snap
 }
 
 void SolidFireDriverImpl::revert_to_snapshot(CallContext& ctx, const Volume& volume, const Snapshot& snapshot) {
+  refuse_if_frozen("revert_to_snapshot");
   require_setup();
   if (snapshot.id.empty()) throw Error(ErrorCode::kInvalidArgument, "snapshot.id is required").with_field("snapshot.id");
   const FoundVolume target = lookup_->require(ctx, volume, "volume");

@@ -61,7 +61,7 @@ BackendStats SolidFireDriverImpl::fetch_stats(CallContext& ctx) {
   s.max_over_subscription_ratio = config_.max_over_subscription_ratio;
   s.cluster_mvip = cl.mvip;
   s.cluster_uuid = cl.uuid;
-  s.replication_enabled = false;
+  add_replication_stats(s);
   s.shared_targets = false;
 
   int64_t free_bytes = 0;

@@ -50,6 +50,7 @@ std::optional<std::string> migration_source(const Volume& volume) {
 }  // namespace
 
 ModelUpdate SolidFireDriverImpl::create_volume(CallContext& ctx, const Volume& volume) {
+  refuse_if_frozen("create_volume");
   const ClusterInfo cl = cluster();
   const auto source = migration_source(volume);
   const std::string name = volume_name(source.value_or(volume.id));
@@ -132,6 +133,7 @@ SfVolume SolidFireDriverImpl::create_with_recovery(CallContext& ctx, const Volum
 }
 
 void SolidFireDriverImpl::delete_volume(CallContext& ctx, const Volume& volume) {
+  refuse_if_frozen("delete_volume");
   require_setup();
   if (volume.id.empty()) throw Error(ErrorCode::kInvalidArgument, "volume.id is required").with_field("volume.id");
   // provider_id first, then the project's primary and secondary accounts (the identity rule of
@@ -152,6 +154,7 @@ void SolidFireDriverImpl::delete_volume(CallContext& ctx, const Volume& volume) 
 }
 
 void SolidFireDriverImpl::extend_volume(CallContext& ctx, const Volume& volume, int64_t new_size_gib) {
+  refuse_if_frozen("extend_volume");
   require_setup();
   if (new_size_gib < 1 || new_size_gib > element::kMaxVolumeSizeGiB) {
     throw Error(ErrorCode::kInvalidArgument, "new_size must be between 1 and 16384 GiB, got " +
@@ -188,6 +191,7 @@ void SolidFireDriverImpl::extend_volume(CallContext& ctx, const Volume& volume, 
 }
 
 RetypeResult SolidFireDriverImpl::retype(CallContext& ctx, const Volume& volume, const VolumeType& new_type) {
+  refuse_if_frozen("retype");
   require_setup();
   Volume typed = volume;
   typed.volume_type = new_type;

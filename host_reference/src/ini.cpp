@@ -55,7 +55,13 @@ IniData parse(std::istream& in, const std::string& source) {
     if (key.empty()) fail("missing option name before '" + std::string(1, t[sep]) + "'");
     if (key.find_first_of(" \t") != std::string::npos) fail("invalid option name: '" + key + "'");
     if (!in_section) fail("option '" + key + "' appears before any [section]");
-    data.sections[current][key] = trim(t.substr(sep + 1));
+    std::string value = trim(t.substr(sep + 1));
+    auto& section = data.sections[current];
+    // Like oslo.config's MultiStrOpt: a repeated replication_device adds a device (one per line).
+    if (key == "replication_device" && section.count(key) != 0 && !section[key].empty()) {
+      value = section[key] + "\n" + value;
+    }
+    section[key] = std::move(value);
   }
   if (in.bad()) throw HostError(source + ": read error", VDP_E_CONFIG);
   return data;

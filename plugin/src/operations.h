@@ -53,4 +53,8 @@ VDP_SERVED(create_consistencygroup_from_src);
 VDP_SERVED(create_cgsnapshot);
 VDP_SERVED(delete_cgsnapshot);
 
+// replication_operations.cpp
+VDP_SERVED(freeze_backend);
+VDP_SERVED(thaw_backend);
+
 }  // namespace sfplugin

@@ -98,6 +98,15 @@ std::string to_json(const solidfire::BackendStats& s) {
   JsonOut::boolean(o, "consistencygroup_support", s.consistencygroup_support);
   JsonOut::boolean(o, "consistent_group_snapshot_enabled", s.consistent_group_snapshot_enabled);
   JsonOut::boolean(o, "replication_enabled", s.replication_enabled);
+  if (s.replication) JsonOut::str(o, "replication", *s.replication);
+  auto strings = [&](const char* key, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    cJSON* a = JsonOut::child_array(o, key);
+    for (const auto& v : values) JsonOut::push(a, cJSON_CreateString(v.c_str()));
+  };
+  strings("replication_targets", s.replication_targets);
+  strings("replication_modes", s.replication_modes);
+  strings("replication_type", s.replication_type);
   JsonOut::boolean(o, "shared_targets", s.shared_targets);
   JsonOut::boolean(o, "online_extend_support", s.online_extend_support);
   JsonOut::num(o, "compression_percent", s.compression_percent);

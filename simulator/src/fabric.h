@@ -29,6 +29,7 @@ class Fabric {
     int cluster_a = -1, cluster_b = -1;  // a = StartClusterPairing side; b = -1 until completed
     int64_t id_a = 0, id_b = 0;          // clusterPairID on each side
     int64_t rpc_connection_id = 0;
+    int64_t complete_ms = 0;  // simulated time of CompleteClusterPairing
     bool removed_a = false, removed_b = false;
   };
   std::vector<ClusterPair> cluster_pairs;

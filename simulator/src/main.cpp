@@ -37,6 +37,7 @@ constexpr const char* kUsage =
     "  --io-threads N     I/O threads [2]\n"
     "  --clone-delay-ms N simulated time a clone stays \"init\" before it is \"active\" [100]\n"
     "  --replication-delay-ms N  time a new volume pair needs to reach remoteReplication.state Active [100]\n"
+    "  --cluster-pair-delay-ms N time a completed cluster pair lists Misconfigured before Connected [0]\n"
     "  --state FILE       persist every change in FILE (journal, replayed at start; acknowledged changes\n"
     "                     survive a crash or SIGKILL)\n"
     "  --state-compact-records N  with --state: once the journal holds N records, write the whole state\n"
@@ -154,6 +155,8 @@ int main(int argc, char** argv) {
       o.clone_delay_ms = parse_int(arg, value(), 0, 86400000);
     } else if (arg == "--replication-delay-ms") {
       o.replication_sync_delay_ms = parse_int(arg, value(), 0, 86400000);
+    } else if (arg == "--cluster-pair-delay-ms") {
+      o.cluster_pair_connect_delay_ms = parse_int(arg, value(), 0, 86400000);
     } else if (arg == "--fault") {
       std::string spec = value();
       try {

@@ -82,7 +82,7 @@ const char* state_name(const Fabric::VolumePair& vp, int side, int64_t now_ms, i
   return "Active";
 }
 
-json::Ptr cluster_pair_json(Cluster& c, const Fabric::ClusterPair& p, bool side_a) {
+json::Ptr cluster_pair_json(Cluster& c, const Fabric::ClusterPair& p, bool side_a, int64_t now_ms) {
   json::Ptr o = json::object();
   const int other = side_a ? p.cluster_b : p.cluster_a;
   const Cluster* oc = other >= 0 ? c.fabric->clusters[static_cast<size_t>(other)] : nullptr;
@@ -93,7 +93,9 @@ json::Ptr cluster_pair_json(Cluster& c, const Fabric::ClusterPair& p, bool side_
   json::add_int(o.get(), "latency", oc ? 1 : 0);
   json::add_str(o.get(), "mvip", oc ? oc->mvip : "");
   const bool other_removed = side_a ? p.removed_b : p.removed_a;
-  json::add_str(o.get(), "status", oc == nullptr ? "Unconfigured" : (other_removed ? "Misconfigured" : "Connected"));
+  const bool connecting = now_ms < p.complete_ms + c.opts.cluster_pair_connect_delay_ms;
+  json::add_str(o.get(), "status",
+                oc == nullptr ? "Unconfigured" : (other_removed || connecting ? "Misconfigured" : "Connected"));
   json::add_str(o.get(), "version", oc ? kClusterVersion : "");
   return o;
 }
@@ -130,7 +132,7 @@ json::Ptr start_cluster_pairing(Cluster& c, const Params&, const CallInfo&) {
   return r;
 }
 
-json::Ptr complete_cluster_pairing(Cluster& c, const Params& p, const CallInfo&) {
+json::Ptr complete_cluster_pairing(Cluster& c, const Params& p, const CallInfo& call) {
   if (c.fabric == nullptr) fail("xNotSupported", "Cluster pairing is not available.");
   const std::string uuid = key_uuid(p.req_string("clusterPairingKey"), "clusterPairUUID", "clusterPairingKey");
   std::lock_guard lk(c.fabric->mu);
@@ -142,20 +144,21 @@ json::Ptr complete_cluster_pairing(Cluster& c, const Params& p, const CallInfo&)
     fail("xPairingAlreadyExists", "Clusters are already paired.");
   it->cluster_b = c.index;
   it->id_b = c.next_cluster_pair_id++;
+  it->complete_ms = call.now_ms;
   json::Ptr r = json::object();
   json::add_int(r.get(), "clusterPairID", it->id_b);
   return r;
 }
 
-json::Ptr list_cluster_pairs(Cluster& c, const Params&, const CallInfo&) {
+json::Ptr list_cluster_pairs(Cluster& c, const Params&, const CallInfo& call) {
   json::Ptr r = json::object();
   cJSON* arr = json::add_arr(r.get(), "clusterPairs");
   if (c.fabric == nullptr) return r;
   std::lock_guard lk(c.fabric->mu);
   std::vector<std::pair<int64_t, json::Ptr>> out;
   for (const auto& p : c.fabric->cluster_pairs) {
-    if (p.cluster_a == c.index && !p.removed_a) out.emplace_back(p.id_a, cluster_pair_json(c, p, true));
-    if (p.cluster_b == c.index && !p.removed_b) out.emplace_back(p.id_b, cluster_pair_json(c, p, false));
+    if (p.cluster_a == c.index && !p.removed_a) out.emplace_back(p.id_a, cluster_pair_json(c, p, true, call.now_ms));
+    if (p.cluster_b == c.index && !p.removed_b) out.emplace_back(p.id_b, cluster_pair_json(c, p, false, call.now_ms));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [id, o] : out) json::push(arr, o.release());

@@ -180,7 +180,7 @@ void BM_Dispatch_NotSupported(benchmark::State& state) {
   World& w = World::get();
   if (!w.error.empty()) return state.SkipWithError(w.error.c_str());
   for (auto _ : state) {
-    if (w.call(w.plugin->freeze_backend, "{}") != VDP_E_NOT_SUPPORTED) return state.SkipWithError("unexpected status");
+    if (w.call(w.plugin->clone_image, "{}") != VDP_E_NOT_SUPPORTED) return state.SkipWithError("unexpected status");
   }
 }
 BENCHMARK(BM_Dispatch_NotSupported);

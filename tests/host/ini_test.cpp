@@ -104,3 +104,14 @@ TEST(Ini, LoadFromFile) {
   }
   EXPECT_THROW(vdp::host::load_ini_backend("/tmp", ""), HostError);
 }
+
+TEST(Ini, RepeatedReplicationDeviceAddsDevices) {
+  // oslo.config's MultiStrOpt: each replication_device line is one device; other keys: last one wins.
+  const auto c = parse(
+      "[a]\n"
+      "replication_device = mvip:10.0.0.2,login:x,passwd:p1\n"
+      "replication_device = mvip:10.0.0.3,login:y,passwd:p2\n"
+      "san_ip = 1\nsan_ip = 2\n");
+  EXPECT_EQ(c.at("replication_device"), "mvip:10.0.0.2,login:x,passwd:p1\nmvip:10.0.0.3,login:y,passwd:p2");
+  EXPECT_EQ(c.at("san_ip"), "2");
+}

@@ -46,6 +46,14 @@ const std::vector<api::Method> kAllMethods = {
     api::kAddInitiatorsToVolumeAccessGroup,
     api::kAddVolumesToVolumeAccessGroup,
     api::kRemoveVolumesFromVolumeAccessGroup,
+    api::kListClusterPairs,
+    api::kStartClusterPairing,
+    api::kCompleteClusterPairing,
+    api::kRemoveClusterPair,
+    api::kStartVolumePairing,
+    api::kCompleteVolumePairing,
+    api::kRemoveVolumePair,
+    api::kListActivePairedVolumes,
 };
 
 // The smallest well-formed result of `m`: the list a List method returns must be there (the client
@@ -55,6 +63,8 @@ HttpResponse minimal_ok(const api::Method& m) {
   if (m.name == api::kListSnapshots.name) return ok(R"({"snapshots":[]})");
   if (m.name == api::kListGroupSnapshots.name) return ok(R"({"groupSnapshots":[]})");
   if (m.name == api::kListVolumeAccessGroups.name) return ok(R"({"volumeAccessGroups":[]})");
+  if (m.name == api::kListClusterPairs.name) return ok(R"({"clusterPairs":[]})");
+  if (m.name == api::kListActivePairedVolumes.name) return ok(R"({"volumes":[]})");
   if (m.name == api::kGetAccountByName.name) return ok(R"({"account":{"accountID":1,"username":"a"}})");
   return ok("{}");
 }

@@ -114,6 +114,15 @@ class SolidFireDriver {
                                             const std::vector<Snapshot>& snapshots, GroupFlavor flavor) = 0;
   virtual GroupResult delete_group_snapshot(CallContext& ctx, const GroupSnapshot& group_snapshot,
                                             const std::vector<Snapshot>& snapshots, GroupFlavor flavor) = 0;
+
+  // Freeze and thaw (Cinder's freeze_backend / thaw_backend, used around a failover). While frozen,
+  // every operation that changes the control plane (create, delete, extend, retype, snapshots, clones,
+  // manage, unmanage, transfer, groups) fails with kFailedPrecondition naming the freeze; connections,
+  // exports, attachments, stats and reads keep working. Both are idempotent. The state lives in this
+  // driver object only: the host owns it (as Cinder's database does) and a new driver starts thawed.
+  virtual void freeze_backend(CallContext& ctx) = 0;
+  virtual void thaw_backend(CallContext& ctx) = 0;
+  virtual bool frozen() const = 0;
 };
 
 }  // namespace solidfire

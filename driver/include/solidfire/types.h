@@ -174,6 +174,11 @@ struct BackendStats {
   bool consistencygroup_support = true;
   bool consistent_group_snapshot_enabled = true;
   bool replication_enabled = false;
+  // With replication_device: "enabled", the target's backend_id, and the modes volume types may ask for.
+  std::optional<std::string> replication;
+  std::vector<std::string> replication_targets;
+  std::vector<std::string> replication_modes;  // Element's spelling (solidfire:replication_mode)
+  std::vector<std::string> replication_type;   // Cinder's lower-case capability values
   bool shared_targets = false;
   bool online_extend_support = true;
   double compression_percent = 100;

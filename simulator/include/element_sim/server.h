@@ -48,6 +48,9 @@ struct Options {
   // Volume pairs report remoteReplication.state "ResumingDataTransfer" for this long after
   // CompleteVolumePairing, then "Active".
   int64_t replication_sync_delay_ms = 100;
+  // Cluster pairs list status "Misconfigured" for this long after CompleteClusterPairing, then
+  // "Connected" (the intermediate state Cinder's tests model). 0 = Connected at once.
+  int64_t cluster_pair_connect_delay_ms = 0;
   // Manual clock: simulated time starts at `manual_clock_start_ms` (unix ms; 0 = the wall clock at
   // construction) and moves only through Server::advance_clock().
   bool manual_clock = false;
