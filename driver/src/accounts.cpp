@@ -167,4 +167,49 @@ SfAccount AccountManager::get_or_create(CallContext& ctx, const std::string& use
   throw Error(ErrorCode::kBackend, "could not create or find Element account " + username);
 }
 
+SfAccount AccountManager::mirror(CallContext& ctx, const SfAccount& like) {
+  std::optional<SfAccount> account = find(ctx, like.username, /*use_cache=*/false);
+  if (!account) {
+    Json params = Json::object();
+    params.set("username", like.username);
+    params.set("initiatorSecret", like.initiator_secret);
+    params.set("targetSecret", like.target_secret);
+    params.set("attributes", Json::object());
+    try {
+      Json result = client_.call(ctx, element::kAddAccount, params);
+      if (auto id = result.view().int64("accountID")) {
+        SfAccount created = like;
+        created.id = *id;
+        created.volume_count = 0;
+        remember(created);
+        log_->info("created Element account {} (id {}) with the primary's CHAP secrets", like.username, *id);
+        return created;
+      }
+    } catch (const OutcomeUnknownError&) {
+      log_->warn("AddAccount for {} lost its answer; checking whether it was created", like.username);
+    } catch (const Error& e) {
+      if (e.backend_error() != element::err::kDuplicateUsername) throw;
+    }
+    account = fetch(ctx, like.username);
+    if (!account) throw Error(ErrorCode::kBackend, "could not create or find Element account " + like.username);
+  }
+  if (account->initiator_secret != like.initiator_secret || account->target_secret != like.target_secret) {
+    Json params = Json::object();
+    params.set("accountID", account->id);
+    params.set("initiatorSecret", like.initiator_secret);
+    params.set("targetSecret", like.target_secret);
+    try {
+      client_.call(ctx, element::kModifyAccount, params);
+    } catch (const OutcomeUnknownError&) {
+      client_.call(ctx, element::kModifyAccount, params);  // absolute values: sending again is safe
+    }
+    log_->warn("account {} (id {}) had other CHAP secrets than on the primary cluster; corrected", like.username,
+               account->id);
+    account->initiator_secret = like.initiator_secret;
+    account->target_secret = like.target_secret;
+    remember(*account);
+  }
+  return *account;
+}
+
 }  // namespace solidfire

@@ -50,6 +50,10 @@ class AccountManager {
   std::optional<SfAccount> find(CallContext& ctx, const std::string& username, bool use_cache = true);
   // Lookup, creating the account (with fresh CHAP secrets) when it does not exist.
   SfAccount get_or_create(CallContext& ctx, const std::string& username);
+  // The account `like.username` holding exactly like's CHAP secrets: created with them, or corrected
+  // with ModifyAccount when it exists with others (a replicated volume must accept the same CHAP login
+  // on either cluster; Cinder kept the other secrets and CHAP failed after a failover).
+  SfAccount mirror(CallContext& ctx, const SfAccount& like);
   void invalidate(const std::string& username);
   void note_volume_created(const std::string& username);
 

@@ -60,6 +60,13 @@ SolidFireDriverImpl::SolidFireDriverImpl(DriverConfig config, std::vector<std::s
     ropts.password = t.password;
     replica_->client = std::make_unique<ElementClient>(std::move(ropts), std::move(transport), clock_, log_);
     replica_->accounts = std::make_unique<AccountManager>(*replica_->client, log_, deps.secrets);
+    replica_->lookup = std::make_unique<VolumeLookup>(
+        *replica_->client, *replica_->accounts, config_,
+        [this] {
+          const auto state = replica_state();
+          return identity::Scope{config_.sf_volume_prefix, state ? state->cluster.uuid : std::string()};
+        },
+        log_);
   }
   for (const auto& w : warnings_) log_->warn("{}", w);
 }

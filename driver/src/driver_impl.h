@@ -23,6 +23,7 @@
 #include "solidfire/driver.h"
 #include "volume_identity.h"
 #include "volume_lookup.h"
+#include "volume_pairing.h"
 
 namespace solidfire {
 
@@ -43,6 +44,7 @@ struct Replica {
   ReplicationTarget target;
   std::unique_ptr<ElementClient> client;
   std::unique_ptr<AccountManager> accounts;
+  std::unique_ptr<VolumeLookup> lookup;
 };
 
 // What setup learnt about the replication target.
@@ -241,6 +243,20 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   std::optional<ReplicaState> replica_state() const;
   // The stats' replication capabilities.
   void add_replication_stats(BackendStats& stats) const;
+  // The mode `type` asks for (nullopt: not replicated); FAILED_PRECONDITION naming `field` when it asks
+  // for replication and replication_device is not configured. Called before anything changes.
+  std::optional<std::string> replication_mode(const std::optional<VolumeType>& type, const std::string& field) const;
+  // Pairing between the primary and the replication target (requires setup and replication).
+  VolumePairing pairing();
+  // Replicates a volume this operation just made or found (mode from replication_mode), filling the
+  // model update's replication fields. When it fails and `made_now`, the source volume is removed too.
+  void replicate_new_volume(CallContext& ctx, const Volume& volume, const SfVolume& made, bool made_now,
+                            const SfAccount& account, const std::string& mode, const Json& create_params,
+                            ModelUpdate& update);
+  // replication_driver_data: {"backend_id", "volume_id" (the target copy), "cluster_uuid", "mode"}.
+  std::string replication_data(int64_t target_volume_id, const std::string& mode) const;
+  // Removes the replication of `sf_volume` when it has any (delete, retype out of replication).
+  void unreplicate_volume(CallContext& ctx, const SfVolume& sf_volume);
 
   // --- stats (ops_stats.cpp)
   BackendStats fetch_stats(CallContext& ctx);

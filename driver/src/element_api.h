@@ -30,6 +30,7 @@ inline constexpr Method kGetAsyncResult{"GetAsyncResult", "8.0", false};
 // Accounts.
 inline constexpr Method kGetAccountByName{"GetAccountByName", "1.0", false};
 inline constexpr Method kAddAccount{"AddAccount", "1.0", true};
+inline constexpr Method kModifyAccount{"ModifyAccount", "1.0", true};
 // Volumes.
 inline constexpr Method kListVolumes{"ListVolumes", "8.0", false};
 inline constexpr Method kListVolumesForAccount{"ListVolumesForAccount", "1.0", false};
@@ -62,6 +63,7 @@ inline constexpr Method kStartVolumePairing{"StartVolumePairing", "8.0", true};
 inline constexpr Method kCompleteVolumePairing{"CompleteVolumePairing", "8.0", true};
 inline constexpr Method kRemoveVolumePair{"RemoveVolumePair", "8.0", true};
 inline constexpr Method kListActivePairedVolumes{"ListActivePairedVolumes", "8.0", false};
+inline constexpr Method kModifyVolumePair{"ModifyVolumePair", "8.0", true};
 
 // Error names (the `error.name` of a JSON-RPC reply) the driver reacts to.
 namespace err {

@@ -85,6 +85,17 @@ ModelUpdate SolidFireDriverImpl::clone(CallContext& ctx, const Volume& volume, c
   for (const auto& n : notes) log_->warn("volume {}: {}", volume.id, n);
   Json attributes = volume_attributes(volume);
   attributes.set("is_clone", true);
+  const auto replication = replication_mode(volume.volume_type, "volume.volume_type.extra_specs");
+  // The target copy of a replicated clone: an empty volume of the same shape (pairing copies the data).
+  auto target_params = [&]() {
+    Json p = Json::object();
+    p.set("name", name);
+    p.set("totalSize", size_bytes);
+    p.set("enable512e", config_.sf_emulate_512);
+    p.set("attributes", attributes.clone());
+    p.set("qos", qos.empty() ? qos.to_json() : complete_qos(qos, element_default_qos()).to_json());
+    return p;
+  };
 
   // One clone of a source at a time (the host's lock service may make this cluster-wide).
   const milliseconds clone_window = std::chrono::seconds(config_.sf_volume_clone_timeout);
@@ -115,7 +126,11 @@ ModelUpdate SolidFireDriverImpl::clone(CallContext& ctx, const Volume& volume, c
           throw discarded(e, existing->id);
         }
       }
-      return model_update(cl, account, *existing);
+      ModelUpdate update = model_update(cl, account, *existing);
+      if (replication) {
+        replicate_new_volume(ctx, volume, *existing, false, account, *replication, target_params(), update);
+      }
+      return update;
     }
 
     Json params = Json::object();
@@ -157,7 +172,11 @@ ModelUpdate SolidFireDriverImpl::clone(CallContext& ctx, const Volume& volume, c
     }
     if (source.counts_clones) count_clone(ctx, source.volume_id);
     log_->info("created volume {} (volumeID {}) as a clone of volumeID {}", volume.id, new_id, source.volume_id);
-    return model_update(cl, account, started.volume);
+    ModelUpdate update = model_update(cl, account, started.volume);
+    if (replication) {
+      replicate_new_volume(ctx, volume, started.volume, true, account, *replication, target_params(), update);
+    }
+    return update;
   });
 }
 

@@ -139,12 +139,20 @@ ModelUpdate SolidFireDriverImpl::manage_existing(CallContext& ctx, const Volume&
         .with_field("volume.volume_type.extra_specs");
   }
 
+  const auto replication = replication_mode(volume.volume_type, "volume.volume_type.extra_specs");
   const SfAccount account = account_for_new_volume(ctx, volume.project_id);
+  Json target_params = Json::object();  // the replication target's copy: same name, size and settings
+  target_params.set("name", av.volume.name);
+  target_params.set("totalSize", av.volume.total_size);
+  target_params.set("enable512e", av.volume.enable512e);
+  target_params.set("attributes", attrs.clone());
   Json params = Json::object();
   params.set("volumeID", av.volume.id);
   if (av.volume.account_id != account.id) params.set("accountID", account.id);
   params.set("attributes", std::move(attrs));
   if (!qos.empty()) params.set("qos", complete_qos(qos, qos_of_volume(av.raw.view())).to_json());
+  target_params.set("qos", qos.empty() ? qos_of_volume(av.raw.view()).to_json()
+                                       : complete_qos(qos, qos_of_volume(av.raw.view())).to_json());
   client_->call(ctx, element::kModifyVolume, params);
   if (av.volume.account_id != account.id) accounts_->note_volume_created(account.username);
   log_->info("managed Element volume {} ({}) as volume {} in account {}", av.volume.id, av.volume.name, volume.id,
@@ -152,6 +160,7 @@ ModelUpdate SolidFireDriverImpl::manage_existing(CallContext& ctx, const Volume&
 
   ModelUpdate m = model_update(cl, account, av.volume);
   m.provider_geometry = av.volume.enable512e ? std::nullopt : std::optional<std::string>("4096 4096");
+  if (replication) replicate_new_volume(ctx, volume, av.volume, false, account, *replication, target_params, m);
   return m;
 }
 
@@ -202,6 +211,8 @@ ModelUpdate SolidFireDriverImpl::accept_transfer(CallContext& ctx, const Volume&
                  account.username, new_project, new_user);
     }
   }
+  // The target copies of a replicated volume follow it into the new tenant's account there.
+  if (!av.volume.pairs.empty() && replica_) pairing().move_targets(ctx, av.volume, account);
   ModelUpdate m = model_update(cl, account, av.volume);
   m.provider_geometry = av.volume.enable512e ? std::nullopt : std::optional<std::string>("4096 4096");
   return m;

@@ -50,6 +50,8 @@ ModelUpdate SolidFireDriverImpl::create_snapshot(CallContext& ctx, const Snapsho
   Json attrs = Json::object();
   attrs.set("uuid", snapshot.id);
   params.set("attributes", std::move(attrs));
+  // A replicated volume's snapshots travel to its target copy too (Cinder sends the flag as well).
+  if (!source.volume.pairs.empty()) params.set("enableRemoteReplication", true);
   auto create = [&]() -> int64_t {
     try {
       Json result = client_->call(ctx, element::kCreateSnapshot, params);

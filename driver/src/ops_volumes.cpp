@@ -25,6 +25,7 @@
 #include "element_api.h"
 #include "qos.h"
 #include "util.h"
+#include "volume_removal.h"
 
 namespace solidfire {
 
@@ -68,11 +69,9 @@ ModelUpdate SolidFireDriverImpl::create_volume(CallContext& ctx, const Volume& v
     }
   }
 
+  const auto replication = replication_mode(volume.volume_type, "volume.volume_type.extra_specs");
+
   return with_new_volume_account(ctx, volume.project_id, [&](const SfAccount& account) {
-    if (auto existing = lookup_->by_name(ctx, name, account.id, volume.id)) {
-      log_->info("volume {} already exists as volumeID {}; returning it", volume.id, existing->id);
-      return model_update(cl, account, *existing);
-    }
     Json params = Json::object();
     params.set("name", name);
     params.set("accountID", account.id);
@@ -81,10 +80,20 @@ ModelUpdate SolidFireDriverImpl::create_volume(CallContext& ctx, const Volume& v
     params.set("attributes", attributes.clone());
     // Partial QoS completed against Element's defaults so that min <= max <= burst holds.
     params.set("qos", qos.empty() ? qos.to_json() : complete_qos(qos, element_default_qos()).to_json());
-    const SfVolume created = create_with_recovery(ctx, volume, account, params);
-    accounts_->note_volume_created(account.username);
-    log_->info("created volume {} as volumeID {} in account {}", volume.id, created.id, account.username);
-    return model_update(cl, account, created);
+    SfVolume made;
+    bool made_now = false;
+    if (auto existing = lookup_->by_name(ctx, name, account.id, volume.id)) {
+      log_->info("volume {} already exists as volumeID {}; returning it", volume.id, existing->id);
+      made = *existing;
+    } else {
+      made = create_with_recovery(ctx, volume, account, params);
+      made_now = true;
+      accounts_->note_volume_created(account.username);
+      log_->info("created volume {} as volumeID {} in account {}", volume.id, made.id, account.username);
+    }
+    ModelUpdate update = model_update(cl, account, made);
+    if (replication) replicate_new_volume(ctx, volume, made, made_now, account, *replication, params, update);
+    return update;
   });
 }
 
@@ -149,6 +158,7 @@ void SolidFireDriverImpl::delete_volume(CallContext& ctx, const Volume& volume) 
     if (!t.access_groups.empty() && !t.volume.deleted()) {
       vag_revoke(ctx, t.volume.id, access::list_vags(*client_, ctx, t.access_groups));
     }
+    unreplicate_volume(ctx, t.volume);  // the target copy first: nothing replicates into a purged volume
     remove_volume(ctx, t.volume);
   }
 }
@@ -181,6 +191,8 @@ void SolidFireDriverImpl::extend_volume(CallContext& ctx, const Volume& volume, 
                                                  " GiB); volumes cannot shrink")
         .with_field("new_size");
   }
+  // A replicated volume's copy grows first: Element pauses a pair whose target is smaller.
+  if (!target.volume.pairs.empty() && replica_) pairing().extend_targets(ctx, target.volume, new_bytes);
   Json params = Json::object();
   params.set("volumeID", target.volume.id);
   params.set("totalSize", new_bytes);
@@ -206,6 +218,7 @@ RetypeResult SolidFireDriverImpl::retype(CallContext& ctx, const Volume& volume,
     probe.size_gib = 1;
     (void)volume_qos(config_, probe, nullptr, "new_type");
   }
+  const auto replication = replication_mode(std::optional<VolumeType>(new_type), "new_type.extra_specs");
   const FoundVolume target = lookup_->require(ctx, volume, "volume");
   if (!qos) {
     typed.size_gib = std::max<int64_t>(1, element::gib_ceil(target.volume.total_size));
@@ -231,6 +244,13 @@ RetypeResult SolidFireDriverImpl::retype(CallContext& ctx, const Volume& volume,
   }
   const QosSpec full = complete_qos(qos->empty() ? element_default_qos() : *qos, element_default_qos());
 
+  Json target_params = Json::object();  // a new replication target copy: same name, size and settings
+  target_params.set("name", target.volume.name);
+  target_params.set("totalSize", target.volume.total_size);
+  target_params.set("enable512e", target.volume.enable512e);
+  target_params.set("attributes", attrs.clone());
+  target_params.set("qos", full.to_json());
+
   Json params = Json::object();
   params.set("volumeID", target.volume.id);
   params.set("attributes", std::move(attrs));
@@ -241,6 +261,35 @@ RetypeResult SolidFireDriverImpl::retype(CallContext& ctx, const Volume& volume,
              *full.max_iops, *full.burst_iops);
   RetypeResult r;
   r.retyped = true;
+
+  // Replication in, out, or to another mode; what Element has decides, not the old type.
+  const bool paired = !target.volume.pairs.empty();
+  if (replication && !paired) {
+    ModelUpdate update;
+    const SfAccount account = accounts_->get_or_create(ctx, account_username(config_, volume.project_id));
+    SfAccount owner = account;
+    if (account.id != target.volume.account_id) {
+      // The volume may live in the project's secondary account: mirror the account that owns it.
+      if (auto other = accounts_->find(ctx, account.username + "_"); other && other->id == target.volume.account_id) {
+        owner = *other;
+      }
+    }
+    replicate_new_volume(ctx, volume, target.volume, false, owner, *replication, target_params, update);
+    r.model_update = update;
+  } else if (replication && paired) {
+    const SfVolumePair& pair = target.volume.pairs.front();
+    if (pair.mode != *replication) pairing().change_mode(ctx, target.volume, *replication);
+    ModelUpdate update;
+    update.replication_status = "enabled";
+    update.replication_driver_data = replication_data(pair.remote_volume_id, *replication);
+    r.model_update = update;
+  } else if (!replication && paired) {
+    unreplicate_volume(ctx, target.volume);
+    ModelUpdate update;
+    update.replication_status = "disabled";
+    update.replication_driver_data = "";
+    r.model_update = update;
+  }
   return r;
 }
 
@@ -329,30 +378,7 @@ ModelUpdate SolidFireDriverImpl::with_new_volume_account(CallContext& ctx, const
 }
 
 void SolidFireDriverImpl::remove_volume(CallContext& ctx, const SfVolume& sf_volume) {
-  SfVolume v = sf_volume;
-  for (int round = 0; round < 3; ++round) {
-    Json params = Json::object();
-    params.set("volumeID", v.id);
-    try {
-      if (!v.deleted()) client_->call(ctx, element::kDeleteVolume, params);
-      client_->call(ctx, element::kPurgeDeletedVolume, params);
-      log_->info("deleted and purged volumeID {}", v.id);
-      return;
-    } catch (const OutcomeUnknownError& e) {
-      log_->warn("removing volumeID {}: {}; re-reading its state", v.id, e.message());
-    } catch (const Error& e) {
-      if (e.backend_error() == element::err::kVolumeIDDoesNotExist) {
-        log_->info("volumeID {} disappeared while deleting it; nothing left to do", v.id);
-        return;
-      }
-      throw;
-    }
-    auto now = lookup_->by_id(ctx, v.id);
-    if (!now) return;  // purged
-    v = now->volume;
-  }
-  throw OutcomeUnknownError("could not confirm the deletion of volumeID " + std::to_string(v.id) +
-                            ": every answer was lost; outcome unknown");
+  remove_element_volume(ctx, *client_, *lookup_, sf_volume, *log_);
 }
 
 void SolidFireDriverImpl::modify_volume(CallContext& ctx, const Json& params) {

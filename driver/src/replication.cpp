@@ -4,6 +4,8 @@
 
 #include "cluster_pairing.h"
 #include "driver_impl.h"
+#include "grace_context.h"
+#include "json.h"
 
 namespace solidfire {
 
@@ -55,6 +57,69 @@ void SolidFireDriverImpl::add_replication_stats(BackendStats& s) const {
   // lower-case replication_type values for capability filters.
   s.replication_modes = {"Async", "Sync", "SnapshotsOnly"};
   s.replication_type = {"async", "sync", "snapshots-only"};
+}
+
+std::optional<std::string> SolidFireDriverImpl::replication_mode(const std::optional<VolumeType>& type,
+                                                                  const std::string& field) const {
+  auto mode = requested_replication_mode(type, field);
+  if (mode && !replica_) {
+    throw Error(ErrorCode::kFailedPrecondition,
+                "the volume type asks for replication but this backend has no replication_device")
+        .with_field(field);
+  }
+  return mode;
+}
+
+VolumePairing SolidFireDriverImpl::pairing() {
+  const auto state = replica_state();
+  if (!replica_ || !state) throw Error(ErrorCode::kUnavailable, "replication is not set up").with_retryable(true);
+  PairSide primary{*client_, *accounts_, *lookup_, "primary cluster"};
+  PairSide target{*replica_->client, *replica_->accounts, *replica_->lookup,
+                  "replication target '" + replica_->target.backend_id + "'"};
+  return VolumePairing(primary, target, state->cluster_pair_id,
+                       PairingLimits{std::chrono::seconds(config_.sf_volume_pairing_timeout)}, *clock_, *log_);
+}
+
+void SolidFireDriverImpl::replicate_new_volume(CallContext& ctx, const Volume& volume, const SfVolume& made,
+                                               bool made_now, const SfAccount& account, const std::string& mode,
+                                               const Json& create_params, ModelUpdate& update) {
+  SfVolume target;
+  try {
+    target = pairing().replicate(ctx, volume, made, account, mode, create_params);
+  } catch (...) {
+    if (made_now) {
+      GraceContext grace(ctx, clock_->now() + std::chrono::seconds(30));
+      try {
+        remove_volume(grace, made);
+      } catch (const Error& e) {
+        log_->warn("removing volume {} (volumeID {}) after its replication failed: {}", volume.id, made.id,
+                   e.message());
+      }
+    }
+    throw;
+  }
+  update.replication_status = "enabled";
+  update.replication_driver_data = replication_data(target.id, mode);
+}
+
+std::string SolidFireDriverImpl::replication_data(int64_t target_volume_id, const std::string& mode) const {
+  const auto state = replica_state();
+  Json data = Json::object();
+  data.set("backend_id", replica_ ? replica_->target.backend_id : std::string());
+  data.set("volume_id", target_volume_id);
+  data.set("cluster_uuid", state ? state->cluster.uuid : std::string());
+  data.set("mode", mode);
+  return data.view().print();
+}
+
+void SolidFireDriverImpl::unreplicate_volume(CallContext& ctx, const SfVolume& sf_volume) {
+  if (sf_volume.pairs.empty()) return;
+  if (!replica_) {
+    log_->warn("volumeID {} is paired but this backend has no replication_device; its pair is left alone",
+               sf_volume.id);
+    return;
+  }
+  pairing().unreplicate(ctx, sf_volume);
 }
 
 }  // namespace solidfire

@@ -167,6 +167,16 @@ std::optional<SfVolume> parse_volume(JsonView v) {
   out.iqn = v.string_or("iqn", "");
   out.total_size = v.int64("totalSize").value_or(0);
   out.enable512e = v.boolean("enable512e").value_or(true);
+  out.access = v.string_or("access", "");
+  for (const JsonView p : v["volumePairs"].items()) {
+    SfVolumePair pair;
+    pair.cluster_pair_id = p.int64("clusterPairID").value_or(0);
+    pair.remote_volume_id = p.int64("remoteVolumeID").value_or(0);
+    pair.uuid = p.string_or("volumePairUUID", "");
+    pair.mode = p["remoteReplication"].string_or("mode", "");
+    pair.state = p["remoteReplication"].string_or("state", "");
+    out.pairs.push_back(std::move(pair));
+  }
   const JsonView attrs = v["attributes"];
   if (attrs.is_object()) {
     out.uuid_attr = attrs.string_or("uuid", "");

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "json.h"
@@ -11,6 +12,15 @@
 namespace solidfire {
 
 // An Element volume as the driver reads it (only the members it uses).
+// One entry of a volume's volumePairs (replication), as seen from the volume's own cluster.
+struct SfVolumePair {
+  int64_t cluster_pair_id = 0;   // the LOCAL clusterPairID of the remote cluster
+  int64_t remote_volume_id = 0;
+  std::string uuid;              // volumePairUUID (the same on both sides)
+  std::string mode;              // remoteReplication.mode: Async, Sync, SnapshotsOnly
+  std::string state;             // remoteReplication.state: Active, ResumingDataTransfer, Paused..., Stopped...
+};
+
 struct SfVolume {
   int64_t id = 0;
   int64_t account_id = 0;
@@ -21,6 +31,8 @@ struct SfVolume {
   std::string migration_uuid;  // attributes.migration_uuid (migration targets), empty when absent
   int64_t total_size = 0;
   bool enable512e = true;
+  std::string access;                // readWrite, readOnly, locked, replicationTarget
+  std::vector<SfVolumePair> pairs;   // volumePairs
   bool deleted() const { return status == "deleted"; }
 };
 // nullopt without a volumeID.

@@ -13,6 +13,7 @@ void add_model_update(cJSON* o, const solidfire::ModelUpdate& u) {
   JsonOut::opt_str(o, "provider_auth", u.provider_auth);
   JsonOut::opt_str(o, "provider_geometry", u.provider_geometry);
   JsonOut::opt_str(o, "replication_status", u.replication_status);
+  JsonOut::opt_str(o, "replication_driver_data", u.replication_driver_data);
 }
 
 }  // namespace

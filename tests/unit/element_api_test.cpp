@@ -26,6 +26,7 @@ const std::vector<api::Method> kAllMethods = {
     api::kGetAsyncResult,
     api::kGetAccountByName,
     api::kAddAccount,
+    api::kModifyAccount,
     api::kListVolumes,
     api::kListVolumesForAccount,
     api::kCreateVolume,
@@ -54,6 +55,7 @@ const std::vector<api::Method> kAllMethods = {
     api::kCompleteVolumePairing,
     api::kRemoveVolumePair,
     api::kListActivePairedVolumes,
+    api::kModifyVolumePair,
 };
 
 // The smallest well-formed result of `m`: the list a List method returns must be there (the client

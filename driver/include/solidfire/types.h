@@ -64,7 +64,8 @@ struct ModelUpdate {
   std::optional<std::string> provider_location;
   std::optional<std::string> provider_auth;
   std::optional<std::string> provider_geometry;
-  std::optional<std::string> replication_status;
+  std::optional<std::string> replication_status;  // "enabled" / "disabled" when replication changed
+  std::optional<std::string> replication_driver_data;  // JSON text: the target copy (backend_id, volume id, mode)
 };
 
 struct IscsiConnectionInfo {
