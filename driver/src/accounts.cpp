@@ -168,7 +168,7 @@ SfAccount AccountManager::get_or_create(CallContext& ctx, const std::string& use
 }
 
 SfAccount AccountManager::mirror(CallContext& ctx, const SfAccount& like) {
-  std::optional<SfAccount> account = find(ctx, like.username, /*use_cache=*/false);
+  std::optional<SfAccount> account = find(ctx, like.username);  // cached secrets were verified when read
   if (!account) {
     Json params = Json::object();
     params.set("username", like.username);

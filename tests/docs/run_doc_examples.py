@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Runs every example of abi/docs/operations.md through vdp-host against a fresh element-sim.
 
+The simulator runs two clusters. Examples use backend `doc` (the first cluster) unless they name
+`--backend doc-replicated`: the same cluster with the second one as its replication_device.
+
 An example is a line starting with `vdp-host ` inside a ```sh block. It must succeed unless it ends
 with `# expect: STATUS`. A ```json block right after the example is its documented result: every key
 shown there must exist in the real result (values are not compared: secrets and times differ).
@@ -97,14 +100,18 @@ def coverage_problems(doc, operations, described):
 
 
 def start_simulator(sim):
-    proc = subprocess.Popen([sim, "--port", "0", "--no-tls", "--seed", "1", "--log-level", "off"],
+    """Two clusters: examples use the first; the replication examples pair it with the second."""
+    proc = subprocess.Popen([sim, "--port", "0", "--no-tls", "--seed", "1", "--log-level", "off", "--clusters", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    m = re.search(r"url=http://([^:]+):(\d+)", line)
-    if not m:
-        proc.kill()
-        raise SystemExit(f"element-sim did not start: {line!r} {proc.stderr.read()}")
-    return proc, m.group(2)
+    endpoints = []
+    for _ in range(2):
+        line = proc.stdout.readline()
+        m = re.search(r"url=http://([^:]+):(\d+)", line)
+        if not m:
+            proc.kill()
+            raise SystemExit(f"element-sim did not start: {line!r} {proc.stderr.read()}")
+        endpoints.append((m.group(1), m.group(2)))
+    return proc, endpoints
 
 
 def main():
@@ -127,7 +134,9 @@ def main():
         print("no examples found", file=sys.stderr)
         return 1
 
-    sim, port = start_simulator(args.sim)
+    sim, endpoints = start_simulator(args.sim)
+    port = endpoints[0][1]
+    target_address, target_port = endpoints[1]
     failures = 0
     problems = []
     try:
@@ -137,19 +146,29 @@ def main():
                 f.write("[DEFAULT]\nenabled_backends = doc\n\n[doc]\n")
                 f.write(f"san_ip = 127.0.0.1\nsf_api_port = {port}\nsan_login = admin\nsan_password = admin\n")
                 f.write("sf_api_scheme = http\nvolume_backend_name = doc\n")
+                # The same cluster with a replication target (examples pick it with --backend doc-replicated).
+                f.write("\n[doc-replicated]\n")
+                f.write(f"san_ip = 127.0.0.1\nsf_api_port = {port}\nsan_login = admin\nsan_password = admin\n")
+                f.write("sf_api_scheme = http\nvolume_backend_name = doc-replicated\n")
+                f.write(f"replication_device = backend_id:dr-site,mvip:{target_address},login:admin,"
+                        f"password:admin,port:{target_port}\n")
+            backends = ("doc", "doc-replicated")
             for line_no, line, expect, documented in examples:
                 argv = shlex.split(line)[1:]
                 cleaned = []
-                skip = False
-                for token in argv:  # the test owns --config/--backend/--plugin
+                backend = "doc"
+                skip = None
+                for token in argv:  # the test owns --config/--plugin; --backend picks one of its sections
                     if skip:
-                        skip = False
+                        if skip == "--backend" and token in backends:
+                            backend = token
+                        skip = None
                         continue
                     if token in ("--config", "--backend", "--plugin"):
-                        skip = True
+                        skip = token
                         continue
                     cleaned.append(token)
-                cmd = [args.host, "--plugin", args.plugin, "--config", ini, "--backend", "doc", "--json"] + cleaned
+                cmd = [args.host, "--plugin", args.plugin, "--config", ini, "--backend", backend, "--json"] + cleaned
                 run = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
                 label = f"operations.md:{line_no}: {' '.join(cleaned[:2])}"
                 if expect is None:

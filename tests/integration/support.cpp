@@ -176,24 +176,26 @@ int64_t Sim::add_account(const std::string& username) {
   return rpc("AddAccount", "{\"username\":" + quote(username) + "}")["accountID"].i64();
 }
 
-RpcDelta measure_rpcs(Sim& sim, const std::function<void()>& operation) {
+RpcDelta measure_rpcs(Sim& sim, const std::function<void()>& operation, int cluster) {
   static const char* const kMethods[] = {
       "GetClusterInfo", "GetClusterVersionInfo", "GetClusterCapacity", "GetLimits", "GetDefaultQoS", "GetAPI",
       "GetAccountByName", "GetAccountByID", "ListAccounts", "AddAccount", "ListVolumes", "ListActiveVolumes",
       "ListDeletedVolumes", "ListVolumesForAccount", "CreateVolume", "CloneVolume", "ModifyVolume", "DeleteVolume",
       "PurgeDeletedVolume", "GetVolumeStats", "GetAsyncResult", "CreateSnapshot", "DeleteSnapshot", "ListSnapshots",
       "RollbackToSnapshot", "ListVolumeAccessGroups", "CreateVolumeAccessGroup", "AddInitiatorsToVolumeAccessGroup",
-      "AddVolumesToVolumeAccessGroup", "RemoveVolumesFromVolumeAccessGroup", "DeleteVolumeAccessGroup"};
+      "AddVolumesToVolumeAccessGroup", "RemoveVolumesFromVolumeAccessGroup", "DeleteVolumeAccessGroup",
+      "ModifyAccount", "ListClusterPairs", "StartVolumePairing", "CompleteVolumePairing", "RemoveVolumePair",
+      "ModifyVolumePair"};
   std::vector<uint64_t> before;
-  for (const char* m : kMethods) before.push_back(sim.count(m));
-  const uint64_t total = sim.total();
+  for (const char* m : kMethods) before.push_back(sim.count(m, cluster));
+  const uint64_t total = sim.total(cluster);
   const uint64_t serialized = sim.server().volumes_serialized();
   operation();
   RpcDelta delta;
-  delta.rpcs = sim.total() - total;
+  delta.rpcs = sim.total(cluster) - total;
   delta.serialized = sim.server().volumes_serialized() - serialized;
   for (size_t i = 0; i < std::size(kMethods); ++i) {
-    const uint64_t d = sim.count(kMethods[i]) - before[i];
+    const uint64_t d = sim.count(kMethods[i], cluster) - before[i];
     if (d == 0) continue;
     delta.methods += (delta.methods.empty() ? "" : " ") + std::string(kMethods[i]);
     if (d > 1) delta.methods += "x" + std::to_string(d);
@@ -201,15 +203,21 @@ RpcDelta measure_rpcs(Sim& sim, const std::function<void()>& operation) {
   return delta;
 }
 
-void Sim::seed(const std::string& prefix, int accounts, int volumes) {
+void Sim::seed(const std::string& prefix, int accounts, int volumes, int cluster) {
   std::vector<int64_t> ids;
-  for (int a = 0; a < accounts; ++a) ids.push_back(add_account(prefix + "-acct-" + std::to_string(a)));
+  for (int a = 0; a < accounts; ++a) {
+    const std::string reply = server_.handle("{\"method\":\"AddAccount\",\"params\":{\"username\":" +
+                                                 quote(prefix + "-acct-" + std::to_string(a)) + "},\"id\":1}",
+                                             "12.3", cluster);
+    ids.push_back(Json::parse(reply)["result"]["accountID"].i64());
+  }
   int failures = 0;
   for (int v = 0; v < volumes; ++v) {
     const int64_t account = ids[static_cast<size_t>(v % accounts)];
     const std::string reply = server_.handle("{\"method\":\"CreateVolume\",\"params\":{\"name\":\"" + prefix + "-" +
                                              std::to_string(v) + "\",\"accountID\":" + std::to_string(account) +
-                                             ",\"totalSize\":1073741824,\"enable512e\":true},\"id\":1}");
+                                             ",\"totalSize\":1073741824,\"enable512e\":true},\"id\":1}",
+                                             "12.3", cluster);
     if (reply.find("\"error\"") != std::string::npos && ++failures <= 3) ADD_FAILURE() << "seeding: " << reply;
   }
   EXPECT_EQ(failures, 0) << "the cluster refused seed volumes";

@@ -87,8 +87,8 @@ class Sim {
   // Same, but returns the whole reply (for calls expected to fail).
   Json rpc_reply(const std::string& method, const std::string& params_json = "{}");
 
-  uint64_t total() const { return server_.rpc_total(); }
-  uint64_t count(const std::string& method) const { return server_.rpc_count(method); }
+  uint64_t total(int cluster = 0) const { return server_.rpc_total(cluster); }
+  uint64_t count(const std::string& method, int cluster = 0) const { return server_.rpc_count(method, cluster); }
 
   // Cluster views (each is one handle() RPC, which the simulator counts: read counters before these).
   Json cluster_info();                                    // GetClusterInfo.clusterInfo
@@ -99,7 +99,7 @@ class Sim {
   int64_t add_account(const std::string& username);       // AddAccount; returns accountID
   // Fills the cluster in-process (no HTTP): `accounts` accounts "<prefix>-acct-N" and `volumes` 1 GiB
   // volumes "<prefix>-N" spread over them. Records a test failure if the cluster refuses any.
-  void seed(const std::string& prefix, int accounts, int volumes);
+  void seed(const std::string& prefix, int accounts, int volumes, int cluster = 0);
 
  private:
   element_sim::Server server_;
@@ -117,7 +117,8 @@ struct RpcDelta {
   uint64_t serialized = 0;
   std::string methods;
 };
-RpcDelta measure_rpcs(Sim& sim, const std::function<void()>& operation);
+// `cluster`: which cluster of the simulator to count (a replicated operation costs on both).
+RpcDelta measure_rpcs(Sim& sim, const std::function<void()>& operation, int cluster = 0);
 
 // ------------------------------------------------------------------------------------------------ plugin
 
