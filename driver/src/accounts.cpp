@@ -198,11 +198,7 @@ SfAccount AccountManager::mirror(CallContext& ctx, const SfAccount& like) {
     params.set("accountID", account->id);
     params.set("initiatorSecret", like.initiator_secret);
     params.set("targetSecret", like.target_secret);
-    try {
-      client_.call(ctx, element::kModifyAccount, params);
-    } catch (const OutcomeUnknownError&) {
-      client_.call(ctx, element::kModifyAccount, params);  // absolute values: sending again is safe
-    }
+    client_.call_repeatable(ctx, element::kModifyAccount, params);
     log_->warn("account {} (id {}) had other CHAP secrets than on the primary cluster; corrected", like.username,
                account->id);
     account->initiator_secret = like.initiator_secret;

@@ -276,6 +276,15 @@ Json ElementClient::call(CallContext& ctx, std::string_view method, const Json& 
   return call(ctx, element::Method{method, version, !is_read_method(method)}, params, mode);
 }
 
+Json ElementClient::call_repeatable(CallContext& ctx, const element::Method& method, const Json& params) {
+  try {
+    return call(ctx, method, params);
+  } catch (const OutcomeUnknownError& e) {
+    log_->warn("{} lost its answer ({}); sending it again (repeating it is harmless)", method.name, e.message());
+    return call(ctx, method, params);
+  }
+}
+
 Json ElementClient::call(CallContext& ctx, const element::Method& m, const Json& params, CallMode mode) {
   using std::chrono::milliseconds;
   const std::string method(m.name);

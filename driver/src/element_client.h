@@ -72,6 +72,9 @@ class ElementClient {
   // Issues `method` on its endpoint and returns the reply's `result` object. Transient failures are
   // retried (backoff bounded by the deadline); a write whose reply was lost throws OutcomeUnknownError.
   Json call(CallContext& ctx, const element::Method& method, const Json& params, CallMode mode = CallMode::kNormal);
+  // For a write whose effect is the same however often it applies (absolute values, a removal that
+  // tolerates absence): a lost reply is sent once more instead of being reported as outcome unknown.
+  Json call_repeatable(CallContext& ctx, const element::Method& method, const Json& params);
   // The same for a method named at run time (tests, diagnostics); writes unless Get*/List*.
   Json call(CallContext& ctx, std::string_view method, const Json& params, std::string_view version = "1.0",
             CallMode mode = CallMode::kNormal);

@@ -382,13 +382,7 @@ void SolidFireDriverImpl::remove_volume(CallContext& ctx, const SfVolume& sf_vol
 }
 
 void SolidFireDriverImpl::modify_volume(CallContext& ctx, const Json& params) {
-  try {
-    client_->call(ctx, element::kModifyVolume, params);
-  } catch (const OutcomeUnknownError& e) {
-    // ModifyVolume sets absolute values: sending it again is safe.
-    log_->warn("ModifyVolume lost its answer ({}); sending it again", e.message());
-    client_->call(ctx, element::kModifyVolume, params);
-  }
+  client_->call_repeatable(ctx, element::kModifyVolume, params);  // absolute values
 }
 
 void SolidFireDriverImpl::modify_attributes(CallContext& ctx, int64_t volume_id, const Json& attributes) {

@@ -127,11 +127,7 @@ void VolumePairing::set_access(CallContext& ctx, ElementClient& client, int64_t 
   Json params = Json::object();
   params.set("volumeID", volume_id);
   params.set("access", access);
-  try {
-    client.call(ctx, element::kModifyVolume, params);
-  } catch (const OutcomeUnknownError&) {
-    client.call(ctx, element::kModifyVolume, params);  // an absolute value: sending again is safe
-  }
+  client.call_repeatable(ctx, element::kModifyVolume, params);
 }
 
 void VolumePairing::pair(CallContext& ctx, const SfVolume& source_volume, const SfVolume& target_volume,
@@ -205,11 +201,9 @@ void VolumePairing::unreplicate(CallContext& ctx, const SfVolume& source_volume)
     Json params = Json::object();
     params.set("volumeID", p.remote_volume_id);
     try {
-      target_.client.call(ctx, element::kRemoveVolumePair, params);
+      target_.client.call_repeatable(ctx, element::kRemoveVolumePair, params);
     } catch (const Error& e) {
-      if (e.backend_error() != element::err::kVolumeIDDoesNotExist && !dynamic_cast<const OutcomeUnknownError*>(&e)) {
-        throw;
-      }
+      if (e.backend_error() != element::err::kVolumeIDDoesNotExist) throw;  // the copy is gone already
     }
     if (auto target = target_.lookup.by_id(ctx, p.remote_volume_id)) {
       remove_element_volume(ctx, target_.client, target_.lookup, target->volume, log_);
@@ -220,11 +214,7 @@ void VolumePairing::unreplicate(CallContext& ctx, const SfVolume& source_volume)
   if (source_volume.pairs.empty()) return;
   Json params = Json::object();
   params.set("volumeID", source_volume.id);
-  try {
-    source_.client.call(ctx, element::kRemoveVolumePair, params);
-  } catch (const OutcomeUnknownError&) {
-    source_.client.call(ctx, element::kRemoveVolumePair, params);  // harmless on an unpaired volume
-  }
+  source_.client.call_repeatable(ctx, element::kRemoveVolumePair, params);
 }
 
 void VolumePairing::extend_targets(CallContext& ctx, const SfVolume& source_volume, int64_t total_size) {
@@ -232,11 +222,7 @@ void VolumePairing::extend_targets(CallContext& ctx, const SfVolume& source_volu
     Json params = Json::object();
     params.set("volumeID", p.remote_volume_id);
     params.set("totalSize", total_size);
-    try {
-      target_.client.call(ctx, element::kModifyVolume, params);
-    } catch (const OutcomeUnknownError&) {
-      target_.client.call(ctx, element::kModifyVolume, params);
-    }
+    target_.client.call_repeatable(ctx, element::kModifyVolume, params);
   }
 }
 
@@ -248,11 +234,7 @@ void VolumePairing::move_targets(CallContext& ctx, const SfVolume& source_volume
     Json params = Json::object();
     params.set("volumeID", p.remote_volume_id);
     params.set("accountID", target_account.id);
-    try {
-      target_.client.call(ctx, element::kModifyVolume, params);
-    } catch (const OutcomeUnknownError&) {
-      target_.client.call(ctx, element::kModifyVolume, params);
-    }
+    target_.client.call_repeatable(ctx, element::kModifyVolume, params);
   }
 }
 
@@ -260,11 +242,7 @@ void VolumePairing::change_mode(CallContext& ctx, const SfVolume& source_volume,
   Json params = Json::object();
   params.set("volumeID", source_volume.id);
   params.set("mode", mode);
-  try {
-    source_.client.call(ctx, element::kModifyVolumePair, params);
-  } catch (const OutcomeUnknownError&) {
-    source_.client.call(ctx, element::kModifyVolumePair, params);
-  }
+  source_.client.call_repeatable(ctx, element::kModifyVolumePair, params);
 }
 
 }  // namespace solidfire
