@@ -169,6 +169,26 @@ TEST_F(ReplicatedVolumes, RepeatsAndLostRepliesNeverDuplicate) {
   }
 }
 
+TEST_F(ReplicatedVolumes, DeleteWithLostRepliesLeavesNothingOnEitherCluster) {
+  for (const char* fault : {"1/RemoveVolumePair:drop:count=1", "1/DeleteVolume:drop:count=1",
+                            "1/PurgeDeletedVolume:drop:count=1", "0/RemoveVolumePair:drop:count=1",
+                            "0/DeleteVolume:drop:count=1"}) {
+    SCOPED_TRACE(fault);
+    const std::string id = new_uuid();
+    const Json m = create(id, replicated_type("Async"));
+    sim.server().add_fault(fault);
+    const std::string req = R"({"volume":)" + volume_json(id, 1, project, replicated_type("Async"), m) + "}";
+    const auto r = drv->call("delete_volume", req);
+    if (!r.ok()) {
+      EXPECT_TRUE(Json::parse(r.output)["outcome_unknown"].boolean()) << r.output;
+      ok_json(drv->call("delete_volume", req), "delete repeated");
+    }
+    sim.server().clear_faults();
+    EXPECT_TRUE(named(0, id).empty());
+    EXPECT_TRUE(named(1, id).empty());
+  }
+}
+
 TEST_F(ReplicatedVolumes, RefusedPairingKeysArePairedAgain) {
   sim.server().add_fault("1/CompleteVolumePairing:error=xInvalidPairingKey:count=2");
   const std::string id = new_uuid();
