@@ -39,9 +39,13 @@ SolidFireDriverImpl::SolidFireDriverImpl(DriverConfig config, std::vector<std::s
   copts.password = config_.san_password;
   copts.request_timeout = std::chrono::seconds(config_.sf_api_request_timeout);
   copts.retry = options.retry;
-  client_ = std::make_unique<ElementClient>(std::move(copts), transport_, clock_, log_);
-  accounts_ = std::make_unique<AccountManager>(*client_, log_, deps.secrets);
-  lookup_ = std::make_unique<VolumeLookup>(*client_, *accounts_, config_, [this] { return identity_scope(); }, log_);
+  primary_client_ = std::make_unique<ElementClient>(std::move(copts), transport_, clock_, log_);
+  primary_accounts_ = std::make_unique<AccountManager>(*primary_client_, log_, deps.secrets);
+  primary_lookup_ = std::make_unique<VolumeLookup>(*primary_client_, *primary_accounts_, config_,
+                                                   [this] { return primary_scope(); }, log_);
+  client_.set(primary_client_.get());
+  accounts_.set(primary_accounts_.get());
+  lookup_.set(primary_lookup_.get());
   if (!config_.replication_devices.empty()) {
     replica_ = std::make_unique<Replica>();
     replica_->target = config_.replication_devices.front();
@@ -54,7 +58,7 @@ SolidFireDriverImpl::SolidFireDriverImpl(DriverConfig config, std::vector<std::s
       tls.ca_path = t.ssl_cert_path;
       transport = std::shared_ptr<Transport>(make_curl_transport(tls));
     }
-    ClientOptions ropts = client_->options();
+    ClientOptions ropts = primary_client_->options();
     ropts.base_url = config_.sf_api_scheme + "://" + util::url_host(t.mvip) + ":" + std::to_string(t.port);
     ropts.username = t.login;
     ropts.password = t.password;
@@ -98,16 +102,13 @@ ClusterInfo SolidFireDriverImpl::read_cluster_info(CallContext& ctx, ElementClie
 }
 
 void SolidFireDriverImpl::setup(CallContext& ctx) {
-  if (config_.active_backend) {
-    // Validated at create (it names the configured target); serving the target as the active cluster
-    // arrives with failover. Refusing beats silently serving the primary the host believes is gone.
-    throw Error(ErrorCode::kNotSupported, "active_backend_id '" + config_.active_backend_id +
-                                              "': serving a failed-over backend is not supported by this version")
-        .with_field("active_backend_id");
+  if (config_.active_backend || failed_over()) {  // a repeated setup keeps serving the cluster it serves
+    setup_failed_over(ctx);
+    return;
   }
   ClusterInfo info;
   try {
-    info = read_cluster_info(ctx, *client_, config_.sf_svip);
+    info = read_cluster_info(ctx, *primary_client_, config_.sf_svip);
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kUnavailable) {
       throw Error(ErrorCode::kUnavailable, "cluster unreachable during setup: " + e.message())
@@ -122,10 +123,29 @@ void SolidFireDriverImpl::setup(CallContext& ctx) {
   if (replica_) replica = setup_replication(ctx, info);
   {
     std::lock_guard<std::mutex> lock(cluster_mutex_);
+    primary_cluster_ = info;
     cluster_ = std::move(info);
     replica_state_ = std::move(replica);
+    failed_over_ = false;
   }
+  activate(false);
   setup_done_.store(true);
+}
+
+void SolidFireDriverImpl::activate(bool replica) {
+  client_.set(replica ? replica_->client.get() : primary_client_.get());
+  accounts_.set(replica ? replica_->accounts.get() : primary_accounts_.get());
+  lookup_.set(replica ? replica_->lookup.get() : primary_lookup_.get());
+}
+
+identity::Scope SolidFireDriverImpl::primary_scope() const {
+  std::lock_guard<std::mutex> lock(cluster_mutex_);
+  return {config_.sf_volume_prefix, primary_cluster_ ? primary_cluster_->uuid : std::string()};
+}
+
+bool SolidFireDriverImpl::failed_over() const {
+  std::lock_guard<std::mutex> lock(cluster_mutex_);
+  return failed_over_;
 }
 
 ClusterInfo SolidFireDriverImpl::cluster() const {

@@ -51,6 +51,21 @@ struct Replica {
 struct ReplicaState {
   ClusterInfo cluster;
   int64_t cluster_pair_id = 0;  // the primary's clusterPairID for the target
+  int64_t reverse_pair_id = 0;  // the target's clusterPairID for the primary (0 when unknown)
+};
+
+// The object of the cluster the driver serves now: the primary's, or the replication target's after a
+// failover. Swapped whole by failover_completed; read without a lock by every operation.
+template <class T>
+class ActivePtr {
+ public:
+  T* operator->() const { return get(); }
+  T& operator*() const { return *get(); }
+  T* get() const { return p_.load(std::memory_order_acquire); }
+  void set(T* p) { p_.store(p, std::memory_order_release); }
+
+ private:
+  std::atomic<T*> p_{nullptr};
 };
 
 struct ImplOptions {
@@ -125,6 +140,14 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   void thaw_backend(CallContext& ctx) override;
   bool frozen() const override { return frozen_.load(); }
 
+  // ops_failover.cpp
+  FailoverResult failover_host(CallContext& ctx, const std::vector<Volume>& volumes,
+                               const std::optional<std::string>& secondary_id) override;
+  FailoverResult failover(CallContext& ctx, const std::vector<Volume>& volumes,
+                          const std::optional<std::string>& secondary_id) override;
+  void failover_completed(CallContext& ctx, const std::string& active_backend_id) override;
+  bool failed_over() const;
+
   // For tests and diagnostics.
   ElementClient& client() { return *client_; }
   const DriverConfig& config() const { return config_; }
@@ -155,7 +178,7 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   void require_setup() const { (void)cluster(); }
   // kFailedPrecondition naming the freeze when the backend is frozen (ops_freeze.cpp).
   void refuse_if_frozen(const char* operation) const;
-  identity::Scope identity_scope() const { return {config_.sf_volume_prefix, cluster().uuid}; }
+  identity::Scope primary_scope() const;  // the primary's uuid, whichever cluster is active
   std::string volume_name(const std::string& id) const { return config_.sf_volume_prefix + id; }
   std::string portal(const ClusterInfo& cluster) const;
   ModelUpdate model_update(const ClusterInfo& cluster, const SfAccount& account, const SfVolume& volume) const;
@@ -237,6 +260,9 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   std::vector<MemberUpdate> group_clone_all(CallContext& ctx, const std::vector<Volume>& volumes,
                                             const std::vector<CloneSource>& sources);
 
+  // Makes the primary (false) or the replica (true) the active cluster.
+  void activate(bool replica);
+
   // --- replication (replication.cpp)
   // Setup's replication step: the target's identity, then the cluster pair (found or made, Connected).
   ReplicaState setup_replication(CallContext& ctx, const ClusterInfo& primary);
@@ -246,8 +272,13 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   // The mode `type` asks for (nullopt: not replicated); FAILED_PRECONDITION naming `field` when it asks
   // for replication and replication_device is not configured. Called before anything changes.
   std::optional<std::string> replication_mode(const std::optional<VolumeType>& type, const std::string& field) const;
-  // Pairing between the primary and the replication target (requires setup and replication).
+  // Pairing from the active cluster to the other one (requires setup and replication); `from_primary`
+  // picks the direction explicitly (failover, failback).
   VolumePairing pairing();
+  VolumePairing pairing(bool from_primary);
+  // Setup of a driver that starts failed over (active_backend_id names the target): the target must
+  // answer; the primary may not.
+  void setup_failed_over(CallContext& ctx);
   // Replicates a volume this operation just made or found (mode from replication_mode), filling the
   // model update's replication fields. When it fails and `made_now`, the source volume is removed too.
   void replicate_new_volume(CallContext& ctx, const Volume& volume, const SfVolume& made, bool made_now,
@@ -266,16 +297,22 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   const std::shared_ptr<Clock> clock_;
   const std::shared_ptr<spdlog::logger> log_;
   std::shared_ptr<Transport> transport_;
-  std::unique_ptr<ElementClient> client_;
-  std::unique_ptr<AccountManager> accounts_;
-  std::unique_ptr<VolumeLookup> lookup_;
+  // The primary cluster's objects (owned), and the active cluster's (the primary's or the replica's).
+  std::unique_ptr<ElementClient> primary_client_;
+  std::unique_ptr<AccountManager> primary_accounts_;
+  std::unique_ptr<VolumeLookup> primary_lookup_;
   std::unique_ptr<Replica> replica_;  // immutable after construction; null without replication
+  ActivePtr<ElementClient> client_;
+  ActivePtr<AccountManager> accounts_;
+  ActivePtr<VolumeLookup> lookup_;
 
   std::atomic<bool> setup_done_{false};
   std::atomic<bool> frozen_{false};
   mutable std::mutex cluster_mutex_;
-  std::optional<ClusterInfo> cluster_;  // guarded by cluster_mutex_
+  std::optional<ClusterInfo> cluster_;  // the active cluster; guarded by cluster_mutex_
+  std::optional<ClusterInfo> primary_cluster_;  // nullopt while a failed-over start could not reach it; guarded
   std::optional<ReplicaState> replica_state_;  // guarded by cluster_mutex_
+  bool failed_over_ = false;                     // guarded by cluster_mutex_
 
   mutable std::mutex stats_mutex_;
   std::optional<BackendStats> stats_;      // guarded by stats_mutex_

@@ -5,6 +5,7 @@
 #include "cluster_pairing.h"
 #include "driver_impl.h"
 #include "grace_context.h"
+#include "util.h"
 #include "json.h"
 
 namespace solidfire {
@@ -36,9 +37,13 @@ ReplicaState SolidFireDriverImpl::setup_replication(CallContext& ctx, const Clus
   }
   log_->info("replication target '{}': cluster '{}' (mvip {}, uuid {})", t.backend_id, state.cluster.name,
              state.cluster.mvip, state.cluster.uuid);
-  PairingEnds ends{*client_, *replica_->client, state.cluster.mvip.empty() ? t.mvip : state.cluster.mvip, t.mvip};
+  PairingEnds ends{*primary_client_, *replica_->client, state.cluster.mvip.empty() ? t.mvip : state.cluster.mvip, t.mvip};
   state.cluster_pair_id =
       ensure_cluster_pair(ctx, ends, std::chrono::seconds(config_.sf_cluster_pairing_timeout), *clock_, *log_);
+  // The target's id for the same pair: what its volumes' volumePairs name after a failover.
+  for (const auto& p : list_cluster_pairs(ctx, *replica_->client)) {
+    if (util::to_lower(p.mvip) == util::to_lower(primary.mvip)) state.reverse_pair_id = p.id;
+  }
   log_->info("cluster pair with '{}' is Connected (clusterPairID {})", t.backend_id, state.cluster_pair_id);
   return state;
 }
@@ -70,19 +75,29 @@ std::optional<std::string> SolidFireDriverImpl::replication_mode(const std::opti
   return mode;
 }
 
-VolumePairing SolidFireDriverImpl::pairing() {
+VolumePairing SolidFireDriverImpl::pairing() { return pairing(!failed_over()); }
+
+VolumePairing SolidFireDriverImpl::pairing(bool from_primary) {
   const auto state = replica_state();
   if (!replica_ || !state) throw Error(ErrorCode::kUnavailable, "replication is not set up").with_retryable(true);
-  PairSide primary{*client_, *accounts_, *lookup_, "primary cluster"};
+  PairSide primary{*primary_client_, *primary_accounts_, *primary_lookup_, "primary cluster"};
   PairSide target{*replica_->client, *replica_->accounts, *replica_->lookup,
                   "replication target '" + replica_->target.backend_id + "'"};
-  return VolumePairing(primary, target, state->cluster_pair_id,
-                       PairingLimits{std::chrono::seconds(config_.sf_volume_pairing_timeout)}, *clock_, *log_);
+  const PairingLimits limits{std::chrono::seconds(config_.sf_volume_pairing_timeout)};
+  if (from_primary) return VolumePairing(primary, target, state->cluster_pair_id, limits, *clock_, *log_);
+  return VolumePairing(target, primary, state->reverse_pair_id, limits, *clock_, *log_);
 }
 
 void SolidFireDriverImpl::replicate_new_volume(CallContext& ctx, const Volume& volume, const SfVolume& made,
                                                bool made_now, const SfAccount& account, const std::string& mode,
                                                const Json& create_params, ModelUpdate& update) {
+  if (failed_over()) {
+    // The primary is presumed lost: the volume lives on the target alone until failback replicates it
+    // back (ops_failover.cpp), so its type's replication is not lost, only deferred.
+    log_->warn("volume {} made while failed over: it is replicated back at failback", volume.id);
+    update.replication_status = "failed-over";
+    return;
+  }
   SfVolume target;
   try {
     target = pairing().replicate(ctx, volume, made, account, mode, create_params);
@@ -119,7 +134,18 @@ void SolidFireDriverImpl::unreplicate_volume(CallContext& ctx, const SfVolume& s
                sf_volume.id);
     return;
   }
-  pairing().unreplicate(ctx, sf_volume);
+  if (!failed_over()) {
+    pairing().unreplicate(ctx, sf_volume);
+    return;
+  }
+  // Failed over: the other side is the lost primary. Undo what can be undone; never block the delete.
+  try {
+    pairing().unreplicate(ctx, sf_volume);
+  } catch (const Error& e) {
+    log_->warn("volumeID {}: its copy on the primary cluster could not be removed ({}); remove it after "
+               "failback",
+               sf_volume.id, e.message());
+  }
 }
 
 }  // namespace solidfire

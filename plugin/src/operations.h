@@ -56,5 +56,8 @@ VDP_SERVED(delete_cgsnapshot);
 // replication_operations.cpp
 VDP_SERVED(freeze_backend);
 VDP_SERVED(thaw_backend);
+VDP_SERVED(failover_host);
+VDP_SERVED(failover);
+VDP_SERVED(failover_completed);
 
 }  // namespace sfplugin

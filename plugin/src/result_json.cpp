@@ -8,6 +8,7 @@ namespace {
 std::string version_text(unsigned v) { return std::to_string(v >> 16) + "." + std::to_string(v & 0xffffu); }
 
 void add_model_update(cJSON* o, const solidfire::ModelUpdate& u) {
+  JsonOut::opt_str(o, "status", u.status);
   JsonOut::opt_str(o, "provider_id", u.provider_id);
   JsonOut::opt_str(o, "provider_location", u.provider_location);
   JsonOut::opt_str(o, "provider_auth", u.provider_auth);
@@ -21,6 +22,20 @@ void add_model_update(cJSON* o, const solidfire::ModelUpdate& u) {
 std::string to_json(const solidfire::ModelUpdate& u) {
   JsonOut out;
   add_model_update(out.get(), u);
+  return out.print();
+}
+
+std::string to_json(const solidfire::FailoverResult& result) {
+  JsonOut out;
+  JsonOut::str(out.get(), "active_backend_id", result.active_backend_id);
+  cJSON* list = JsonOut::child_array(out.get(), "volume_updates");
+  for (const auto& v : result.volume_updates) {
+    cJSON* item = JsonOut::check(cJSON_CreateObject());
+    JsonOut::push(list, item);
+    JsonOut::str(item, "volume_id", v.volume_id);
+    add_model_update(JsonOut::child_object(item, "updates"), v.updates);
+  }
+  JsonOut::child_array(out.get(), "group_updates");  // groups fail over with their volumes
   return out.print();
 }
 

@@ -13,6 +13,7 @@ std::string to_json(const solidfire::IscsiConnectionInfo& info);
 std::string to_json(const solidfire::BackendStats& stats);
 std::string to_json(const solidfire::RetypeResult& result);
 std::string to_json(const solidfire::ProviderInfoResult& result);
+std::string to_json(const solidfire::FailoverResult& result);
 std::string size_json(int64_t size_gib);
 
 // Group results: {"model_update": {"status"} or null, "<members key>": [{id, status, provider_*...}]}.

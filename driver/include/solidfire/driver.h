@@ -123,6 +123,16 @@ class SolidFireDriver {
   virtual void freeze_backend(CallContext& ctx) = 0;
   virtual void thaw_backend(CallContext& ctx) = 0;
   virtual bool frozen() const = 0;
+
+  // Failover to the replication target and failback ("default"), Cinder's failover_host; and the same
+  // work split for active-active hosts: failover does the per-volume flips and returns the updates,
+  // failover_completed switches the cluster this driver serves. secondary_id nullopt/"" means the
+  // configured target; an unknown one is kInvalidArgument naming "secondary_id".
+  virtual FailoverResult failover_host(CallContext& ctx, const std::vector<Volume>& volumes,
+                                       const std::optional<std::string>& secondary_id) = 0;
+  virtual FailoverResult failover(CallContext& ctx, const std::vector<Volume>& volumes,
+                                  const std::optional<std::string>& secondary_id) = 0;
+  virtual void failover_completed(CallContext& ctx, const std::string& active_backend_id) = 0;
 };
 
 }  // namespace solidfire

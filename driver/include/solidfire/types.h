@@ -60,6 +60,7 @@ struct Connector {
 
 // Cinder model update: only the members that are set are returned to the host.
 struct ModelUpdate {
+  std::optional<std::string> status;  // only when the operation decides it ("error" after a failed failover)
   std::optional<std::string> provider_id;
   std::optional<std::string> provider_location;
   std::optional<std::string> provider_auth;
@@ -106,6 +107,17 @@ struct AttachRequest {
 };
 
 // update_provider_info: only the ids whose provider_id changed, with the new value.
+// What failover and failover_host return: the backend id now active ("" after a failback, as Cinder
+// expects) and one update per volume (status "error" for a volume with no copy where the backend now is).
+struct VolumeUpdate {
+  std::string volume_id;
+  ModelUpdate updates;
+};
+struct FailoverResult {
+  std::string active_backend_id;
+  std::vector<VolumeUpdate> volume_updates;
+};
+
 struct ProviderIdUpdate {
   std::string id;
   std::string provider_id;

@@ -1,0 +1,232 @@
+// Failover and failback between the primary and its replication target (driver.h).
+//
+// failover(ctx, volumes, secondary_id):
+//   - to the target (secondary_id empty or naming it): for each volume, its copy on the target is found
+//     by identity (the provider_id names the primary, so the target's lookup goes by the uuid attribute
+//     in the tenant's accounts), made readWrite, and the primary's volume made replicationTarget when the
+//     primary answers (it is probed once, briefly: a dead primary must not cost a timeout per volume).
+//     The model update points at the TARGET's volume (provider_id, provider_location, provider_auth):
+//     Cinder 2.0.6 kept the primary's ids, so later access-group calls hit the wrong volumes.
+//     A volume without a copy gets status "error".
+//   - back ("default"): the same in reverse; a volume that exists only on the target (created while
+//     failed over) is first replicated back (a copy made on the primary and paired), so nothing is lost.
+// failover_completed switches the cluster the driver serves; failover_host does both.
+#include <spdlog/spdlog.h>
+
+#include "attributes.h"
+#include "cluster_pairing.h"
+#include "driver_impl.h"
+#include "element_api.h"
+#include "grace_context.h"
+#include "qos.h"
+#include "util.h"
+
+namespace solidfire {
+
+namespace {
+
+bool names_target(const std::string& id, const ReplicationTarget& t) {
+  const std::string v = util::to_lower(util::trim(id));
+  return v == util::to_lower(t.backend_id) || v == util::to_lower(t.mvip);
+}
+
+}  // namespace
+
+FailoverResult SolidFireDriverImpl::failover(CallContext& ctx, const std::vector<Volume>& volumes,
+                                             const std::optional<std::string>& secondary_id) {
+  require_setup();
+  if (!replica_) {
+    throw Error(ErrorCode::kFailedPrecondition, "failover needs replication_device: this backend does not replicate");
+  }
+  const std::string wanted = util::trim(secondary_id.value_or(""));
+  const bool failback = util::to_lower(wanted) == "default";
+  const bool now_failed_over = failed_over();
+  if (failback && !now_failed_over) {
+    throw Error(ErrorCode::kInvalidArgument, "secondary_id 'default' asks for a failback, but the backend is not "
+                                             "failed over")
+        .with_field("secondary_id");
+  }
+  if (!failback) {
+    if (!wanted.empty() && !names_target(wanted, replica_->target)) {
+      throw Error(ErrorCode::kInvalidArgument, "secondary_id '" + util::clean_utf8(wanted, 64) +
+                                                   "' is not a replication target of this backend (configured: '" +
+                                                   replica_->target.backend_id + "')")
+          .with_field("secondary_id");
+    }
+    if (now_failed_over) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "the backend is already failed over to '" + replica_->target.backend_id + "'")
+          .with_field("secondary_id");
+    }
+  }
+
+  // Direction: from the cluster that served until now to the other.
+  VolumeLookup& to_lookup = failback ? *primary_lookup_ : *replica_->lookup;
+  VolumeLookup& from_lookup = failback ? *replica_->lookup : *primary_lookup_;
+  ElementClient& to_client = failback ? *primary_client_ : *replica_->client;
+  ElementClient& from_client = failback ? *replica_->client : *primary_client_;
+  AccountManager& to_accounts = failback ? *primary_accounts_ : *replica_->accounts;
+  const std::string to_name = failback ? std::string("primary cluster") : "replication target '" +
+                                                                            replica_->target.backend_id + "'";
+
+  ClusterInfo to_info;
+  if (failback) {
+    // The primary must answer for a failback; read it again (a failed-over start may not have).
+    to_info = read_cluster_info(ctx, *primary_client_, config_.sf_svip);
+    std::lock_guard<std::mutex> lock(cluster_mutex_);
+    primary_cluster_ = to_info;
+  } else {
+    to_info = replica_state().value().cluster;
+  }
+
+  // Is the side we leave reachable? One short probe instead of a timeout per volume.
+  bool from_answers = true;
+  {
+    GraceContext probe(ctx, std::min(ctx.deadline(), clock_->now() + std::chrono::seconds(5)));
+    try {
+      from_client.call(probe, element::kGetClusterVersionInfo, Json::object());
+    } catch (const Error& e) {
+      from_answers = false;
+      log_->warn("failover: the {} does not answer ({}); its volumes are left as they are",
+                 failback ? "replication target" : "primary cluster", e.message());
+    }
+  }
+
+  FailoverResult result;
+  result.active_backend_id = failback ? std::string() : replica_->target.backend_id;
+  for (const Volume& volume : volumes) {
+    if (volume.status && *volume.status == "error") continue;  // Cinder leaves these alone
+    VolumeUpdate vu;
+    vu.volume_id = volume.id;
+    try {
+      Volume probe = volume;
+      std::optional<FoundVolume> src;
+      if (from_answers) src = from_lookup.find(ctx, probe);
+      std::optional<FoundVolume> copy = to_lookup.find(ctx, probe);
+      if (!copy && failback && src) {
+        // Made on the target while failed over: replicate it back first, then flip.
+        const JsonView raw = src->raw.view();
+        Json params = Json::object();
+        params.set("name", src->volume.name);
+        params.set("totalSize", src->volume.total_size);
+        params.set("enable512e", src->volume.enable512e);
+        params.set("attributes", attributes::copy(raw["attributes"]));
+        params.set("qos", qos_of_volume(raw).to_json());
+        const SfAccount owner = replica_->accounts->get_or_create(ctx, account_username(config_, volume.project_id));
+        pairing(/*from_primary=*/false).replicate(ctx, volume, src->volume, owner, "Async", params);
+        copy = to_lookup.find(ctx, probe);
+        log_->info("failback: volume {} existed only on the target; replicated back to the primary", volume.id);
+      }
+      if (!copy) {
+        log_->error("failover: volume {} has no copy on the {}; marked error", volume.id, to_name);
+        vu.updates.status = "error";
+        result.volume_updates.push_back(std::move(vu));
+        continue;
+      }
+      if (src && !src->volume.deleted()) {
+        Json params = Json::object();
+        params.set("volumeID", src->volume.id);
+        params.set("access", "replicationTarget");
+        try {
+          from_client.call_repeatable(ctx, element::kModifyVolume, params);
+        } catch (const Error& e) {
+          log_->warn("failover: could not make volumeID {} a replication target ({})", src->volume.id, e.message());
+        }
+      }
+      Json params = Json::object();
+      params.set("volumeID", copy->volume.id);
+      params.set("access", "readWrite");
+      to_client.call_repeatable(ctx, element::kModifyVolume, params);
+      const std::string username = account_username(config_, volume.project_id);
+      std::optional<SfAccount> account = to_accounts.find(ctx, username);
+      if (!account || account->id != copy->volume.account_id) account = to_accounts.find(ctx, username + "_");
+      if (!account || account->id != copy->volume.account_id) {
+        throw Error(ErrorCode::kBackend, "the copy of volume " + volume.id + " is in an unexpected account");
+      }
+      vu.updates = model_update(to_info, *account, copy->volume);
+      vu.updates.replication_status = failback ? "enabled" : "failed-over";
+    } catch (const Error& e) {
+      log_->error("failover of volume {} failed: {}", volume.id, e.message());
+      vu.updates = ModelUpdate{};
+      vu.updates.status = "error";
+    }
+    result.volume_updates.push_back(std::move(vu));
+  }
+  log_->warn("{} prepared for {} volumes; the {} serves once failover_completed runs",
+             failback ? "failback" : "failover", volumes.size(), to_name);
+  return result;
+}
+
+void SolidFireDriverImpl::failover_completed(CallContext& ctx, const std::string& active_backend_id) {
+  require_setup();
+  const std::string id = util::trim(active_backend_id);
+  const bool to_primary = id.empty() || util::to_lower(id) == "default";
+  if (!to_primary && (!replica_ || !names_target(id, replica_->target))) {
+    throw Error(ErrorCode::kInvalidArgument, "active_backend_id '" + util::clean_utf8(id, 64) +
+                                                 "' names no replication target of this backend")
+        .with_field("active_backend_id");
+  }
+  ClusterInfo info;
+  if (to_primary) {
+    std::optional<ClusterInfo> known;
+    {
+      std::lock_guard<std::mutex> lock(cluster_mutex_);
+      known = primary_cluster_;
+    }
+    info = known ? *known : read_cluster_info(ctx, *primary_client_, config_.sf_svip);
+  } else {
+    info = replica_state().value().cluster;
+  }
+  {
+    std::lock_guard<std::mutex> lock(cluster_mutex_);
+    if (to_primary) primary_cluster_ = info;
+    cluster_ = info;
+    failed_over_ = !to_primary;
+  }
+  activate(!to_primary);
+  {
+    std::lock_guard<std::mutex> lock(stats_mutex_);
+    stats_.reset();  // the next stats describe the cluster now served
+  }
+  log_->warn("now serving the {} ({})", to_primary ? "primary cluster" : "replication target", info.mvip);
+}
+
+FailoverResult SolidFireDriverImpl::failover_host(CallContext& ctx, const std::vector<Volume>& volumes,
+                                                  const std::optional<std::string>& secondary_id) {
+  FailoverResult r = failover(ctx, volumes, secondary_id);
+  failover_completed(ctx, r.active_backend_id);
+  return r;
+}
+
+void SolidFireDriverImpl::setup_failed_over(CallContext& ctx) {
+  const ReplicationTarget& t = replica_->target;
+  ReplicaState state;
+  state.cluster = read_cluster_info(ctx, *replica_->client, t.svip);
+  std::optional<ClusterInfo> primary;
+  try {
+    primary = read_cluster_info(ctx, *primary_client_, config_.sf_svip);
+  } catch (const Error& e) {
+    log_->warn("starting failed over to '{}': the primary cluster does not answer ({})", t.backend_id, e.message());
+  }
+  if (primary) {
+    for (const auto& p : list_cluster_pairs(ctx, *primary_client_)) {
+      if (util::to_lower(p.mvip) == util::to_lower(state.cluster.mvip)) state.cluster_pair_id = p.id;
+    }
+  }
+  for (const auto& p : list_cluster_pairs(ctx, *replica_->client)) {
+    if (primary && util::to_lower(p.mvip) == util::to_lower(primary->mvip)) state.reverse_pair_id = p.id;
+  }
+  {
+    std::lock_guard<std::mutex> lock(cluster_mutex_);
+    primary_cluster_ = primary;
+    cluster_ = state.cluster;
+    replica_state_ = state;
+    failed_over_ = true;
+  }
+  activate(true);
+  setup_done_.store(true);
+  log_->warn("serving the replication target '{}' ({}): active_backend_id says the backend is failed over",
+             t.backend_id, state.cluster.mvip);
+}
+
+}  // namespace solidfire
