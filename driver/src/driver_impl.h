@@ -87,6 +87,10 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   void extend_volume(CallContext& ctx, const Volume& volume, int64_t new_size_gib) override;
   RetypeResult retype(CallContext& ctx, const Volume& volume, const VolumeType& new_type) override;
 
+  // ops_migrate.cpp
+  MigrateResult migrate_volume(CallContext& ctx, const Volume& volume,
+                               const MigrationDestination& destination) override;
+
   // ops_snapshots.cpp
   ModelUpdate create_snapshot(CallContext& ctx, const Snapshot& snapshot) override;
   void delete_snapshot(CallContext& ctx, const Snapshot& snapshot) override;
@@ -288,6 +292,10 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   std::string replication_data(int64_t target_volume_id, const std::string& mode) const;
   // Removes the replication of `sf_volume` when it has any (delete, retype out of replication).
   void unreplicate_volume(CallContext& ctx, const SfVolume& sf_volume);
+
+  // --- migration (ops_migrate.cpp)
+  // The stats' location_info for `cluster`: what a migrating backend compares with its own clusters.
+  std::string location_info(const ClusterInfo& cluster) const;
 
   // --- stats (ops_stats.cpp)
   BackendStats fetch_stats(CallContext& ctx);

@@ -13,12 +13,10 @@
 // failover_completed switches the cluster the driver serves; failover_host does both.
 #include <spdlog/spdlog.h>
 
-#include "attributes.h"
 #include "cluster_pairing.h"
 #include "driver_impl.h"
 #include "element_api.h"
 #include "grace_context.h"
-#include "qos.h"
 #include "util.h"
 
 namespace solidfire {
@@ -105,15 +103,8 @@ FailoverResult SolidFireDriverImpl::failover(CallContext& ctx, const std::vector
       std::optional<FoundVolume> copy = to_lookup.find(ctx, probe);
       if (!copy && failback && src) {
         // Made on the target while failed over: replicate it back first, then flip.
-        const JsonView raw = src->raw.view();
-        Json params = Json::object();
-        params.set("name", src->volume.name);
-        params.set("totalSize", src->volume.total_size);
-        params.set("enable512e", src->volume.enable512e);
-        params.set("attributes", attributes::copy(raw["attributes"]));
-        params.set("qos", qos_of_volume(raw).to_json());
         const SfAccount owner = replica_->accounts->get_or_create(ctx, account_username(config_, volume.project_id));
-        pairing(/*from_primary=*/false).replicate(ctx, volume, src->volume, owner, "Async", params);
+        pairing(/*from_primary=*/false).replicate(ctx, volume, src->volume, owner, "Async", copy_create_params(*src));
         copy = to_lookup.find(ctx, probe);
         log_->info("failback: volume {} existed only on the target; replicated back to the primary", volume.id);
       }

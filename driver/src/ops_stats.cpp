@@ -61,6 +61,7 @@ BackendStats SolidFireDriverImpl::fetch_stats(CallContext& ctx) {
   s.max_over_subscription_ratio = config_.max_over_subscription_ratio;
   s.cluster_mvip = cl.mvip;
   s.cluster_uuid = cl.uuid;
+  s.location_info = location_info(cl);
   add_replication_stats(s);
   s.shared_targets = false;
 

@@ -3,9 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "attributes.h"
 #include "element_api.h"
 #include "grace_context.h"
 #include "poll.h"
+#include "qos.h"
 #include "util.h"
 #include "volume_removal.h"
 
@@ -58,14 +60,43 @@ std::vector<SfVolumePair> VolumePairing::pairs_to_target(const SfVolume& source_
   return out;
 }
 
-SfVolume VolumePairing::replicate(CallContext& ctx, const Volume& volume, const SfVolume& source_volume,
-                                  const SfAccount& account, const std::string& mode, const Json& create_params) {
-  // Already paired with a volume on this target (an earlier attempt got this far): only wait.
+Json copy_create_params(const FoundVolume& source) {
+  const JsonView raw = source.raw.view();
+  Json params = Json::object();
+  params.set("name", source.volume.name);
+  params.set("totalSize", source.volume.total_size);
+  params.set("enable512e", source.volume.enable512e);
+  params.set("attributes", attributes::copy(raw["attributes"]));
+  params.set("qos", qos_of_volume(raw).to_json());
+  return params;
+}
+
+std::optional<SfVolume> VolumePairing::paired_copy(CallContext& ctx, const SfVolume& source_volume) {
   for (const auto& p : pairs_to_target(source_volume)) {
     if (auto target = target_.lookup.by_id(ctx, p.remote_volume_id); target && !target->volume.deleted()) {
-      wait_active(ctx, source_volume.id, target->volume.id);
       return target->volume;
     }
+  }
+  return std::nullopt;
+}
+
+SfVolume VolumePairing::replicate(CallContext& ctx, const Volume& volume, const SfVolume& source_volume,
+                                  const SfAccount& account, const std::string& mode, const Json& create_params) {
+  if (auto copy = paired_copy(ctx, source_volume)) {
+    wait_active(ctx, source_volume.id, copy->id);
+    return *copy;
+  }
+  const SfAccount target_account = target_.accounts.mirror(ctx, account);
+  return replicate_into(ctx, volume, source_volume, target_account, mode, create_params);
+}
+
+SfVolume VolumePairing::replicate_into(CallContext& ctx, const Volume& volume, const SfVolume& source_volume,
+                                       const SfAccount& target_account, const std::string& mode,
+                                       const Json& create_params) {
+  // Already paired with a volume on this target (an earlier attempt got this far): only wait.
+  if (auto copy = paired_copy(ctx, source_volume)) {
+    wait_active(ctx, source_volume.id, copy->id);
+    return *copy;
   }
   if (!source_volume.pairs.empty()) {
     throw Error(ErrorCode::kFailedPrecondition,
@@ -77,7 +108,6 @@ SfVolume VolumePairing::replicate(CallContext& ctx, const Volume& volume, const 
 
   std::optional<SfVolume> target;
   try {
-    const SfAccount target_account = target_.accounts.mirror(ctx, account);
     target = ensure_target_volume(ctx, volume, target_account, create_params);
     if (target->access != "replicationTarget") set_access(ctx, target_.client, target->id, "replicationTarget");
     pair(ctx, source_volume, *target, mode);
@@ -196,25 +226,39 @@ void VolumePairing::wait_active(CallContext& ctx, int64_t source_volume_id, int6
   });
 }
 
+void VolumePairing::remove_remote_pair(CallContext& ctx, int64_t remote_volume_id) {
+  Json params = Json::object();
+  params.set("volumeID", remote_volume_id);
+  try {
+    target_.client.call_repeatable(ctx, element::kRemoveVolumePair, params);
+  } catch (const Error& e) {
+    if (e.backend_error() != element::err::kVolumeIDDoesNotExist) throw;  // the copy is gone already
+  }
+}
+
+void VolumePairing::remove_source_pair(CallContext& ctx, const SfVolume& source_volume) {
+  if (source_volume.pairs.empty()) return;
+  Json params = Json::object();
+  params.set("volumeID", source_volume.id);
+  source_.client.call_repeatable(ctx, element::kRemoveVolumePair, params);
+}
+
 void VolumePairing::unreplicate(CallContext& ctx, const SfVolume& source_volume) {
+  // The source's side goes last: until then a repeated call still finds the copies through it.
   for (const auto& p : pairs_to_target(source_volume)) {
-    Json params = Json::object();
-    params.set("volumeID", p.remote_volume_id);
-    try {
-      target_.client.call_repeatable(ctx, element::kRemoveVolumePair, params);
-    } catch (const Error& e) {
-      if (e.backend_error() != element::err::kVolumeIDDoesNotExist) throw;  // the copy is gone already
-    }
+    remove_remote_pair(ctx, p.remote_volume_id);
     if (auto target = target_.lookup.by_id(ctx, p.remote_volume_id)) {
       remove_element_volume(ctx, target_.client, target_.lookup, target->volume, log_);
     }
     log_.info("removed the replication of volumeID {} (remote volumeID {} on the {})", source_volume.id,
               p.remote_volume_id, target_.label);
   }
-  if (source_volume.pairs.empty()) return;
-  Json params = Json::object();
-  params.set("volumeID", source_volume.id);
-  source_.client.call_repeatable(ctx, element::kRemoveVolumePair, params);
+  remove_source_pair(ctx, source_volume);
+}
+
+void VolumePairing::split(CallContext& ctx, const SfVolume& source_volume) {
+  for (const auto& p : pairs_to_target(source_volume)) remove_remote_pair(ctx, p.remote_volume_id);
+  remove_source_pair(ctx, source_volume);
 }
 
 void VolumePairing::extend_targets(CallContext& ctx, const SfVolume& source_volume, int64_t total_size) {

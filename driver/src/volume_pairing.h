@@ -45,6 +45,9 @@ struct PairingLimits {
   std::chrono::seconds pairing_timeout{3600};  // sf_volume_pairing_timeout
 };
 
+// The CreateVolume parameters of a copy of `source` (name, size, 512e, attributes, QoS), for another cluster.
+Json copy_create_params(const FoundVolume& source);
+
 class VolumePairing {
  public:
   // `cluster_pair_id`: the source's clusterPairID for the target.
@@ -58,6 +61,14 @@ class VolumePairing {
   // purged) and the error is rethrown; the caller removes the source volume if it made it.
   SfVolume replicate(CallContext& ctx, const Volume& volume, const SfVolume& source_volume, const SfAccount& account,
                      const std::string& mode, const Json& create_params);
+  // The same with the copy in `target_account`, an account of the target taken as it is (migration:
+  // the destination backend keeps its own CHAP secrets).
+  SfVolume replicate_into(CallContext& ctx, const Volume& volume, const SfVolume& source_volume,
+                          const SfAccount& target_account, const std::string& mode, const Json& create_params);
+
+  // Removes every pair of `source_volume` to the target on both sides and leaves both volumes (the
+  // copy keeps its access). Missing pairs are not errors.
+  void split(CallContext& ctx, const SfVolume& source_volume);
 
   // Removes every pair of `source_volume` to the target: RemoveVolumePair on both sides and the target
   // volume deleted and purged. Missing pieces are not errors.
@@ -77,6 +88,11 @@ class VolumePairing {
   std::vector<SfVolumePair> pairs_to_target(const SfVolume& source_volume) const;
 
  private:
+  // The copy already paired with `source_volume` on this target (an earlier attempt got this far).
+  std::optional<SfVolume> paired_copy(CallContext& ctx, const SfVolume& source_volume);
+  // RemoveVolumePair on the target's side of a pair; a copy that is gone is not an error.
+  void remove_remote_pair(CallContext& ctx, int64_t remote_volume_id);
+  void remove_source_pair(CallContext& ctx, const SfVolume& source_volume);
   SfVolume ensure_target_volume(CallContext& ctx, const Volume& volume, const SfAccount& target_account,
                                 const Json& create_params);
   void pair(CallContext& ctx, const SfVolume& source_volume, const SfVolume& target_volume, const std::string& mode);

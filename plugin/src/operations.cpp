@@ -225,6 +225,23 @@ vdp_status Slot<Op::retype>::call(vdp_driver* d, vdp_context* c, const char* req
   });
 }
 
+// {"volume": {...}, "host": {"host": "name@backend#pool", "capabilities": {"location_info": ..., ...}}}
+vdp_status Slot<Op::migrate_volume>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
+                                          size_t* out_len) noexcept {
+  return run_op(op_name(Op::migrate_volume), d, c, req, len, out, out_len, [](OpCall& call) {
+    const auto volume = parse_volume(call.request.required("volume"), SizeRule::kOptional);
+    const JsonView host = call.request.required("host");
+    host.expect_object();
+    solidfire::MigrationDestination destination;
+    if (auto name = host.member("host")) destination.host = name->as_string();
+    if (auto caps = host.member("capabilities")) {
+      caps->expect_object();
+      if (auto info = caps->member("location_info")) destination.location_info = info->as_string();
+    }
+    return to_json(call.driver().migrate_volume(call.ctx, volume, destination));
+  });
+}
+
 vdp_status Slot<Op::terminate_connection>::call(vdp_driver* d, vdp_context* c, const char* req, size_t len, char** out,
                                                 size_t* out_len) noexcept {
   return run_op(op_name(Op::terminate_connection), d, c, req, len, out, out_len, [](OpCall& call) {

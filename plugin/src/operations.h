@@ -24,6 +24,7 @@ VDP_SERVED(create_volume_from_snapshot);
 VDP_SERVED(create_cloned_volume);
 VDP_SERVED(revert_to_snapshot);
 VDP_SERVED(retype);
+VDP_SERVED(migrate_volume);
 VDP_SERVED(manage_existing);
 VDP_SERVED(manage_existing_get_size);
 VDP_SERVED(unmanage);

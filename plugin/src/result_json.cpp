@@ -135,20 +135,36 @@ std::string to_json(const solidfire::BackendStats& s) {
   JsonOut::num(o, "peak_iops", static_cast<double>(s.peak_iops));
   if (!s.cluster_mvip.empty()) JsonOut::str(o, "active_cluster_mvip", s.cluster_mvip);
   if (!s.cluster_uuid.empty()) JsonOut::str(o, "cluster_uuid", s.cluster_uuid);
+  if (!s.location_info.empty()) JsonOut::str(o, "location_info", s.location_info);
   // Present only when the last refresh failed and these figures are an earlier result.
   if (s.stale_seconds) JsonOut::num(o, "stale_seconds", static_cast<double>(*s.stale_seconds));
   return out.print();
 }
 
+namespace {
+// "model_update": the update, or null.
+void add_model_update(cJSON* o, const std::optional<solidfire::ModelUpdate>& update) {
+  if (!update) {
+    JsonOut::null(o, "model_update");
+    return;
+  }
+  JsonOut parsed(cJSON_Parse(to_json(*update).c_str()));
+  cJSON_AddItemToObject(o, "model_update", parsed.release());
+}
+}  // namespace
+
 std::string to_json(const solidfire::RetypeResult& result) {
   JsonOut out;
   JsonOut::boolean(out.get(), "retyped", result.retyped);
-  if (result.model_update) {
-    JsonOut update(cJSON_Parse(to_json(*result.model_update).c_str()));
-    cJSON_AddItemToObject(out.get(), "model_update", update.release());
-  } else {
-    JsonOut::null(out.get(), "model_update");
-  }
+  add_model_update(out.get(), result.model_update);
+  return out.print();
+}
+
+std::string to_json(const solidfire::MigrateResult& result) {
+  JsonOut out;
+  JsonOut::boolean(out.get(), "migrated", result.migrated);
+  add_model_update(out.get(), result.model_update);
+  if (!result.migrated) JsonOut::str(out.get(), "reason", result.reason);
   return out.print();
 }
 

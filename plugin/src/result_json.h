@@ -12,6 +12,7 @@ std::string to_json(const solidfire::ModelUpdate& update);
 std::string to_json(const solidfire::IscsiConnectionInfo& info);
 std::string to_json(const solidfire::BackendStats& stats);
 std::string to_json(const solidfire::RetypeResult& result);
+std::string to_json(const solidfire::MigrateResult& result);
 std::string to_json(const solidfire::ProviderInfoResult& result);
 std::string to_json(const solidfire::FailoverResult& result);
 std::string size_json(int64_t size_gib);

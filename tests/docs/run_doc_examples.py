@@ -2,11 +2,13 @@
 """Runs every example of abi/docs/operations.md through vdp-host against a fresh element-sim.
 
 The simulator runs two clusters. Examples use backend `doc` (the first cluster) unless they name
-`--backend doc-replicated`: the same cluster with the second one as its replication_device.
+`--backend doc-replicated` (the same cluster with the second one as its replication_device) or
+`--backend doc-target` (the second cluster: a migration's destination).
 
 An example is a line starting with `vdp-host ` inside a ```sh block. It must succeed unless it ends
 with `# expect: STATUS`. A ```json block right after the example is its documented result: every key
-shown there must exist in the real result (values are not compared: secrets and times differ).
+shown there must exist in the real result, and booleans must have the documented value (other values
+are not compared: secrets, ids and times differ).
 
 The page must also cover every operation of VDP_OPERATIONS (abi/include/vdp/vdp_operations.h): each one
 the plugin's describe lists is named in a heading or in `backticks`, and the others are exactly the
@@ -68,6 +70,8 @@ def missing_keys(documented, actual, path=""):
         where = f"{path}.{key}" if path else key
         if key not in actual:
             missing.append(where)
+        elif isinstance(value, bool) and actual[key] is not value:
+            missing.append(f"{where} (documented {json.dumps(value)}, got {json.dumps(actual[key])})")
         else:
             missing.extend(missing_keys(value, actual[key], where))
     return missing
@@ -152,7 +156,11 @@ def main():
                 f.write("sf_api_scheme = http\nvolume_backend_name = doc-replicated\n")
                 f.write(f"replication_device = backend_id:dr-site,mvip:{target_address},login:admin,"
                         f"password:admin,port:{target_port}\n")
-            backends = ("doc", "doc-replicated")
+                # The replication target as a backend of its own (where a migration lands).
+                f.write("\n[doc-target]\n")
+                f.write(f"san_ip = {target_address}\nsf_api_port = {target_port}\nsan_login = admin\n")
+                f.write("san_password = admin\nsf_api_scheme = http\nvolume_backend_name = doc-target\n")
+            backends = ("doc", "doc-replicated", "doc-target")
             for line_no, line, expect, documented in examples:
                 argv = shlex.split(line)[1:]
                 cleaned = []
@@ -180,7 +188,7 @@ def main():
                         missing = missing_keys(documented, json.loads(run.stdout))
                         if missing:
                             failures += 1
-                            print(f"FAIL {label}: result lacks documented keys {missing}\n{run.stdout}")
+                            print(f"FAIL {label}: result lacks documented keys or values {missing}\n{run.stdout}")
                             continue
                     print(f"ok   {label}")
                 else:

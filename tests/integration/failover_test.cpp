@@ -22,8 +22,7 @@ class Failover : public ::testing::Test {
  protected:
   Failover() : sim(options()) {
     config = sim_config(sim);
-    config["replication_device"] = "backend_id:dr-site,mvip:" + mvip_of(1) + ",login:" + kSimUser +
-                                   ",password:" + kSimPassword + ",port:" + std::to_string(sim.server().port(1));
+    config["replication_device"] = sim.replication_device();
     drv = ready();
     project = unique_name("fo");
   }
@@ -42,16 +41,8 @@ class Failover : public ::testing::Test {
     EXPECT_EQ(r.status, VDP_OK) << r.output;
     return d;
   }
-  Json rpc_on(int cluster, const std::string& method, const std::string& params = "{}") {
-    const std::string body = "{\"method\":" + quote(method) + ",\"params\":" + params + ",\"id\":1}";
-    Json reply = Json::parse(sim.server().handle(body, "12.3", cluster));
-    EXPECT_FALSE(reply.has("error")) << method << " on cluster " << cluster << ": " << reply.dump();
-    return reply["result"];
-  }
-  std::string mvip_of(int cluster) { return rpc_on(cluster, "GetClusterInfo")["clusterInfo"]["mvip"].str(); }
-  std::string uuid_of(int cluster) { return rpc_on(cluster, "GetClusterInfo")["clusterInfo"]["uuid"].str(); }
   Json on(int cluster, const std::string& id) {
-    const Json v = rpc_on(cluster, "ListVolumes", R"({"volumeName":)" + quote("UUID-" + id) + "}")["volumes"];
+    const Json v = sim.rpc_on(cluster, "ListVolumes", R"({"volumeName":)" + quote("UUID-" + id) + "}")["volumes"];
     EXPECT_EQ(v.size(), 1u) << "cluster " << cluster << " " << id;
     return v.at(0);
   }
@@ -97,19 +88,19 @@ TEST_F(Failover, FailoverHostPointsAtTheTargetAndFailbackRestoresAndReplicatesBa
   const std::vector<std::string> pid = split(ua["provider_id"].str());
   ASSERT_EQ(pid.size(), 3u) << ua.dump();
   EXPECT_EQ(pid[0], std::to_string(on(1, a)["volumeID"].i64())) << "provider_id must name the target's volume";
-  EXPECT_EQ(pid[2], uuid_of(1));
-  EXPECT_NE(ua["provider_location"].str().find(mvip_of(1)), std::string::npos) << ua.dump();
+  EXPECT_EQ(pid[2], sim.uuid_of(1));
+  EXPECT_NE(ua["provider_location"].str().find(sim.mvip_of(1)), std::string::npos) << ua.dump();
   EXPECT_EQ(update_of(r, plain)["status"].str(), "error") << r.dump();
   EXPECT_EQ(on(1, a)["access"].str(), "readWrite");
   EXPECT_EQ(on(0, a)["access"].str(), "replicationTarget");
 
   // The driver now serves the target: stats, connections and new volumes go there.
   const Json stats = ok_json(drv->call("get_volume_stats", R"({"refresh":true})"), "stats");
-  EXPECT_EQ(stats["active_cluster_mvip"].str(), mvip_of(1));
+  EXPECT_EQ(stats["active_cluster_mvip"].str(), sim.mvip_of(1));
   const Json conn = ok_json(drv->call("initialize_connection", R"({"volume":)" + vol(a, kReplicated, ua) +
                                                                  R"(,"connector":)" + connector_json() + "}"),
                             "initialize_connection");
-  EXPECT_NE(conn["data"]["target_portal"].str().find(mvip_of(1)), std::string::npos) << conn.dump();
+  EXPECT_NE(conn["data"]["target_portal"].str().find(sim.mvip_of(1)), std::string::npos) << conn.dump();
   const std::string b = new_uuid();
   const Json mb = create(b, kReplicated);
   EXPECT_EQ(mb["replication_status"].str(), "failed-over") << mb.dump();
@@ -124,13 +115,13 @@ TEST_F(Failover, FailoverHostPointsAtTheTargetAndFailbackRestoresAndReplicatesBa
     SCOPED_TRACE(id);
     const Json u = update_of(back, id);
     EXPECT_EQ(u["replication_status"].str(), "enabled") << back.dump();
-    EXPECT_EQ(split(u["provider_id"].str()).at(2), uuid_of(0));
+    EXPECT_EQ(split(u["provider_id"].str()).at(2), sim.uuid_of(0));
     EXPECT_EQ(on(0, id)["access"].str(), "readWrite");
     EXPECT_EQ(on(1, id)["access"].str(), "replicationTarget");
     EXPECT_EQ(on(0, id)["volumePairs"].size(), 1u);
   }
   const Json stats2 = ok_json(drv->call("get_volume_stats", R"({"refresh":true})"), "stats after failback");
-  EXPECT_EQ(stats2["active_cluster_mvip"].str(), mvip_of(0));
+  EXPECT_EQ(stats2["active_cluster_mvip"].str(), sim.mvip_of(0));
 }
 
 TEST_F(Failover, SplitFailoverAndCompletedAndRestartByEitherSpelling) {
@@ -139,18 +130,18 @@ TEST_F(Failover, SplitFailoverAndCompletedAndRestartByEitherSpelling) {
   const Json r = ok_json(drv->call("failover", R"({"volumes":[)" + vol(a, kReplicated, ma) + "]}"), "failover");
   EXPECT_EQ(r["active_backend_id"].str(), "dr-site");
   // Not switched yet: failover_completed does that.
-  EXPECT_EQ(ok_json(drv->call("get_volume_stats", R"({"refresh":true})"), "s")["active_cluster_mvip"].str(), mvip_of(0));
+  EXPECT_EQ(ok_json(drv->call("get_volume_stats", R"({"refresh":true})"), "s")["active_cluster_mvip"].str(), sim.mvip_of(0));
   ok_json(drv->call("failover_completed", R"({"active_backend_id":"dr-site"})"), "failover_completed");
-  EXPECT_EQ(ok_json(drv->call("get_volume_stats", R"({"refresh":true})"), "s")["active_cluster_mvip"].str(), mvip_of(1));
+  EXPECT_EQ(ok_json(drv->call("get_volume_stats", R"({"refresh":true})"), "s")["active_cluster_mvip"].str(), sim.mvip_of(1));
 
-  for (const std::string& spelling : {std::string("dr-site"), mvip_of(1)}) {
+  for (const std::string& spelling : {std::string("dr-site"), sim.mvip_of(1)}) {
     SCOPED_TRACE(spelling);
     auto restarted = ready({{"active_backend_id", spelling}});
     const Json s = ok_json(restarted->call("get_volume_stats", R"({"refresh":true})"), "stats");
-    EXPECT_EQ(s["active_cluster_mvip"].str(), mvip_of(1));
+    EXPECT_EQ(s["active_cluster_mvip"].str(), sim.mvip_of(1));
     const std::string c = new_uuid();
     ok_json(restarted->call("create_volume", R"({"volume":)" + vol(c, kPlain) + "}"), "create after restart");
-    EXPECT_EQ(rpc_on(0, "ListVolumes", R"({"volumeName":)" + quote("UUID-" + c) + "}")["volumes"].size(), 0u);
+    EXPECT_EQ(sim.rpc_on(0, "ListVolumes", R"({"volumeName":)" + quote("UUID-" + c) + "}")["volumes"].size(), 0u);
     EXPECT_EQ(on(1, c)["access"].str(), "readWrite");
   }
 }

@@ -41,8 +41,7 @@ class ReplicatedVolumes : public ::testing::Test {
  protected:
   explicit ReplicatedVolumes(element_sim::Options sim_opts = two_clusters()) : sim(std::move(sim_opts)) {
     vh::ConfigMap cfg = sim_config(sim);
-    cfg["replication_device"] = "backend_id:dr-site,mvip:" + mvip_of(1) + ",login:" + kSimUser +
-                                ",password:" + kSimPassword + ",port:" + std::to_string(sim.server().port(1));
+    cfg["replication_device"] = sim.replication_device();
     drv = make_driver(cfg, &logs);
     vh::CallOptions opts;
     opts.timeout = 60s;
@@ -51,17 +50,10 @@ class ReplicatedVolumes : public ::testing::Test {
     project = unique_name("repl");
   }
 
-  Json rpc_on(int cluster, const std::string& method, const std::string& params = "{}") {
-    const std::string body = "{\"method\":" + quote(method) + ",\"params\":" + params + ",\"id\":1}";
-    Json reply = Json::parse(sim.server().handle(body, "12.3", cluster));
-    EXPECT_FALSE(reply.has("error")) << method << " on cluster " << cluster << ": " << reply.dump();
-    return reply["result"];
-  }
-  std::string mvip_of(int cluster) { return rpc_on(cluster, "GetClusterInfo")["clusterInfo"]["mvip"].str(); }
   // Every volume (any state) named UUID-<id> on a cluster.
   std::vector<Json> named(int cluster, const std::string& id) {
     std::vector<Json> out;
-    const Json vols = rpc_on(cluster, "ListVolumes", R"({"volumeName":)" + quote("UUID-" + id) + "}")["volumes"];
+    const Json vols = sim.rpc_on(cluster, "ListVolumes", R"({"volumeName":)" + quote("UUID-" + id) + "}")["volumes"];
     for (size_t i = 0; i < vols.size(); ++i) out.push_back(vols.at(i));
     return out;
   }
@@ -71,7 +63,7 @@ class ReplicatedVolumes : public ::testing::Test {
     return v.empty() ? Json() : v.front();
   }
   Json account_on(int cluster, const std::string& username) {
-    return rpc_on(cluster, "GetAccountByName", R"({"username":)" + quote(username) + "}")["account"];
+    return sim.rpc_on(cluster, "GetAccountByName", R"({"username":)" + quote(username) + "}")["account"];
   }
   // The volume replicates in `mode`: one Active pair each way, the copy a replicationTarget of the
   // same name and size, in an account of the same name and CHAP secrets.
@@ -87,8 +79,8 @@ class ReplicatedVolumes : public ::testing::Test {
     EXPECT_EQ(src["access"].str(), "readWrite");
     EXPECT_EQ(dst["access"].str(), "replicationTarget");
     EXPECT_EQ(dst["totalSize"].i64(), src["totalSize"].i64());
-    const Json a0 = rpc_on(0, "GetAccountByID", R"({"accountID":)" + std::to_string(src["accountID"].i64()) + "}");
-    const Json a1 = rpc_on(1, "GetAccountByID", R"({"accountID":)" + std::to_string(dst["accountID"].i64()) + "}");
+    const Json a0 = sim.rpc_on(0, "GetAccountByID", R"({"accountID":)" + std::to_string(src["accountID"].i64()) + "}");
+    const Json a1 = sim.rpc_on(1, "GetAccountByID", R"({"accountID":)" + std::to_string(dst["accountID"].i64()) + "}");
     EXPECT_EQ(a0["account"]["username"].str(), a1["account"]["username"].str());
     EXPECT_EQ(a0["account"]["initiatorSecret"].str(), a1["account"]["initiatorSecret"].str());
     EXPECT_EQ(a0["account"]["targetSecret"].str(), a1["account"]["targetSecret"].str());
@@ -134,7 +126,7 @@ TEST_F(ReplicatedVolumes, CreateInEveryModeAndDeleteRemovesBothSides) {
 
 TEST_F(ReplicatedVolumes, TargetAccountWithOtherSecretsIsCorrected) {
   const std::string username = project;  // no sf_account_prefix: the account is the project id
-  rpc_on(1, "AddAccount",
+  sim.rpc_on(1, "AddAccount",
          R"({"username":)" + quote(username) + R"(,"initiatorSecret":"OtherInit123456","targetSecret":"OtherTgt1234567"})");
   const std::string id = new_uuid();
   create(id, replicated_type("Async"));
@@ -215,7 +207,7 @@ TEST_F(ReplicatedVolumes, SnapshotsCloneAndFromSnapshotReplicate) {
   const Json sm = ok_json(drv->call("create_snapshot", R"({"snapshot":{"id":)" + quote(sid) + R"(,"volume_id":)" +
                                                            quote(id) + R"(,"volume_size":1,"volume":)" + vol + "}}"),
                           "snapshot");
-  const Json snaps = rpc_on(0, "ListSnapshots", R"({"volumeID":)" + std::to_string(only(0, id)["volumeID"].i64()) + "}");
+  const Json snaps = sim.rpc_on(0, "ListSnapshots", R"({"volumeID":)" + std::to_string(only(0, id)["volumeID"].i64()) + "}");
   ASSERT_EQ(snaps["snapshots"].size(), 1u);
   EXPECT_TRUE(snaps["snapshots"].at(0)["enableRemoteReplication"].boolean()) << snaps.dump();
 
@@ -271,8 +263,8 @@ TEST_F(ReplicatedVolumes, RetypeInChangeModeAndOut) {
 }
 
 TEST_F(ReplicatedVolumes, ManageReplicatesUnmanageLeavesBothAlone) {
-  const Json acct = rpc_on(0, "AddAccount", R"({"username":"legacy-owner"})");
-  const Json made = rpc_on(0, "CreateVolume", R"({"name":"legacy-vol","accountID":)" +
+  const Json acct = sim.rpc_on(0, "AddAccount", R"({"username":"legacy-owner"})");
+  const Json made = sim.rpc_on(0, "CreateVolume", R"({"name":"legacy-vol","accountID":)" +
                                                   std::to_string(acct["accountID"].i64()) +
                                                   R"(,"totalSize":1073741824,"enable512e":true})");
   const int64_t vid = made["volumeID"].i64();
@@ -283,7 +275,7 @@ TEST_F(ReplicatedVolumes, ManageReplicatesUnmanageLeavesBothAlone) {
                                                           "}}"),
                          "manage");
   EXPECT_EQ(m["replication_status"].str(), "enabled") << m.dump();
-  const Json src = rpc_on(0, "ListVolumes", R"({"volumeIDs":[)" + std::to_string(vid) + "]}")["volumes"].at(0);
+  const Json src = sim.rpc_on(0, "ListVolumes", R"({"volumeIDs":[)" + std::to_string(vid) + "]}")["volumes"].at(0);
   ASSERT_EQ(src["volumePairs"].size(), 1u) << src.dump();
   const int64_t remote = src["volumePairs"].at(0)["remoteVolumeID"].i64();
 
@@ -291,9 +283,9 @@ TEST_F(ReplicatedVolumes, ManageReplicatesUnmanageLeavesBothAlone) {
   ok_json(drv->call("unmanage", R"({"volume":)" + volume_json(id, 1, project, replicated_type("Async"), m) + "}"),
           "unmanage");
   EXPECT_EQ(sim.server().rpc_total(1), writes0) << "unmanage touched the target";
-  const Json after = rpc_on(0, "ListVolumes", R"({"volumeIDs":[)" + std::to_string(vid) + "]}")["volumes"].at(0);
+  const Json after = sim.rpc_on(0, "ListVolumes", R"({"volumeIDs":[)" + std::to_string(vid) + "]}")["volumes"].at(0);
   EXPECT_EQ(after["volumePairs"].size(), 1u);
-  EXPECT_EQ(rpc_on(1, "ListVolumes", R"({"volumeIDs":[)" + std::to_string(remote) + "]}")["volumes"].size(), 1u);
+  EXPECT_EQ(sim.rpc_on(1, "ListVolumes", R"({"volumeIDs":[)" + std::to_string(remote) + "]}")["volumes"].size(), 1u);
 }
 
 TEST_F(ReplicatedVolumes, TransferMovesTheTargetCopyToo) {

@@ -25,15 +25,7 @@ class Replication : public ::testing::Test {
  protected:
   explicit Replication(element_sim::Options opts = two_clusters()) : sim(std::move(opts)) {}
 
-  // The Element view of one cluster, in-process.
-  Json rpc_on(int cluster, const std::string& method, const std::string& params = "{}") {
-    const std::string body = "{\"method\":" + quote(method) + ",\"params\":" + params + ",\"id\":1}";
-    Json reply = Json::parse(sim.server().handle(body, "12.3", cluster));
-    EXPECT_FALSE(reply.has("error")) << method << " on cluster " << cluster << ": " << reply.dump();
-    return reply["result"];
-  }
-  Json pairs_on(int cluster) { return rpc_on(cluster, "ListClusterPairs")["clusterPairs"]; }
-  std::string mvip_of(int cluster) { return rpc_on(cluster, "GetClusterInfo")["clusterInfo"]["mvip"].str(); }
+  Json pairs_on(int cluster) { return sim.rpc_on(cluster, "ListClusterPairs")["clusterPairs"]; }
 
   // Exactly one pair on each side, Connected, naming the other cluster; nothing Unconfigured.
   void expect_one_connected_pair() {
@@ -42,13 +34,13 @@ class Replication : public ::testing::Test {
       const Json pairs = pairs_on(c);
       ASSERT_EQ(pairs.size(), 1u) << pairs.dump();
       EXPECT_EQ(pairs.at(0)["status"].str(), "Connected") << pairs.dump();
-      EXPECT_EQ(pairs.at(0)["mvip"].str(), mvip_of(1 - c)) << pairs.dump();
+      EXPECT_EQ(pairs.at(0)["mvip"].str(), sim.mvip_of(1 - c)) << pairs.dump();
     }
     EXPECT_EQ(pairs_on(0).at(0)["clusterPairUUID"].str(), pairs_on(1).at(0)["clusterPairUUID"].str());
   }
 
   std::string device(const std::string& password = kSimPassword) {
-    return "backend_id:dr-site,mvip:" + mvip_of(1) + ",login:" + kSimUser + ",password:" + password +
+    return "backend_id:dr-site,mvip:" + sim.mvip_of(1) + ",login:" + kSimUser + ",password:" + password +
            ",port:" + std::to_string(sim.server().port(1));
   }
   vh::ConfigMap config(const vh::ConfigMap& extra = {}) {
@@ -87,7 +79,7 @@ TEST_F(Replication, SetupPairsTheClustersAndStatsReportReplication) {
   EXPECT_EQ(stats["replication_targets"].at(0).str(), "dr-site");
   EXPECT_EQ(stats["replication_modes"].size(), 3u);
   EXPECT_EQ(stats["replication_type"].at(0).str(), "async");
-  EXPECT_EQ(stats["active_cluster_mvip"].str(), mvip_of(0));
+  EXPECT_EQ(stats["active_cluster_mvip"].str(), sim.mvip_of(0));
   EXPECT_FALSE(logs.contains(kSimPassword));
 }
 
@@ -122,8 +114,8 @@ TEST_F(Replication, AnotherHostPairingMeanwhileIsUsedAndOurPendingPairRemoved) {
   std::thread t([&] { result = setup(*drv); });
   for (int i = 0; i < 500 && sim.server().paused_count() == 0; ++i) std::this_thread::sleep_for(10ms);
   ASSERT_EQ(sim.server().paused_count(), 1u);
-  const std::string key = rpc_on(0, "StartClusterPairing")["clusterPairingKey"].str();
-  rpc_on(1, "CompleteClusterPairing", "{\"clusterPairingKey\":" + quote(key) + "}");
+  const std::string key = sim.rpc_on(0, "StartClusterPairing")["clusterPairingKey"].str();
+  sim.rpc_on(1, "CompleteClusterPairing", "{\"clusterPairingKey\":" + quote(key) + "}");
   sim.server().release_paused();
   t.join();
   ASSERT_EQ(result.status, VDP_OK) << result.output;
@@ -160,7 +152,7 @@ TEST_F(Replication, TargetFailuresFailSetupClearly) {
   // Unreachable target: a closed port on the target's address.
   {
     auto cfg = config();
-    cfg["replication_device"] = "backend_id:dr-site,mvip:" + mvip_of(1) + ",login:" + kSimUser +
+    cfg["replication_device"] = "backend_id:dr-site,mvip:" + sim.mvip_of(1) + ",login:" + kSimUser +
                                 ",password:" + kSimPassword + ",port:1";
     auto drv = make_driver(cfg);
     const auto r = setup(*drv, nullptr, 3s);

@@ -27,6 +27,7 @@ const char* const kA = "1a000000-0000-4000-8000-00000000001a";
 const char* const kB = "1b000000-0000-4000-8000-00000000001b";
 const char* const kC = "1c000000-0000-4000-8000-00000000001c";
 const char* const kD = "1d000000-0000-4000-8000-00000000001d";
+const char* const kE = "1e000000-0000-4000-8000-00000000001e";
 const char* const kSnap = "15000000-0000-4000-8000-000000000015";
 
 std::string type(const std::string& mode) {
@@ -38,11 +39,8 @@ std::string type(const std::string& mode) {
 class ReplicatedScenario {
  public:
   explicit ReplicatedScenario(Sim& sim) : sim_(sim) {
-    const Json info = Json::parse(sim.server().handle(R"({"method":"GetClusterInfo","params":{},"id":1})", "12.3", 1));
     vh::ConfigMap cfg = sim_config(sim);
-    cfg["replication_device"] = "backend_id:dr,mvip:" + info["result"]["clusterInfo"]["mvip"].str() +
-                                ",login:" + kSimUser + ",password:" + kSimPassword +
-                                ",port:" + std::to_string(sim.server().port(1));
+    cfg["replication_device"] = sim.replication_device(1, "dr");
     driver_ = make_driver(cfg);
     vh::CallOptions opts;
     opts.timeout = std::chrono::seconds(60);
@@ -72,6 +70,11 @@ class ReplicatedScenario {
     step("retype (out of replication)", "retype",
          [&] { return "{\"volume\":" + vol(kD, "Sync", 1) + ",\"new_type\":" + type("") + "}"; });
     step("delete_volume (replicated)", "delete_volume", [&] { return "{\"volume\":" + vol(kA, "Async", 1) + "}"; });
+    step("create_volume (plain, to migrate)", "create_volume", [&] { return "{\"volume\":" + vol(kE, "", 1) + "}"; }, kE);
+    step("migrate_volume (to the target cluster)", "migrate_volume", [&] {
+      return "{\"volume\":" + vol(kE, "", 1) + R"(,"host":{"host":"b@sf#sf","capabilities":{"location_info":"solidfire:)" +
+             sim_.uuid_of(1) + R"(:UUID-:"}}})";
+    });
     for (const char* id : {kB, kC, kD}) driver_->call("delete_volume", "{\"volume\":" + vol(id, "", 1) + "}");
     return rows_;
   }

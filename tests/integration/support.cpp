@@ -134,6 +134,21 @@ Json Sim::rpc(const std::string& method, const std::string& params_json) {
   return reply["result"];
 }
 
+Json Sim::rpc_on(int cluster, const std::string& method, const std::string& params_json) {
+  const std::string body = "{\"method\":" + quote(method) + ",\"params\":" + params_json + ",\"id\":1}";
+  Json reply = Json::parse(server_.handle(body, "12.3", cluster));
+  if (reply.has("error")) ADD_FAILURE() << method << " on cluster " << cluster << " failed: " << reply.dump();
+  return reply["result"];
+}
+
+std::string Sim::mvip_of(int cluster) { return rpc_on(cluster, "GetClusterInfo")["clusterInfo"]["mvip"].str(); }
+std::string Sim::uuid_of(int cluster) { return rpc_on(cluster, "GetClusterInfo")["clusterInfo"]["uuid"].str(); }
+
+std::string Sim::replication_device(int cluster, const std::string& backend_id) {
+  return "backend_id:" + backend_id + ",mvip:" + mvip_of(cluster) + ",login:" + kSimUser + ",password:" +
+         kSimPassword + ",port:" + std::to_string(server_.port(cluster));
+}
+
 Json Sim::cluster_info() { return rpc("GetClusterInfo")["clusterInfo"]; }
 
 std::optional<Json> Sim::volume_by_id(int64_t volume_id) {

@@ -87,6 +87,13 @@ class Sim {
   // Same, but returns the whole reply (for calls expected to fail).
   Json rpc_reply(const std::string& method, const std::string& params_json = "{}");
 
+  // The same on cluster `cluster` of a multi-cluster simulator (0 is the first).
+  Json rpc_on(int cluster, const std::string& method, const std::string& params_json = "{}");
+  std::string mvip_of(int cluster);  // GetClusterInfo.clusterInfo.mvip
+  std::string uuid_of(int cluster);  // GetClusterInfo.clusterInfo.uuid
+  // A replication_device (2.2.x spelling) naming cluster `cluster` of this simulator.
+  std::string replication_device(int cluster = 1, const std::string& backend_id = "dr-site");
+
   uint64_t total(int cluster = 0) const { return server_.rpc_total(cluster); }
   uint64_t count(const std::string& method, int cluster = 0) const { return server_.rpc_count(method, cluster); }
 

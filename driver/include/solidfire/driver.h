@@ -65,6 +65,11 @@ class SolidFireDriver {
   virtual void delete_volume(CallContext& ctx, const Volume& volume) = 0;
   virtual void extend_volume(CallContext& ctx, const Volume& volume, int64_t new_size_gib) = 0;
   virtual RetypeResult retype(CallContext& ctx, const Volume& volume, const VolumeType& new_type) = 0;
+  // Storage-assisted migration (Cinder 2.2.x): moves the volume to the cluster the destination's
+  // location_info names when this driver can reach it (its replication target); otherwise answers
+  // migrated=false with the reason, and the host copies the data itself.
+  virtual MigrateResult migrate_volume(CallContext& ctx, const Volume& volume,
+                                       const MigrationDestination& destination) = 0;
 
   // Snapshots.
   virtual ModelUpdate create_snapshot(CallContext& ctx, const Snapshot& snapshot) = 0;

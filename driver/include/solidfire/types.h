@@ -99,6 +99,19 @@ struct RetypeResult {
   std::optional<ModelUpdate> model_update;
 };
 
+// Where the host wants a volume moved (Cinder's migrate_volume `host`): the destination's host name and
+// its backend's location_info capability (absent when that backend publishes none).
+struct MigrationDestination {
+  std::string host;
+  std::optional<std::string> location_info;
+};
+
+struct MigrateResult {
+  bool migrated = false;                   // false: the host copies the data itself (generic migration)
+  std::optional<ModelUpdate> model_update;
+  std::string reason;                      // why not, when not migrated
+};
+
 struct AttachRequest {
   std::string instance_uuid;
   std::string host_name;
@@ -204,6 +217,9 @@ struct BackendStats {
   int64_t peak_iops = 0;
   std::string cluster_mvip;
   std::string cluster_uuid;
+  // "solidfire:<cluster uuid>:<sf_volume_prefix>:<sf_account_prefix>": what migrate_volume reads from
+  // a destination backend's capabilities (the account prefix last: it may contain ':').
+  std::string location_info;
   // Set when the last refresh failed and these figures are a previous result this many seconds old
   // (served for at most 10 minutes; after that the refresh error is raised).
   std::optional<int64_t> stale_seconds;
