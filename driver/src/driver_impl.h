@@ -27,6 +27,9 @@
 
 namespace solidfire {
 
+// How long a probe of a cluster that may be lost waits for its answer.
+inline constexpr std::chrono::seconds kProbeWindow{5};
+
 // Served instead of failing when a stats refresh fails, but never older than this.
 inline constexpr std::chrono::seconds kMaxStaleStats{600};
 
@@ -266,6 +269,9 @@ class SolidFireDriverImpl final : public SolidFireDriver {
 
   // Makes the primary (false) or the replica (true) the active cluster.
   void activate(bool replica);
+  // One GetClusterVersionInfo within kProbeWindow: false (logged, naming `label`) when it fails, so
+  // that a lost cluster costs one short wait, not a retry budget per volume.
+  bool answers(CallContext& ctx, ElementClient& client, const std::string& label);
 
   // --- replication (replication.cpp)
   // Setup's replication step: the target's identity, then the cluster pair (found or made, Connected).
@@ -292,6 +298,11 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   std::string replication_data(int64_t target_volume_id, const std::string& mode) const;
   // Removes the replication of `sf_volume` when it has any (delete, retype out of replication).
   void unreplicate_volume(CallContext& ctx, const SfVolume& sf_volume);
+  // Runs `work` on a paired volume's copies (extend, transfer, unreplicate). Failed over, the copies are
+  // on the primary, presumed lost: it is probed once and `work` skipped when it does not answer, its
+  // errors logged, so a lost primary never fails or slows an operation on the target (failback
+  // reconciles sizes). Otherwise errors propagate.
+  void on_copies(CallContext& ctx, const std::string& what, const std::function<void(VolumePairing&)>& work);
 
   // --- migration (ops_migrate.cpp)
   // The stats' location_info for `cluster`: what a migrating backend compares with its own clusters.
@@ -321,6 +332,7 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   std::optional<ClusterInfo> primary_cluster_;  // nullopt while a failed-over start could not reach it; guarded
   std::optional<ReplicaState> replica_state_;  // guarded by cluster_mutex_
   bool failed_over_ = false;                     // guarded by cluster_mutex_
+  std::atomic<uint64_t> failovers_{0};           // switches of the active cluster (failover_completed)
 
   mutable std::mutex stats_mutex_;
   std::optional<BackendStats> stats_;      // guarded by stats_mutex_

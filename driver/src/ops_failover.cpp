@@ -78,17 +78,7 @@ FailoverResult SolidFireDriverImpl::failover(CallContext& ctx, const std::vector
   }
 
   // Is the side we leave reachable? One short probe instead of a timeout per volume.
-  bool from_answers = true;
-  {
-    GraceContext probe(ctx, std::min(ctx.deadline(), clock_->now() + std::chrono::seconds(5)));
-    try {
-      from_client.call(probe, element::kGetClusterVersionInfo, Json::object());
-    } catch (const Error& e) {
-      from_answers = false;
-      log_->warn("failover: the {} does not answer ({}); its volumes are left as they are",
-                 failback ? "replication target" : "primary cluster", e.message());
-    }
-  }
+  const bool from_answers = answers(ctx, from_client, failback ? "replication target" : "primary cluster");
 
   FailoverResult result;
   result.active_backend_id = failback ? std::string() : replica_->target.backend_id;
@@ -101,6 +91,14 @@ FailoverResult SolidFireDriverImpl::failover(CallContext& ctx, const std::vector
       std::optional<FoundVolume> src;
       if (from_answers) src = from_lookup.find(ctx, probe);
       std::optional<FoundVolume> copy = to_lookup.find(ctx, probe);
+      if (!copy && src) {
+        // Not where its project says (transferred while the other side was unreachable): its pair
+        // leads to it.
+        for (const auto& p : src->volume.pairs) {
+          auto paired = to_lookup.by_id(ctx, p.remote_volume_id);
+          if (paired && !paired->volume.deleted() && paired->volume.name == src->volume.name) copy = std::move(paired);
+        }
+      }
       if (!copy && failback && src) {
         // Made on the target while failed over: replicate it back first, then flip.
         const SfAccount owner = replica_->accounts->get_or_create(ctx, account_username(config_, volume.project_id));
@@ -113,6 +111,13 @@ FailoverResult SolidFireDriverImpl::failover(CallContext& ctx, const std::vector
         vu.updates.status = "error";
         result.volume_updates.push_back(std::move(vu));
         continue;
+      }
+      if (failback && src && copy->volume.total_size < src->volume.total_size) {
+        // Extended while failed over (the lost primary's copy could not grow then): grow it now.
+        Json params = Json::object();
+        params.set("volumeID", copy->volume.id);
+        params.set("totalSize", src->volume.total_size);
+        to_client.call_repeatable(ctx, element::kModifyVolume, params);
       }
       if (src && !src->volume.deleted()) {
         Json params = Json::object();
@@ -131,6 +136,16 @@ FailoverResult SolidFireDriverImpl::failover(CallContext& ctx, const std::vector
       const std::string username = account_username(config_, volume.project_id);
       std::optional<SfAccount> account = to_accounts.find(ctx, username);
       if (!account || account->id != copy->volume.account_id) account = to_accounts.find(ctx, username + "_");
+      if ((!account || account->id != copy->volume.account_id) && failback) {
+        // Transferred while failed over (the lost primary's copy could not move then): move it now,
+        // into the account mirroring the new owner's.
+        account = to_accounts.mirror(ctx, replica_->accounts->get_or_create(ctx, username));
+        Json move = Json::object();
+        move.set("volumeID", copy->volume.id);
+        move.set("accountID", account->id);
+        to_client.call_repeatable(ctx, element::kModifyVolume, move);
+        copy->volume.account_id = account->id;
+      }
       if (!account || account->id != copy->volume.account_id) {
         throw Error(ErrorCode::kBackend, "the copy of volume " + volume.id + " is in an unexpected account");
       }
@@ -146,6 +161,17 @@ FailoverResult SolidFireDriverImpl::failover(CallContext& ctx, const std::vector
   log_->warn("{} prepared for {} volumes; the {} serves once failover_completed runs",
              failback ? "failback" : "failover", volumes.size(), to_name);
   return result;
+}
+
+bool SolidFireDriverImpl::answers(CallContext& ctx, ElementClient& client, const std::string& label) {
+  GraceContext probe(ctx, std::min(ctx.deadline(), clock_->now() + kProbeWindow));
+  try {
+    client.call(probe, element::kGetClusterVersionInfo, Json::object());
+    return true;
+  } catch (const Error& e) {
+    log_->warn("the {} does not answer ({}); what lives there is left as it is", label, e.message());
+    return false;
+  }
 }
 
 void SolidFireDriverImpl::failover_completed(CallContext& ctx, const std::string& active_backend_id) {
@@ -175,6 +201,7 @@ void SolidFireDriverImpl::failover_completed(CallContext& ctx, const std::string
     failed_over_ = !to_primary;
   }
   activate(!to_primary);
+  failovers_.fetch_add(1);
   {
     std::lock_guard<std::mutex> lock(stats_mutex_);
     stats_.reset();  // the next stats describe the cluster now served

@@ -212,7 +212,10 @@ ModelUpdate SolidFireDriverImpl::accept_transfer(CallContext& ctx, const Volume&
     }
   }
   // The target copies of a replicated volume follow it into the new tenant's account there.
-  if (!av.volume.pairs.empty() && replica_) pairing().move_targets(ctx, av.volume, account);
+  if (!av.volume.pairs.empty() && replica_) {
+    on_copies(ctx, "moving the copy of volumeID " + std::to_string(av.volume.id),
+              [&](VolumePairing& p) { p.move_targets(ctx, av.volume, account); });
+  }
   ModelUpdate m = model_update(cl, account, av.volume);
   m.provider_geometry = av.volume.enable512e ? std::nullopt : std::optional<std::string>("4096 4096");
   return m;

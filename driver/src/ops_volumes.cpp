@@ -192,7 +192,10 @@ void SolidFireDriverImpl::extend_volume(CallContext& ctx, const Volume& volume, 
         .with_field("new_size");
   }
   // A replicated volume's copy grows first: Element pauses a pair whose target is smaller.
-  if (!target.volume.pairs.empty() && replica_) pairing().extend_targets(ctx, target.volume, new_bytes);
+  if (!target.volume.pairs.empty() && replica_) {
+    on_copies(ctx, "growing the copy of volumeID " + std::to_string(target.volume.id),
+              [&](VolumePairing& p) { p.extend_targets(ctx, target.volume, new_bytes); });
+  }
   Json params = Json::object();
   params.set("volumeID", target.volume.id);
   params.set("totalSize", new_bytes);

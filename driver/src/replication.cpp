@@ -4,6 +4,7 @@
 
 #include "cluster_pairing.h"
 #include "driver_impl.h"
+#include "element_api.h"
 #include "grace_context.h"
 #include "util.h"
 #include "json.h"
@@ -91,17 +92,34 @@ VolumePairing SolidFireDriverImpl::pairing(bool from_primary) {
 void SolidFireDriverImpl::replicate_new_volume(CallContext& ctx, const Volume& volume, const SfVolume& made,
                                                bool made_now, const SfAccount& account, const std::string& mode,
                                                const Json& create_params, ModelUpdate& update) {
+  const uint64_t epoch = failovers_.load();
   if (failed_over()) {
     // The primary is presumed lost: the volume lives on the target alone until failback replicates it
     // back (ops_failover.cpp), so its type's replication is not lost, only deferred.
+    if (made.access == "replicationTarget") {
+      // The copy of a volume whose replication a failover interrupted (below): it is the volume now.
+      Json params = Json::object();
+      params.set("volumeID", made.id);
+      params.set("access", "readWrite");
+      client_->call_repeatable(ctx, element::kModifyVolume, params);
+    }
     log_->warn("volume {} made while failed over: it is replicated back at failback", volume.id);
     update.replication_status = "failed-over";
     return;
   }
+  // A failover while this waits for the pair makes what it returns wrong (ids of the cluster no longer
+  // served), and `made` is no longer on the active cluster: answer "repeat", which then finds the copy.
+  const auto failed_over_meanwhile = [&] {
+    if (failovers_.load() == epoch) return;
+    throw Error(ErrorCode::kUnavailable, "the backend failed over while volume " + volume.id +
+                                             " was being replicated; repeat the operation")
+        .with_retryable(true);
+  };
   SfVolume target;
   try {
     target = pairing().replicate(ctx, volume, made, account, mode, create_params);
   } catch (...) {
+    failed_over_meanwhile();
     if (made_now) {
       GraceContext grace(ctx, clock_->now() + std::chrono::seconds(30));
       try {
@@ -113,6 +131,7 @@ void SolidFireDriverImpl::replicate_new_volume(CallContext& ctx, const Volume& v
     }
     throw;
   }
+  failed_over_meanwhile();
   update.replication_status = "enabled";
   update.replication_driver_data = replication_data(target.id, mode);
 }
@@ -134,17 +153,28 @@ void SolidFireDriverImpl::unreplicate_volume(CallContext& ctx, const SfVolume& s
                sf_volume.id);
     return;
   }
+  on_copies(ctx, "removing the copy of volumeID " + std::to_string(sf_volume.id),
+            [&](VolumePairing& p) { p.unreplicate(ctx, sf_volume); });
+}
+
+void SolidFireDriverImpl::on_copies(CallContext& ctx, const std::string& what,
+                                    const std::function<void(VolumePairing&)>& work) {
+  VolumePairing link = pairing();
   if (!failed_over()) {
-    pairing().unreplicate(ctx, sf_volume);
+    work(link);
     return;
   }
-  // Failed over: the other side is the lost primary. Undo what can be undone; never block the delete.
+  if (!answers(ctx, *primary_client_, "primary cluster")) {
+    log_->warn("{}: skipped, the primary cluster does not answer while failed over (failback grows and moves "
+               "the copies of the volumes it is given; a deleted volume's copy stays there)",
+               what);
+    return;
+  }
   try {
-    pairing().unreplicate(ctx, sf_volume);
+    work(link);
   } catch (const Error& e) {
-    log_->warn("volumeID {}: its copy on the primary cluster could not be removed ({}); remove it after "
-               "failback",
-               sf_volume.id, e.message());
+    log_->warn("{} on the primary cluster failed while failed over ({}); left for after the failback", what,
+               e.message());
   }
 }
 

@@ -2,10 +2,13 @@
 // replicated volume at the target's copy (non-replicated ones: error); the driver then serves the target;
 // a volume made while failed over is replicated back at failback; failover + failover_completed split
 // the work; a restarted driver finds the active cluster from active_backend_id (backend id or mvip); a
-// dead primary does not stop a failover; an unknown secondary_id is refused.
+// dead primary does not stop a failover, nor slows or fails the operations served while failed over
+// (failback then grows and moves the primary's copies); a failover while a create waits for its pair
+// answers that create "repeat", and the repeat serves the copy; an unknown secondary_id is refused.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 #include "support.h"
 
@@ -20,7 +23,7 @@ const std::string kPlain = R"({"id":"plain","name":"plain","extra_specs":{}})";
 
 class Failover : public ::testing::Test {
  protected:
-  Failover() : sim(options()) {
+  explicit Failover(element_sim::Options opts = options()) : sim(std::move(opts)) {
     config = sim_config(sim);
     config["replication_device"] = sim.replication_device();
     drv = ready();
@@ -34,7 +37,7 @@ class Failover : public ::testing::Test {
   std::unique_ptr<vh::Driver> ready(const vh::ConfigMap& extra = {}) {
     vh::ConfigMap cfg = config;
     for (const auto& [k, v] : extra) cfg[k] = v;
-    auto d = make_driver(cfg);
+    auto d = make_driver(cfg, &logs);
     vh::CallOptions opts;
     opts.timeout = 60s;
     const auto r = d->setup(opts);
@@ -68,6 +71,7 @@ class Failover : public ::testing::Test {
   }
 
   Sim sim;
+  LogCapture logs;
   vh::ConfigMap config;
   std::unique_ptr<vh::Driver> drv;
   std::string project;
@@ -157,6 +161,103 @@ TEST_F(Failover, DeadPrimaryStillFailsOverWhatTheTargetHolds) {
   EXPECT_EQ(update_of(r, a)["replication_status"].str(), "failed-over") << r.dump();
   EXPECT_EQ(on(1, a)["access"].str(), "readWrite");
   EXPECT_EQ(on(0, a)["access"].str(), "readWrite");  // unreachable at the time: left as it was
+}
+
+TEST_F(Failover, LostPrimaryNeitherFailsNorBlocksOperationsAndFailbackReconciles) {
+  const std::string a = new_uuid();
+  const std::string gone = new_uuid();
+  const Json ma = create(a, kReplicated);
+  const Json mg = create(gone, kReplicated);
+  const Json r = ok_json(drv->call("failover_host", R"({"volumes":[)" + vol(a, kReplicated, ma) + "," +
+                                                        vol(gone, kReplicated, mg) + R"(],"secondary_id":"dr-site"})"),
+                         "failover_host");
+  const Json ua = update_of(r, a);
+  const Json ug = update_of(r, gone);
+
+  // The primary is lost: extend, transfer and delete of paired volumes still succeed on the target.
+  sim.server().add_fault("0/*:reset");
+  const auto started = std::chrono::steady_clock::now();
+  ok_json(drv->call("extend_volume", R"({"volume":)" + vol(a, kReplicated, ua) + R"(,"new_size":3})"), "extend");
+  const std::string new_project = unique_name("fo-new");
+  const Json t = ok_json(drv->call("accept_transfer", R"({"volume":)" + vol(a, kReplicated, ua) +
+                                                          R"(,"new_user":"u2","new_project":)" + quote(new_project) + "}"),
+                         "accept_transfer");
+  ok_json(drv->call("delete_volume", R"({"volume":)" + vol(gone, kReplicated, ug) + "}"), "delete");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 60s) << "each operation waited out the lost primary";
+  EXPECT_TRUE(logs.contains("skipped, the primary cluster does not answer")) << "the copies were not skipped";
+  sim.server().clear_faults();
+  EXPECT_EQ(on(1, a)["totalSize"].i64(), 3LL << 30);
+  EXPECT_EQ(on(0, a)["totalSize"].i64(), 1LL << 30);  // the lost primary's copy could not grow then
+  EXPECT_EQ(sim.rpc_on(1, "ListVolumes", R"({"volumeName":)" + quote("UUID-" + gone) + "}")["volumes"].size(), 0u);
+
+  // Failback: the primary's copy is grown and moved into the new owner's account (same CHAP secrets).
+  project = new_project;
+  const Json moved = Json::parse(R"({"provider_id":)" + quote(ua["provider_id"].str()) + R"(,"provider_auth":)" +
+                                  quote(t["provider_auth"].str()) + "}");
+  std::string va = vol(a, kReplicated, moved);
+  va.replace(va.find(R"("size":1)"), 8, R"("size":3)");
+  const Json back = ok_json(drv->call("failover_host", R"({"volumes":[)" + va + R"(],"secondary_id":"default"})"),
+                            "failback");
+  const Json ub = update_of(back, a);
+  EXPECT_EQ(ub["replication_status"].str(), "enabled") << back.dump();
+  const Json p = on(0, a);
+  EXPECT_EQ(p["access"].str(), "readWrite");
+  EXPECT_EQ(p["totalSize"].i64(), 3LL << 30);
+  EXPECT_EQ(p["volumePairs"].size(), 1u);
+  const Json pa = sim.rpc_on(0, "GetAccountByID", R"({"accountID":)" + std::to_string(p["accountID"].i64()) + "}")["account"];
+  const Json ra = sim.rpc_on(1, "GetAccountByID", R"({"accountID":)" + std::to_string(on(1, a)["accountID"].i64()) + "}")["account"];
+  EXPECT_EQ(pa["username"].str(), new_project);
+  EXPECT_EQ(ra["username"].str(), new_project);
+  EXPECT_EQ(pa["targetSecret"].str(), ra["targetSecret"].str());
+  EXPECT_EQ(pa["initiatorSecret"].str(), ra["initiatorSecret"].str());
+  EXPECT_EQ(on(1, a)["access"].str(), "replicationTarget");
+}
+
+class FailoverSlowPairing : public Failover {
+ protected:
+  static element_sim::Options slow() {
+    element_sim::Options o = options();
+    o.replication_sync_delay_ms = 3000;  // a new pair stays not Active for 3 s
+    return o;
+  }
+  FailoverSlowPairing() : Failover(slow()) {}
+};
+
+TEST_F(FailoverSlowPairing, FailoverWhileAVolumeIsStillPairing) {
+  const std::string a = new_uuid();
+  vh::CallResult created;
+  std::thread creating([&] { created = drv->call("create_volume", R"({"volume":)" + vol(a, kReplicated) + "}"); });
+  // Wait until the pair exists (the create now waits for Active), then fail over under it. The host
+  // lists only the volumes it has: the one being created is not among them.
+  for (int i = 0; i < 200; ++i) {
+    const Json v = sim.rpc_on(0, "ListVolumes", R"({"volumeName":)" + quote("UUID-" + a) + "}")["volumes"];
+    if (v.size() == 1 && v.at(0)["volumePairs"].size() == 1) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(on(0, a)["volumePairs"].size(), 1u) << "the create never paired";
+  ok_json(drv->call("failover_host", R"({"volumes":[],"secondary_id":"dr-site"})"), "failover_host");
+  creating.join();
+  // The create cannot report ids of the cluster no longer served: "repeat", nothing removed.
+  EXPECT_TRUE(IsError(created, VDP_E_UNAVAILABLE, "create_volume")) << created.output;
+  EXPECT_TRUE(Json::parse(created.output)["retryable"].boolean()) << created.output;
+  EXPECT_EQ(on(0, a)["status"].str(), "active");
+  EXPECT_EQ(on(1, a)["access"].str(), "replicationTarget");
+
+  // The repeat serves the copy on the target, made readWrite.
+  const Json m = ok_json(drv->call("create_volume", R"({"volume":)" + vol(a, kReplicated) + "}"), "repeat");
+  EXPECT_EQ(m["replication_status"].str(), "failed-over") << m.dump();
+  EXPECT_EQ(split(m["provider_id"].str()).at(0), std::to_string(on(1, a)["volumeID"].i64()));
+  EXPECT_EQ(split(m["provider_id"].str()).at(2), sim.uuid_of(1));
+  EXPECT_EQ(on(1, a)["access"].str(), "readWrite");
+
+  // Failback brings it home like any other replicated volume.
+  const Json back = ok_json(drv->call("failover_host", R"({"volumes":[)" + vol(a, kReplicated, m) +
+                                                           R"(],"secondary_id":"default"})"),
+                            "failback");
+  EXPECT_EQ(update_of(back, a)["replication_status"].str(), "enabled") << back.dump();
+  EXPECT_EQ(on(0, a)["access"].str(), "readWrite");
+  EXPECT_EQ(on(1, a)["access"].str(), "replicationTarget");
+  EXPECT_EQ(on(0, a)["volumePairs"].size(), 1u);
 }
 
 TEST_F(Failover, BadRequestsAreRefused) {
