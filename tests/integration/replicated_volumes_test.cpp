@@ -189,6 +189,19 @@ TEST_F(ReplicatedVolumes, RefusedPairingKeysArePairedAgain) {
   EXPECT_EQ(sim.server().rpc_count("StartVolumePairing", 0), 3u);
 }
 
+TEST_F(ReplicatedVolumes, KeysRefusedEveryTimeGiveUpAfterSixAttemptsLeavingNothing) {
+  sim.server().add_fault("1/CompleteVolumePairing:error=xInvalidPairingKey");
+  const std::string id = new_uuid();
+  const auto r = drv->call("create_volume", R"({"volume":)" + volume_json(id, 1, project, replicated_type("Async")) + "}");
+  sim.server().clear_faults();
+  EXPECT_TRUE(IsError(r, VDP_E_BACKEND, "create_volume")) << r.output;
+  EXPECT_TRUE(Json::parse(r.output)["retryable"].boolean()) << r.output;
+  EXPECT_NE(r.output.find("6 attempts"), std::string::npos) << r.output;
+  EXPECT_EQ(sim.server().rpc_count("StartVolumePairing", 0), 6u);
+  EXPECT_TRUE(named(0, id).empty());
+  EXPECT_TRUE(named(1, id).empty());
+}
+
 TEST_F(ReplicatedVolumes, TargetFailureLeavesNothingOnEitherCluster) {
   sim.server().add_fault("1/CompleteVolumePairing:error=xVolumeIDDoesNotExist");
   const std::string id = new_uuid();

@@ -148,6 +148,21 @@ TEST_F(Replication, RefusedKeyStartsThePairingAgain) {
   EXPECT_EQ(sim.server().rpc_count("RemoveClusterPair", 0), 1u);
 }
 
+TEST_F(Replication, KeysRefusedEveryTimeGiveUpAfterThreeAttemptsLeavingNoPair) {
+  sim.server().add_fault("1/CompleteClusterPairing:error=xInvalidPairingKey");
+  auto drv = make_driver(config());
+  const auto r = setup(*drv);
+  sim.server().clear_faults();
+  ASSERT_NE(r.status, VDP_OK) << r.output;
+  EXPECT_NE(r.output.find("3 attempts"), std::string::npos) << r.output;
+  EXPECT_EQ(sim.server().rpc_count("StartClusterPairing", 0), 3u);
+  EXPECT_EQ(pairs_on(0).size(), 0u) << "a refused pairing left a pending pair: " << pairs_on(0).dump();
+  EXPECT_EQ(pairs_on(1).size(), 0u) << pairs_on(1).dump();
+  // Once the target accepts, setup succeeds.
+  ASSERT_EQ(setup(*drv).status, VDP_OK);
+  expect_one_connected_pair();
+}
+
 TEST_F(Replication, TargetFailuresFailSetupClearly) {
   // Unreachable target: a closed port on the target's address.
   {
