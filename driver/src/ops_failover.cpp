@@ -158,7 +158,7 @@ FailoverResult SolidFireDriverImpl::failover(CallContext& ctx, const std::vector
     }
     result.volume_updates.push_back(std::move(vu));
   }
-  log_->warn("{} prepared for {} volumes; the {} serves once failover_completed runs",
+  log_->info("{} prepared for {} volumes; the {} serves once failover_completed runs",
              failback ? "failback" : "failover", volumes.size(), to_name);
   return result;
 }

@@ -416,4 +416,62 @@ TEST(Cli, DemoRunsEveryStep) {
   EXPECT_TRUE(has(r.out, "\n[28/28] get_volume_stats: ")) << r.out;
   EXPECT_TRUE(has(r.out, "demo finished: 28 of 28 steps OK\n")) << r.out;
 }
+
+// demo --replication: two clusters; the failover points the volume at the second cluster and the
+// failback back at the first; the migration moves the plain volume to the second cluster; every step
+// OK and no secret printed.
+TEST(Cli, DemoReplicationRunsEveryStep) {
+  Proc r = run({"--json", "demo", "--replication"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  std::istringstream in(r.out);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  size_t steps = 0;
+  std::vector<std::string> failover_clusters;  // the cluster uuid each failover_host's update names
+  std::string migrated_to, first_cluster;
+  while (std::getline(in, line)) {
+    const Json step(cJSON_Parse(line.c_str()), &cJSON_Delete);
+    ASSERT_TRUE(step) << line;
+    ++steps;
+    EXPECT_EQ(member(step, "status"), "OK") << line;
+    const cJSON* result = cJSON_GetObjectItemCaseSensitive(step.get(), "result");
+    const std::string op = member(step, "op");
+    if (op == "create_volume" && first_cluster.empty()) {
+      const std::string pid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(result, "provider_id"));
+      first_cluster = pid.substr(pid.rfind(' ') + 1);
+      EXPECT_EQ(std::string(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(result, "replication_status"))),
+                "enabled") << line;
+    }
+    if (op == "failover_host") {
+      const cJSON* u = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(result, "volume_updates"), 0);
+      const char* pid = cJSON_GetStringValue(
+          cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(u, "updates"), "provider_id"));
+      ASSERT_NE(pid, nullptr) << line;
+      failover_clusters.push_back(std::string(pid).substr(std::string(pid).rfind(' ') + 1));
+    }
+    if (op == "migrate_volume") {
+      EXPECT_TRUE(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(result, "migrated"))) << line;
+      const char* pid = cJSON_GetStringValue(
+          cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(result, "model_update"), "provider_id"));
+      ASSERT_NE(pid, nullptr) << line;
+      migrated_to = std::string(pid).substr(std::string(pid).rfind(' ') + 1);
+    }
+  }
+  EXPECT_EQ(steps, 20u);
+  ASSERT_EQ(failover_clusters.size(), 2u);
+  EXPECT_NE(failover_clusters[0], first_cluster) << "failover must point at the second cluster";
+  EXPECT_EQ(failover_clusters[1], first_cluster) << "failback must point at the first cluster again";
+  EXPECT_EQ(migrated_to, failover_clusters[0]) << "the migration lands on the second cluster";
+  EXPECT_FALSE(has(r.out, "password:admin")) << r.out;
+
+  r = run({"demo", "--replication"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "demo finished: 20 of 20 steps OK\n")) << r.out;
+  EXPECT_FALSE(has(r.out, "password:admin")) << r.out;
+  EXPECT_TRUE(has(r.out, "password:********")) << r.out;
+
+  r = run({"info", "--replication"});
+  EXPECT_EQ(r.status, 2) << r.out << r.err;
+  EXPECT_TRUE(has(r.err, "--replication applies to demo only")) << r.err;
+}
 #endif

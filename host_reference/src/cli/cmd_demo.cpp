@@ -64,6 +64,13 @@ class TempFile {
   std::string path_;
 };
 
+// "https://127.0.0.2:4443" -> "127.0.0.2".
+std::string host_of_url(const std::string& url) {
+  const auto start = url.find("://");
+  const std::string rest = start == std::string::npos ? url : url.substr(start + 3);
+  return rest.substr(0, rest.rfind(':'));
+}
+
 bool is_secret_key(const std::string& key) {
   return key.find("password") != std::string::npos || key.find("secret") != std::string::npos;
 }
@@ -248,6 +255,12 @@ int cmd_demo(const Options& o) {
   sim_opts.port = 0;
   sim_opts.tls = true;
   sim_opts.log_level = "off";
+  if (o.replication) {
+    // Two clusters (127.0.0.1 and 127.0.0.2); pairs take a moment, so the waits show their progress.
+    sim_opts.clusters = 2;
+    sim_opts.cluster_pair_connect_delay_ms = 1000;
+    sim_opts.replication_sync_delay_ms = 1500;
+  }
   element_sim::Server sim(sim_opts);
   try {
     sim.start();
@@ -264,6 +277,17 @@ int cmd_demo(const Options& o) {
                    {"driver_ssl_cert_path", cert.path()},
                    {"driver_ssl_cert_verify", "true"},
                    {"volume_backend_name", "demo"}};
+  ConfigMap target_config = config;  // the second cluster as a backend of its own (--replication)
+  std::string target_address;
+  if (o.replication) {
+    target_address = host_of_url(sim.url(1));
+    const std::string target_port = std::to_string(sim.port(1));
+    config["replication_device"] = "backend_id:dr-site,mvip:" + target_address + ",login:" + sim_opts.user +
+                                   ",password:" + sim_opts.password + ",port:" + target_port;
+    target_config["san_ip"] = target_address;
+    target_config["sf_api_port"] = target_port;
+    target_config["volume_backend_name"] = "demo-target";
+  }
 
   const auto plugin = load_plugin(o);
   if (o.json) {
@@ -282,6 +306,12 @@ int cmd_demo(const Options& o) {
     std::printf("  config     san_ip=127.0.0.1 sf_api_port=%s san_login=%s san_password=%s\n", port.c_str(),
                 sim_opts.user.c_str(), kMask);
     std::printf("             driver_ssl_cert_path=%s volume_backend_name=demo\n", cert.path().c_str());
+    if (o.replication) {
+      std::printf("             replication_device=backend_id:dr-site,mvip:%s,login:%s,password:%s,port:%u\n",
+                  target_address.c_str(), sim_opts.user.c_str(), kMask, static_cast<unsigned>(sim.port(1)));
+      std::printf("  target     %s (the second cluster; backend demo-target serves it for the migration)\n",
+                  sim.url(1).c_str());
+    }
   }
   std::fflush(stdout);
 
@@ -289,23 +319,34 @@ int cmd_demo(const Options& o) {
   if (!driver) return kExitLoad;
 
   demo::Lifecycle lc;
-  const std::vector<demo::Step> steps = demo::lifecycle_steps(lc);
+  const std::vector<demo::Step> steps = o.replication ? demo::replication_steps(lc) : demo::lifecycle_steps(lc);
   Runner runner(o, steps.size());
   runner.set_served(described_operations(*driver));  // describe needs no setup
 
-  std::unique_ptr<Driver> vag_driver;  // made when the first step that needs it comes
+  // The other drivers are made (and set up) when the first step that needs them comes.
+  std::unique_ptr<Driver> vag_driver;
+  std::unique_ptr<Driver> target_driver;
+  auto ready = [&](std::unique_ptr<Driver>& slot, ConfigMap cfg) -> Driver* {
+    if (slot) return slot.get();
+    slot = make_driver(o, plugin, std::move(cfg));
+    if (!slot) return nullptr;
+    if (const CallResult r = slot->setup(CallOptions{}); !r.ok()) {
+      print_error(o, r, "setup");
+      return nullptr;
+    }
+    return slot.get();
+  };
   for (const demo::Step& step : steps) {
-    if (step.vag_driver && !vag_driver) {
+    Driver* on = driver.get();
+    if (step.on == demo::On::kVag) {
       ConfigMap vag_config = config;
       vag_config["sf_enable_vag"] = "true";
-      vag_driver = make_driver(o, plugin, std::move(vag_config));
-      if (!vag_driver) return kExitLoad;
-      if (const CallResult r = vag_driver->setup(CallOptions{}); !r.ok()) {
-        print_error(o, r, "setup");
-        return kExitOperation;
-      }
+      on = ready(vag_driver, std::move(vag_config));
+    } else if (step.on == demo::On::kTarget) {
+      on = ready(target_driver, target_config);
     }
-    if (!runner.run(step, lc, step.vag_driver ? *vag_driver : *driver)) return kExitOperation;
+    if (on == nullptr) return kExitOperation;
+    if (!runner.run(step, lc, *on)) return kExitOperation;
   }
 
   if (!o.json) {

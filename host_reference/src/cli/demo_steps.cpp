@@ -1,95 +1,9 @@
 #include "demo_steps.h"
 
-#include <cstdio>
-#include <random>
+#include "demo_requests.h"
 
 namespace vdp::host::cli::demo {
 namespace {
-
-std::string random_uuid() {
-  std::random_device rd;
-  std::mt19937_64 rng((static_cast<uint64_t>(rd()) << 32) ^ rd());
-  uint64_t hi = rng(), lo = rng();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;              // version 4
-  lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);  // variant 10xx
-  char buf[37];
-  std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx", static_cast<unsigned long long>(hi >> 32),
-                static_cast<unsigned long long>((hi >> 16) & 0xFFFF), static_cast<unsigned long long>(hi & 0xFFFF),
-                static_cast<unsigned long long>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
-  return buf;
-}
-
-std::string id_of(const Json& obj) { return get_string(obj.get(), "id").value_or(""); }
-
-Json connector_json() {
-  Json c = make_object();
-  set_string(c.get(), "initiator", "iqn.1993-08.org.debian:01:demo");
-  set_string(c.get(), "host", "demo-host");
-  set_string(c.get(), "ip", "127.0.0.1");
-  return c;
-}
-
-// A volume type whose extra specs carry QoS (and one volume attribute).
-Json volume_type_json(const char* name, const char* min, const char* max, const char* burst) {
-  Json type = make_object();
-  set_string(type.get(), "id", random_uuid());
-  set_string(type.get(), "name", name);
-  Json specs = make_object();
-  set_string(specs.get(), "qos:minIOPS", min);
-  set_string(specs.get(), "qos:maxIOPS", max);
-  set_string(specs.get(), "qos:burstIOPS", burst);
-  set_string(specs.get(), "SFAttribute:tier", name);
-  set(type.get(), "extra_specs", std::move(specs));
-  set(type.get(), "qos_specs", make_object());
-  return type;
-}
-
-Json volume_json(int size_gib, const char* display_name) {
-  Json v = make_object();
-  set_string(v.get(), "id", random_uuid());
-  set_number(v.get(), "size", size_gib);
-  set_string(v.get(), "project_id", "demo-project");
-  set_string(v.get(), "user_id", "demo-user");
-  set_string(v.get(), "display_name", display_name);
-  set(v.get(), "volume_type", volume_type_json("gold", "1000", "5000", "8000"));
-  return v;
-}
-
-// A snapshot of `volume` (its provider_id locates the source).
-Json snapshot_json(const std::string& id, const cJSON* volume) {
-  Json snap = make_object();
-  set_string(snap.get(), "id", id);
-  set_string(snap.get(), "volume_id", get_string(volume, "id").value_or(""));
-  const cJSON* size = cJSON_GetObjectItemCaseSensitive(volume, "size");
-  set_number(snap.get(), "volume_size", cJSON_IsNumber(size) ? size->valuedouble : 1);
-  set_string(snap.get(), "project_id", "demo-project");
-  set(snap.get(), "volume", duplicate(volume));
-  return snap;
-}
-
-Json group_json() {
-  Json group = make_object();
-  set_string(group.get(), "id", random_uuid());
-  set_string(group.get(), "group_type_id", "consistent");
-  Json specs = make_object();
-  set_string(specs.get(), "consistent_group_snapshot_enabled", "<is> True");
-  set(group.get(), "group_specs", std::move(specs));
-  set_string(group.get(), "project_id", "demo-project");
-  return group;
-}
-
-// {key: copy of value} plus further members set by the caller.
-Json with(const char* key, const cJSON* value) {
-  Json req = make_object();
-  set(req.get(), key, duplicate(value));
-  return req;
-}
-
-Json volume_request(const Json& volume, bool with_connector) {
-  Json req = with("volume", volume.get());
-  if (with_connector) set(req.get(), "connector", connector_json());
-  return req;
-}
 
 // {"group_snapshot": ..., "snapshots": [...]}: create and delete take the same request.
 Json group_snapshot_request(const Lifecycle& lc) {
@@ -119,33 +33,6 @@ Json manage_request(const Lifecycle& lc) {
   return req;
 }
 
-Json stats_request(Lifecycle&) {
-  Json req = make_object();
-  cJSON_AddBoolToObject(req.get(), "refresh", 1);
-  return req;
-}
-
-// Copies every member of `update` into `target` (model updates between steps).
-void merge(cJSON* target, const cJSON* update) {
-  if (!cJSON_IsObject(update)) return;
-  for (const cJSON* c = update->child; c; c = c->next)
-    if (c->string) set(target, c->string, duplicate(c));
-}
-
-// An `after` that shows the model update and merges it into the object it belongs to.
-std::function<void(Lifecycle&, const cJSON*, Output&)> shown_and_merged(Json Lifecycle::*object) {
-  return [object](Lifecycle& lc, const cJSON* result, Output& out) {
-    out.fields(result);
-    merge((lc.*object).get(), result);
-  };
-}
-
-void show_stats(Lifecycle&, const cJSON* result, Output& out) { out.stats(result); }
-void show_connection(Lifecycle&, const cJSON* result, Output& out) { out.connection(result); }
-void show_if_any(Lifecycle&, const cJSON* result, Output& out) {
-  if (cJSON_IsObject(result) && result->child) out.fields(result);
-}
-
 }  // namespace
 
 Lifecycle::Lifecycle()
@@ -156,8 +43,14 @@ Lifecycle::Lifecycle()
       group(group_json()),
       group_snapshot_id(random_uuid()),
       member_snapshot_ids{random_uuid(), random_uuid()},
-      adopted(volume_json(12, "adopted")) {
+      adopted(volume_json(12, "adopted")),
+      replicated(replicated_volume_json(10, "replicated")),
+      replicated_snapshot(make_object()),
+      made_failed_over(replicated_volume_json(5, "made-while-failed-over")),
+      migrating(volume_json(4, "migrating")),
+      destination(make_object()) {
   set_string(snapshot.get(), "id", random_uuid());
+  set_string(replicated_snapshot.get(), "id", random_uuid());
 }
 
 std::vector<Step> lifecycle_steps(const Lifecycle& lc) {
@@ -251,9 +144,9 @@ std::vector<Step> lifecycle_steps(const Lifecycle& lc) {
   steps.push_back({"detach_volume", "and remove it again", [](Lifecycle& s) { return volume_request(s.volume, false); },
                    {}});
   steps.push_back({"initialize_connection", "with sf_enable_vag: the initiator's volume access group grants access",
-                   [](Lifecycle& s) { return volume_request(s.volume, true); }, show_connection, true});
+                   [](Lifecycle& s) { return volume_request(s.volume, true); }, show_connection, On::kVag});
   steps.push_back({"terminate_connection", "remove the volume from the access group (and the empty group)",
-                   [](Lifecycle& s) { return volume_request(s.volume, true); }, {}, true});
+                   [](Lifecycle& s) { return volume_request(s.volume, true); }, {}, On::kVag});
   steps.push_back({"accept_transfer", "hand the clone over to project demo-project-2",
                    [](Lifecycle& s) {
                      Json req = with("volume", s.clone.get());

@@ -30,17 +30,30 @@ struct Lifecycle {
   std::string group_snapshot_id;
   std::string member_snapshot_ids[2];  // the group snapshot's members: the first volume and its clone
   Json adopted;       // from_snap managed back under a new id
+  // The replication lifecycle (demo --replication):
+  Json replicated;           // a replicated volume: snapshotted, extended, failed over and back
+  Json replicated_snapshot;  // its snapshot
+  Json made_failed_over;     // created while failed over, replicated back at failback
+  Json migrating;            // a plain volume moved to the other cluster
+  Json destination;          // the migration's destination host: {"host", "capabilities"}
 };
+
+// Which driver runs a step: the lifecycle's, one configured with sf_enable_vag, or one configured for
+// the second cluster (the replication lifecycle's migration destination).
+enum class On { kMain, kVag, kTarget };
 
 struct Step {
   const char* op;
   std::string explanation;
   std::function<Json(Lifecycle&)> request;
   std::function<void(Lifecycle&, const cJSON* result, Output&)> after;  // may be empty
-  bool vag_driver = false;  // runs on a second driver configured with sf_enable_vag
+  On on = On::kMain;
 };
 
 // The whole lifecycle, setup first and stats last. Explanations name `lc`'s ids.
 std::vector<Step> lifecycle_steps(const Lifecycle& lc);
+// The replication lifecycle: two clusters paired at setup, a replicated volume, failover and failback,
+// a migration to the other cluster, clean-up (demo_replication_steps.cpp).
+std::vector<Step> replication_steps(const Lifecycle& lc);
 
 }  // namespace vdp::host::cli::demo

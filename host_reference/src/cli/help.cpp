@@ -62,13 +62,20 @@ Stops at the first failure unless --keep-going. Exit status 1 if any operation f
 not a valid operation.
 )";
 
-constexpr const char* kDemo = R"(usage: vdp-host [--plugin PATH|NAME] [--json] [--timeout SECONDS] demo
+constexpr const char* kDemo = R"(usage: vdp-host [--plugin PATH|NAME] [--json] [--timeout SECONDS] demo [--replication]
 
 Starts an embedded Element cluster simulator (TLS with a self-signed certificate that the driver
 verifies, ephemeral loopback port), configures the plugin for it, and walks a volume lifecycle:
-setup, capacity, create a 10 GiB QoS volume, export it, initialise an iSCSI connection, delete it
-(twice: deletion is idempotent) and refresh capacity. No configuration is needed; --config is ignored.
+setup, capacity, a 10 GiB QoS volume exported and connected with CHAP, snapshots and clones, a
+consistent group snapshot, extend and retype, attachments, VAG access, a transfer, unmanage and
+manage, deletes (the last one twice: deletion is idempotent) and capacity again. No configuration is
+needed; --config is ignored.
 With --json every step prints one JSON line.
+
+--replication: two embedded clusters instead of one, the second as the replication_device; walks
+pairing at setup, a replicated volume (snapshot, extend), freeze, failover to the second cluster,
+work there, failback (replicating back a volume made meanwhile), a migration to the second cluster's
+own backend and the clean-up. Waits for pairs show progress.
 )";
 
 }  // namespace

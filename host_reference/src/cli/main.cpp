@@ -38,6 +38,7 @@ int usage_error(bool json, const std::string& message, const std::string& comman
 }
 
 int dispatch(const Options& o) {
+  if (o.replication && o.command != "demo") throw UsageError("--replication applies to demo only");
   if (o.command == "info") return cmd_info(o);
   if (o.command == "call") return cmd_call(o);
   if (o.command == "run") return cmd_run(o);

@@ -73,6 +73,9 @@ Options parse_options(const std::vector<std::string>& argv) {
       o.timeout = parse_timeout(need_value());
     } else if (name == "--log-level") {
       o.log_level = parse_log_level(need_value());
+    } else if (name == "--replication") {
+      no_value();
+      o.replication = true;
     } else if (name == "--keep-going") {
       no_value();
       o.keep_going = true;

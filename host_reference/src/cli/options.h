@@ -28,6 +28,7 @@ struct Options {
   std::optional<std::chrono::milliseconds> timeout;
   int log_level = 3;  // VDP_LOG_WARN
   bool keep_going = false;
+  bool replication = false;  // demo: the replication lifecycle on two clusters
   bool help = false;
   bool version = false;
   std::string command;            // "" when none was given
