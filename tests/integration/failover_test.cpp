@@ -23,16 +23,11 @@ const std::string kPlain = R"({"id":"plain","name":"plain","extra_specs":{}})";
 
 class Failover : public ::testing::Test {
  protected:
-  explicit Failover(element_sim::Options opts = options()) : sim(std::move(opts)) {
+  explicit Failover(element_sim::Options opts = Sim::two_clusters()) : sim(std::move(opts)) {
     config = sim_config(sim);
     config["replication_device"] = sim.replication_device();
     drv = ready();
     project = unique_name("fo");
-  }
-  static element_sim::Options options() {
-    element_sim::Options o = Sim::default_options();
-    o.clusters = 2;
-    return o;
   }
   std::unique_ptr<vh::Driver> ready(const vh::ConfigMap& extra = {}) {
     vh::ConfigMap cfg = config;
@@ -215,12 +210,7 @@ TEST_F(Failover, LostPrimaryNeitherFailsNorBlocksOperationsAndFailbackReconciles
 
 class FailoverSlowPairing : public Failover {
  protected:
-  static element_sim::Options slow() {
-    element_sim::Options o = options();
-    o.replication_sync_delay_ms = 3000;  // a new pair stays not Active for 3 s
-    return o;
-  }
-  FailoverSlowPairing() : Failover(slow()) {}
+  FailoverSlowPairing() : Failover(Sim::two_clusters(3000)) {}  // a new pair stays not Active for 3 s
 };
 
 TEST_F(FailoverSlowPairing, FailoverWhileAVolumeIsStillPairing) {

@@ -13,16 +13,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-element_sim::Options two_clusters() {
-  element_sim::Options o = Sim::default_options();
-  o.clusters = 2;
-  o.replication_sync_delay_ms = 100;
-  return o;
-}
-
 class Migration : public ::testing::Test {
  protected:
-  Migration() : sim(two_clusters()) {
+  Migration() : sim(Sim::two_clusters()) {
     vh::ConfigMap src = sim_config(sim);
     src["replication_device"] = sim.replication_device();
     source = ready(src, &logs);

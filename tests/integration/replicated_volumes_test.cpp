@@ -13,13 +13,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-element_sim::Options two_clusters(int64_t sync_delay_ms = 100) {
-  element_sim::Options o = Sim::default_options();
-  o.clusters = 2;
-  o.replication_sync_delay_ms = sync_delay_ms;
-  return o;
-}
-
 std::string replicated_type(const std::string& mode, bool legacy = false) {
   const std::string specs = legacy ? R"("replication":"enabled")"
                                    : R"("replication_enabled":"<is> True","solidfire:replication_mode":)" + quote(mode);
@@ -39,7 +32,7 @@ std::string volume_json(const std::string& id, int64_t size, const std::string& 
 
 class ReplicatedVolumes : public ::testing::Test {
  protected:
-  explicit ReplicatedVolumes(element_sim::Options sim_opts = two_clusters()) : sim(std::move(sim_opts)) {
+  explicit ReplicatedVolumes(element_sim::Options sim_opts = Sim::two_clusters()) : sim(std::move(sim_opts)) {
     vh::ConfigMap cfg = sim_config(sim);
     cfg["replication_device"] = sim.replication_device();
     drv = make_driver(cfg, &logs);
@@ -326,7 +319,7 @@ TEST_F(ReplicatedVolumes, BadModeIsRefusedBeforeAnything) {
 
 class NeverActive : public ReplicatedVolumes {
  protected:
-  NeverActive() : ReplicatedVolumes(two_clusters(86400000)) {}
+  NeverActive() : ReplicatedVolumes(Sim::two_clusters(86400000)) {}
 };
 
 TEST_F(NeverActive, PairingThatNeverSyncsTimesOutAndLeavesNothing) {

@@ -14,16 +14,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-element_sim::Options two_clusters() {
-  element_sim::Options o = Sim::default_options();
-  o.clusters = 2;
-  return o;
-}
-
 // A fresh pair of clusters per test: cluster pairs are state the tests assert exactly.
 class Replication : public ::testing::Test {
  protected:
-  explicit Replication(element_sim::Options opts = two_clusters()) : sim(std::move(opts)) {}
+  explicit Replication(element_sim::Options opts = Sim::two_clusters()) : sim(std::move(opts)) {}
 
   Json pairs_on(int cluster) { return sim.rpc_on(cluster, "ListClusterPairs")["clusterPairs"]; }
 
@@ -219,7 +213,7 @@ TEST_F(Replication, MalformedDeviceIsConfigAtCreate) {
 class SlowPairing : public Replication {
  protected:
   static element_sim::Options slow() {
-    element_sim::Options o = two_clusters();
+    element_sim::Options o = Sim::two_clusters();
     o.cluster_pair_connect_delay_ms = 1500;
     return o;
   }
@@ -238,7 +232,7 @@ TEST_F(SlowPairing, SetupWaitsForConnectedWithProgress) {
 class NeverConnects : public Replication {
  protected:
   static element_sim::Options never() {
-    element_sim::Options o = two_clusters();
+    element_sim::Options o = Sim::two_clusters();
     o.cluster_pair_connect_delay_ms = 86400000;
     return o;
   }

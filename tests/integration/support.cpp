@@ -99,6 +99,13 @@ element_sim::Options Sim::default_options() {
   return o;
 }
 
+element_sim::Options Sim::two_clusters(int64_t sync_delay_ms) {
+  element_sim::Options o = default_options();
+  o.clusters = 2;
+  o.replication_sync_delay_ms = sync_delay_ms;
+  return o;
+}
+
 Sim::Sim(element_sim::Options opts) : server_(std::move(opts)) {
   server_.start();
   const std::string pem = server_.certificate_pem();

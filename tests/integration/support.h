@@ -77,6 +77,8 @@ class Sim {
   Sim& operator=(const Sim&) = delete;
 
   static element_sim::Options default_options();
+  // Two clusters (the second one the replication target); new pairs become Active after the delay.
+  static element_sim::Options two_clusters(int64_t sync_delay_ms = 100);
 
   element_sim::Server& server() { return server_; }
   uint16_t port() const { return server_.port(); }
