@@ -1,0 +1,3 @@
+module vdp.dev/vdp
+
+go 1.19
