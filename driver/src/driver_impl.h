@@ -272,6 +272,10 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   // One GetClusterVersionInfo within kProbeWindow: false (logged, naming `label`) when it fails, so
   // that a lost cluster costs one short wait, not a retry budget per volume.
   bool answers(CallContext& ctx, ElementClient& client, const std::string& label);
+  // failover's work for one volume in one direction: the copy found (or, on failback, replicated back),
+  // made readWrite, the side left made replicationTarget when it answers; the model update to apply.
+  struct FailoverStep;
+  ModelUpdate fail_over_volume(CallContext& ctx, const FailoverStep& step, const Volume& volume);
 
   // --- replication (replication.cpp)
   // Setup's replication step: the target's identity, then the cluster pair (found or made, Connected).
@@ -286,6 +290,9 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   // picks the direction explicitly (failover, failback).
   VolumePairing pairing();
   VolumePairing pairing(bool from_primary);
+  // The two clusters as sides of a pair (target_side requires replication).
+  PairSide primary_side() const;
+  PairSide target_side() const;
   // Setup of a driver that starts failed over (active_backend_id names the target): the target must
   // answer; the primary may not.
   void setup_failed_over(CallContext& ctx);

@@ -30,6 +30,15 @@ bool names_target(const std::string& id, const ReplicationTarget& t) {
 
 }  // namespace
 
+// One direction of a failover or failback: from the cluster that served until now to the other.
+struct SolidFireDriverImpl::FailoverStep {
+  PairSide from;
+  PairSide to;
+  ClusterInfo to_info;  // the cluster that serves afterwards
+  bool failback;
+  bool from_answers;  // probed once: a lost side costs one short wait, not one per volume
+};
+
 FailoverResult SolidFireDriverImpl::failover(CallContext& ctx, const std::vector<Volume>& volumes,
                                              const std::optional<std::string>& secondary_id) {
   require_setup();
@@ -59,26 +68,18 @@ FailoverResult SolidFireDriverImpl::failover(CallContext& ctx, const std::vector
   }
 
   // Direction: from the cluster that served until now to the other.
-  VolumeLookup& to_lookup = failback ? *primary_lookup_ : *replica_->lookup;
-  VolumeLookup& from_lookup = failback ? *replica_->lookup : *primary_lookup_;
-  ElementClient& to_client = failback ? *primary_client_ : *replica_->client;
-  ElementClient& from_client = failback ? *replica_->client : *primary_client_;
-  AccountManager& to_accounts = failback ? *primary_accounts_ : *replica_->accounts;
-  const std::string to_name = failback ? std::string("primary cluster") : "replication target '" +
-                                                                            replica_->target.backend_id + "'";
-
-  ClusterInfo to_info;
+  FailoverStep step{failback ? target_side() : primary_side(), failback ? primary_side() : target_side(), {}, failback,
+                    false};
   if (failback) {
     // The primary must answer for a failback; read it again (a failed-over start may not have).
-    to_info = read_cluster_info(ctx, *primary_client_, config_.sf_svip);
+    step.to_info = read_cluster_info(ctx, *primary_client_, config_.sf_svip);
     std::lock_guard<std::mutex> lock(cluster_mutex_);
-    primary_cluster_ = to_info;
+    primary_cluster_ = step.to_info;
   } else {
-    to_info = replica_state().value().cluster;
+    step.to_info = replica_state().value().cluster;
   }
-
   // Is the side we leave reachable? One short probe instead of a timeout per volume.
-  const bool from_answers = answers(ctx, from_client, failback ? "replication target" : "primary cluster");
+  step.from_answers = answers(ctx, step.from.client, step.from.label);
 
   FailoverResult result;
   result.active_backend_id = failback ? std::string() : replica_->target.backend_id;
@@ -87,70 +88,7 @@ FailoverResult SolidFireDriverImpl::failover(CallContext& ctx, const std::vector
     VolumeUpdate vu;
     vu.volume_id = volume.id;
     try {
-      Volume probe = volume;
-      std::optional<FoundVolume> src;
-      if (from_answers) src = from_lookup.find(ctx, probe);
-      std::optional<FoundVolume> copy = to_lookup.find(ctx, probe);
-      if (!copy && src) {
-        // Not where its project says (transferred while the other side was unreachable): its pair
-        // leads to it.
-        for (const auto& p : src->volume.pairs) {
-          auto paired = to_lookup.by_id(ctx, p.remote_volume_id);
-          if (paired && !paired->volume.deleted() && paired->volume.name == src->volume.name) copy = std::move(paired);
-        }
-      }
-      if (!copy && failback && src) {
-        // Made on the target while failed over: replicate it back first, then flip.
-        const SfAccount owner = replica_->accounts->get_or_create(ctx, account_username(config_, volume.project_id));
-        pairing(/*from_primary=*/false).replicate(ctx, volume, src->volume, owner, "Async", copy_create_params(*src));
-        copy = to_lookup.find(ctx, probe);
-        log_->info("failback: volume {} existed only on the target; replicated back to the primary", volume.id);
-      }
-      if (!copy) {
-        log_->error("failover: volume {} has no copy on the {}; marked error", volume.id, to_name);
-        vu.updates.status = "error";
-        result.volume_updates.push_back(std::move(vu));
-        continue;
-      }
-      if (failback && src && copy->volume.total_size < src->volume.total_size) {
-        // Extended while failed over (the lost primary's copy could not grow then): grow it now.
-        Json params = Json::object();
-        params.set("volumeID", copy->volume.id);
-        params.set("totalSize", src->volume.total_size);
-        to_client.call_repeatable(ctx, element::kModifyVolume, params);
-      }
-      if (src && !src->volume.deleted()) {
-        Json params = Json::object();
-        params.set("volumeID", src->volume.id);
-        params.set("access", "replicationTarget");
-        try {
-          from_client.call_repeatable(ctx, element::kModifyVolume, params);
-        } catch (const Error& e) {
-          log_->warn("failover: could not make volumeID {} a replication target ({})", src->volume.id, e.message());
-        }
-      }
-      Json params = Json::object();
-      params.set("volumeID", copy->volume.id);
-      params.set("access", "readWrite");
-      to_client.call_repeatable(ctx, element::kModifyVolume, params);
-      const std::string username = account_username(config_, volume.project_id);
-      std::optional<SfAccount> account = to_accounts.find(ctx, username);
-      if (!account || account->id != copy->volume.account_id) account = to_accounts.find(ctx, username + "_");
-      if ((!account || account->id != copy->volume.account_id) && failback) {
-        // Transferred while failed over (the lost primary's copy could not move then): move it now,
-        // into the account mirroring the new owner's.
-        account = to_accounts.mirror(ctx, replica_->accounts->get_or_create(ctx, username));
-        Json move = Json::object();
-        move.set("volumeID", copy->volume.id);
-        move.set("accountID", account->id);
-        to_client.call_repeatable(ctx, element::kModifyVolume, move);
-        copy->volume.account_id = account->id;
-      }
-      if (!account || account->id != copy->volume.account_id) {
-        throw Error(ErrorCode::kBackend, "the copy of volume " + volume.id + " is in an unexpected account");
-      }
-      vu.updates = model_update(to_info, *account, copy->volume);
-      vu.updates.replication_status = failback ? "enabled" : "failed-over";
+      vu.updates = fail_over_volume(ctx, step, volume);
     } catch (const Error& e) {
       log_->error("failover of volume {} failed: {}", volume.id, e.message());
       vu.updates = ModelUpdate{};
@@ -159,8 +97,76 @@ FailoverResult SolidFireDriverImpl::failover(CallContext& ctx, const std::vector
     result.volume_updates.push_back(std::move(vu));
   }
   log_->info("{} prepared for {} volumes; the {} serves once failover_completed runs",
-             failback ? "failback" : "failover", volumes.size(), to_name);
+             failback ? "failback" : "failover", volumes.size(), step.to.label);
   return result;
+}
+
+ModelUpdate SolidFireDriverImpl::fail_over_volume(CallContext& ctx, const FailoverStep& step, const Volume& volume) {
+  const PairSide& from = step.from;
+  const PairSide& to = step.to;
+  std::optional<FoundVolume> src;
+  if (step.from_answers) src = from.lookup.find(ctx, volume);
+  std::optional<FoundVolume> copy = to.lookup.find(ctx, volume);
+  if (!copy && src) {
+    // Not where its project says (transferred while the other side was unreachable): its pair leads to it.
+    for (const auto& p : src->volume.pairs) {
+      auto paired = to.lookup.by_id(ctx, p.remote_volume_id);
+      if (paired && !paired->volume.deleted() && paired->volume.name == src->volume.name) copy = std::move(paired);
+    }
+  }
+  if (!copy && step.failback && src) {
+    // Made on the target while failed over: replicate it back first, then flip.
+    const SfAccount owner = from.accounts.get_or_create(ctx, account_username(config_, volume.project_id));
+    pairing(/*from_primary=*/false).replicate(ctx, volume, src->volume, owner, "Async", copy_create_params(*src));
+    copy = to.lookup.find(ctx, volume);
+    log_->info("failback: volume {} existed only on the target; replicated back to the primary", volume.id);
+  }
+  if (!copy) {
+    log_->error("failover: volume {} has no copy on the {}; marked error", volume.id, to.label);
+    ModelUpdate error;
+    error.status = "error";
+    return error;
+  }
+  if (step.failback && src && copy->volume.total_size < src->volume.total_size) {
+    // Extended while failed over (the lost primary's copy could not grow then): grow it now.
+    Json params = Json::object();
+    params.set("volumeID", copy->volume.id);
+    params.set("totalSize", src->volume.total_size);
+    to.client.call_repeatable(ctx, element::kModifyVolume, params);
+  }
+  if (src && !src->volume.deleted()) {
+    Json params = Json::object();
+    params.set("volumeID", src->volume.id);
+    params.set("access", "replicationTarget");
+    try {
+      from.client.call_repeatable(ctx, element::kModifyVolume, params);
+    } catch (const Error& e) {
+      log_->warn("failover: could not make volumeID {} a replication target ({})", src->volume.id, e.message());
+    }
+  }
+  Json params = Json::object();
+  params.set("volumeID", copy->volume.id);
+  params.set("access", "readWrite");
+  to.client.call_repeatable(ctx, element::kModifyVolume, params);
+  const std::string username = account_username(config_, volume.project_id);
+  std::optional<SfAccount> account = to.accounts.find(ctx, username);
+  if (!account || account->id != copy->volume.account_id) account = to.accounts.find(ctx, username + "_");
+  if ((!account || account->id != copy->volume.account_id) && step.failback) {
+    // Transferred while failed over (the lost primary's copy could not move then): move it now, into the
+    // account mirroring the new owner's.
+    account = to.accounts.mirror(ctx, from.accounts.get_or_create(ctx, username));
+    Json move = Json::object();
+    move.set("volumeID", copy->volume.id);
+    move.set("accountID", account->id);
+    to.client.call_repeatable(ctx, element::kModifyVolume, move);
+    copy->volume.account_id = account->id;
+  }
+  if (!account || account->id != copy->volume.account_id) {
+    throw Error(ErrorCode::kBackend, "the copy of volume " + volume.id + " is in an unexpected account");
+  }
+  ModelUpdate update = model_update(step.to_info, *account, copy->volume);
+  update.replication_status = step.failback ? "enabled" : "failed-over";
+  return update;
 }
 
 bool SolidFireDriverImpl::answers(CallContext& ctx, ElementClient& client, const std::string& label) {

@@ -81,12 +81,18 @@ VolumePairing SolidFireDriverImpl::pairing() { return pairing(!failed_over()); }
 VolumePairing SolidFireDriverImpl::pairing(bool from_primary) {
   const auto state = replica_state();
   if (!replica_ || !state) throw Error(ErrorCode::kUnavailable, "replication is not set up").with_retryable(true);
-  PairSide primary{*primary_client_, *primary_accounts_, *primary_lookup_, "primary cluster"};
-  PairSide target{*replica_->client, *replica_->accounts, *replica_->lookup,
-                  "replication target '" + replica_->target.backend_id + "'"};
   const PairingLimits limits{std::chrono::seconds(config_.sf_volume_pairing_timeout)};
-  if (from_primary) return VolumePairing(primary, target, state->cluster_pair_id, limits, *clock_, *log_);
-  return VolumePairing(target, primary, state->reverse_pair_id, limits, *clock_, *log_);
+  if (from_primary) return VolumePairing(primary_side(), target_side(), state->cluster_pair_id, limits, *clock_, *log_);
+  return VolumePairing(target_side(), primary_side(), state->reverse_pair_id, limits, *clock_, *log_);
+}
+
+PairSide SolidFireDriverImpl::primary_side() const {
+  return PairSide{*primary_client_, *primary_accounts_, *primary_lookup_, "primary cluster"};
+}
+
+PairSide SolidFireDriverImpl::target_side() const {
+  return PairSide{*replica_->client, *replica_->accounts, *replica_->lookup,
+                  "replication target '" + replica_->target.backend_id + "'"};
 }
 
 void SolidFireDriverImpl::replicate_new_volume(CallContext& ctx, const Volume& volume, const SfVolume& made,
