@@ -121,18 +121,22 @@ MigrateResult SolidFireDriverImpl::migrate_volume(CallContext& ctx, const Volume
   } catch (...) {
     // The source still answers for the volume unless its delete went through: then the copy is the
     // volume and must stay. Otherwise remove the copy and its pair, so nothing is left on the target.
-    GraceContext grace(ctx, clock_->now() + std::chrono::seconds(30));
+    std::optional<FoundVolume> now;
+    bool known = false;
     try {
-      const auto now = primary_lookup_->by_id(grace, source->volume.id);
-      if (!now || now->volume.deleted()) {
-        log_->warn("migration of volume {}: the source was deleted but not confirmed purged", volume.id);
-        return MigrateResult{true, model_update(state->cluster, account, copy), ""};
-      }
-      link.split(grace, now->volume);
-      remove_element_volume(grace, *replica_->client, target_lookup, copy, *log_);
+      GraceContext grace(ctx, clock_->now() + std::chrono::seconds(30));
+      now = primary_lookup_->by_id(grace, source->volume.id);
+      known = true;
     } catch (const Error& e) {
-      log_->warn("cleaning up the failed migration of volume {}: {}", volume.id, e.message());
+      log_->warn("migration of volume {}: cannot tell whether the source is still there ({}); the copy stays",
+                 volume.id, e.message());
     }
+    if (!known) throw;
+    if (!now || now->volume.deleted()) {
+      log_->warn("migration of volume {}: the source was deleted but not confirmed purged", volume.id);
+      return MigrateResult{true, model_update(state->cluster, account, copy), ""};
+    }
+    link.discard(ctx, volume, source->volume.id, copy);
     throw;
   }
   log_->info("migrated volume {} to the replication target '{}' (volumeID {})", volume.id,

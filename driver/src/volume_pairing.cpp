@@ -1,6 +1,8 @@
 // Making and removing a volume's replication pair (volume_pairing.h).
 #include "volume_pairing.h"
 
+#include <functional>
+
 #include <spdlog/spdlog.h>
 
 #include "attributes.h"
@@ -113,20 +115,7 @@ SfVolume VolumePairing::replicate_into(CallContext& ctx, const Volume& volume, c
     pair(ctx, source_volume, *target, mode);
     wait_active(ctx, source_volume.id, target->id);
   } catch (...) {
-    // Leave nothing half-made on either side; a cleanup failure is logged, the first error reported.
-    GraceContext grace(ctx, clock_.now() + kCleanupGrace);
-    try {
-      Json params = Json::object();
-      params.set("volumeID", source_volume.id);
-      source_.client.call(grace, element::kRemoveVolumePair, params);
-      if (target) {
-        params.set("volumeID", target->id);
-        target_.client.call(grace, element::kRemoveVolumePair, params);
-        remove_element_volume(grace, target_.client, target_.lookup, *target, log_);
-      }
-    } catch (const Error& e) {
-      log_.warn("cleaning up the failed replication of volume {}: {}", volume.id, e.message());
-    }
+    discard(ctx, volume, source_volume.id, target);
     throw;
   }
   log_.info("volume {} replicates ({}) to volumeID {} on the {}", volume.id, mode, target->id, target_.label);
@@ -254,6 +243,27 @@ void VolumePairing::unreplicate(CallContext& ctx, const SfVolume& source_volume)
               p.remote_volume_id, target_.label);
   }
   remove_source_pair(ctx, source_volume);
+}
+
+void VolumePairing::discard(CallContext& ctx, const Volume& volume, int64_t source_volume_id,
+                            const std::optional<SfVolume>& copy) {
+  // Each step on its own: a step that fails must not leave the next undone.
+  GraceContext grace(ctx, clock_.now() + kCleanupGrace);
+  const auto attempt = [&](const char* what, const std::function<void()>& step) {
+    try {
+      step();
+    } catch (const Error& e) {
+      log_.warn("cleaning up the failed replication of volume {}: {}: {}", volume.id, what, e.message());
+    }
+  };
+  attempt("RemoveVolumePair on the source", [&] {
+    Json params = Json::object();
+    params.set("volumeID", source_volume_id);
+    source_.client.call(grace, element::kRemoveVolumePair, params);
+  });
+  if (!copy) return;
+  attempt("RemoveVolumePair on the copy", [&] { remove_remote_pair(grace, copy->id); });
+  attempt("removing the copy", [&] { remove_element_volume(grace, target_.client, target_.lookup, *copy, log_); });
 }
 
 void VolumePairing::split(CallContext& ctx, const SfVolume& source_volume) {

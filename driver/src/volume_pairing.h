@@ -66,6 +66,11 @@ class VolumePairing {
   SfVolume replicate_into(CallContext& ctx, const Volume& volume, const SfVolume& source_volume,
                           const SfAccount& target_account, const std::string& mode, const Json& create_params);
 
+  // Undoes a pairing that failed half-way, within a short grace period even when `ctx` has expired:
+  // RemoveVolumePair on both sides and the copy (when there is one) deleted and purged. Missing pieces
+  // are not errors; a failing step is logged and the next one still runs (the caller reports its own error).
+  void discard(CallContext& ctx, const Volume& volume, int64_t source_volume_id, const std::optional<SfVolume>& copy);
+
   // Removes every pair of `source_volume` to the target on both sides and leaves both volumes (the
   // copy keeps its access). Missing pairs are not errors.
   void split(CallContext& ctx, const SfVolume& source_volume);
