@@ -4,7 +4,8 @@
 // the work; a restarted driver finds the active cluster from active_backend_id (backend id or mvip); a
 // dead primary does not stop a failover, nor slows or fails the operations served while failed over
 // (failback then grows and moves the primary's copies); a failover while a create waits for its pair
-// answers that create "repeat", and the repeat serves the copy; an unknown secondary_id is refused.
+// answers that create "repeat", and the repeat serves the copy; a primary that answers but refuses the
+// copy's work leaves the operation successful and logs it; an unknown secondary_id is refused.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -206,6 +207,22 @@ TEST_F(Failover, LostPrimaryNeitherFailsNorBlocksOperationsAndFailbackReconciles
   EXPECT_EQ(pa["targetSecret"].str(), ra["targetSecret"].str());
   EXPECT_EQ(pa["initiatorSecret"].str(), ra["initiatorSecret"].str());
   EXPECT_EQ(on(1, a)["access"].str(), "replicationTarget");
+}
+
+TEST_F(Failover, PrimaryThatAnswersButRefusesTheCopysWorkDoesNotFailTheOperation) {
+  const std::string a = new_uuid();
+  const Json ma = create(a, kReplicated);
+  const Json r = ok_json(drv->call("failover_host", R"({"volumes":[)" + vol(a, kReplicated, ma) +
+                                                        R"(],"secondary_id":"dr-site"})"),
+                         "failover_host");
+  const Json ua = update_of(r, a);
+  // The primary answers its probe but refuses to grow the copy: the extend is the target's and succeeds.
+  sim.server().add_fault("0/ModifyVolume:error=xInvalidParameter");
+  ok_json(drv->call("extend_volume", R"({"volume":)" + vol(a, kReplicated, ua) + R"(,"new_size":2})"), "extend");
+  sim.server().clear_faults();
+  EXPECT_TRUE(logs.contains("on the primary cluster failed while failed over")) << "the refusal was not logged";
+  EXPECT_EQ(on(1, a)["totalSize"].i64(), 2LL << 30);
+  EXPECT_EQ(on(0, a)["totalSize"].i64(), 1LL << 30);
 }
 
 class FailoverSlowPairing : public Failover {

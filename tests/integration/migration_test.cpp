@@ -1,7 +1,8 @@
 // migrate_volume between the two clusters of element-sim: the source backend (cluster 0, replicating to
 // cluster 1) moves a volume to the backend that serves cluster 1, which then serves it; every "not
 // migrated" answer changes nothing; a repeat after success answers the same; a failure before the
-// source is gone leaves the volume where it was and nothing on the target.
+// source is gone leaves the volume where it was and nothing on the target; a source deleted but not
+// purged counts as moved.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -238,6 +239,25 @@ TEST_F(Migration, FailureBeforeTheSourceIsGoneLeavesItWhereItWas) {
   EXPECT_TRUE(ok["migrated"].boolean()) << ok.dump();
   EXPECT_TRUE(named(0, id).empty());
   EXPECT_EQ(named(1, id).size(), 1u);
+}
+
+TEST_F(Migration, SourceDeletedButNotPurgedCountsAsMoved) {
+  const std::string id = new_uuid();
+  const Json m = ok_json(source->call("create_volume", create_request(id, 1, project)), "create");
+  const std::string vol = volume_object(id, 1, project, m);
+  // The delete went through, the purge is refused: the copy is the volume now and must stay.
+  sim.server().add_fault("0/PurgeDeletedVolume:error=xInvalidParameter");
+  const Json r = ok_json(source->call("migrate_volume", migrate_request(vol, host_of(*destination))), "migrate");
+  sim.server().clear_faults();
+  EXPECT_TRUE(r["migrated"].boolean()) << r.dump();
+  EXPECT_TRUE(logs.contains("the source was deleted but not confirmed purged"));
+  for (const Json& left : named(0, id)) EXPECT_EQ(left["status"].str(), "deleted") << left.dump();
+  const auto there = named(1, id);
+  ASSERT_EQ(there.size(), 1u);
+  EXPECT_EQ(there[0]["access"].str(), "readWrite");
+  EXPECT_EQ(there[0]["volumePairs"].size(), 0u);
+  EXPECT_EQ(r["model_update"]["provider_id"].str().rfind(std::to_string(there[0]["volumeID"].i64()) + " ", 0), 0u)
+      << r.dump();
 }
 
 TEST_F(Migration, LostRepliesOnTheWayNeverDuplicate) {
