@@ -164,7 +164,9 @@ typedef struct vdp_host {
    * VDP_E_BUFFER_TOO_SMALL (nothing written; call again with a buffer of *needed bytes); if the key is
    * absent, VDP_E_NOT_FOUND. Any other status is a failure of the getter, never a request to retry.
    * config_get keys are the backend's option names (for SolidFire, Cinder's: "san_ip", ...).
-   * context_get keys: "request_id", "project_id", "user_id" (hosts may offer more).
+   * context_get keys: "request_id", "project_id", "user_id" (hosts may offer more). A plugin documents
+   * which it reads (SolidFire: "request_id" only, echoed in error objects and log lines); an error
+   * object's "operation" is the plugin's own, never read from the host.
    */
   vdp_status (*config_get)(uintptr_t host_data, vdp_config *cfg, const char *key, char *buf, size_t buf_len,
                            size_t *needed); /* VDP_OK, VDP_E_BUFFER_TOO_SMALL or VDP_E_NOT_FOUND */
@@ -187,7 +189,11 @@ typedef struct vdp_host {
   /*
    * Named locks the host may back with a distributed lock service. The lock is held only when
    * lock_acquire returns VDP_OK and sets *token != 0; release it exactly once with that token.
-   * timeout_ms < 0 waits without limit (still bounded by the context). On timeout return VDP_E_TIMEOUT.
+   * timeout_ms < 0 waits without limit (still bounded by the context); 0 tries once without waiting.
+   * On timeout return VDP_E_TIMEOUT; when the context is cancelled while waiting, VDP_E_CANCELLED (the
+   * operation then fails with those statuses). Any other status is a refusal: the operation fails with
+   * VDP_E_UNAVAILABLE, retryable, and has changed nothing. lock_release's status is not looked at: the
+   * operation's result stands, so a host whose release can fail must let the lock lapse itself (a lease).
    * Provide both callbacks or neither (one alone makes create fail with VDP_E_CONFIG).
    * Every driver that manages the same backend, in this process or on other machines, must see the same
    * lock namespace: the locks are what keep their changes to shared cluster objects apart.
