@@ -355,63 +355,29 @@ impl Driver {
     }
 }
 
-/// One method per operation slot (besides `call`, `setup`, `describe` and `get_volume_stats`).
+/// One method per operation slot, from the list of `ffi::with_operations`. `describe` and
+/// `get_volume_stats` have their own methods above (they build their small requests themselves).
 macro_rules! operation_methods {
     ($($op:ident),* $(,)?) => {
         impl Driver {
-            $(
-                #[doc = concat!("`", stringify!($op), "`: `call(\"", stringify!($op),
-                                "\", request, opts)` (request and result: abi/docs/operations.md).")]
-                pub fn $op<'a>(&self, request: impl Into<Request<'a>>, opts: &CallOptions) -> Result<Value, Error> {
-                    self.call(stringify!($op), request, opts)
-                }
-            )*
+            $(operation_method!($op);)*
         }
     };
 }
 
-operation_methods! {
-    create_volume,
-    delete_volume,
-    extend_volume,
-    create_snapshot,
-    delete_snapshot,
-    create_volume_from_snapshot,
-    create_cloned_volume,
-    revert_to_snapshot,
-    retype,
-    migrate_volume,
-    manage_existing,
-    manage_existing_get_size,
-    unmanage,
-    accept_transfer,
-    create_export,
-    ensure_export,
-    remove_export,
-    initialize_connection,
-    terminate_connection,
-    attach_volume,
-    detach_volume,
-    update_provider_info,
-    clone_image,
-    create_group,
-    update_group,
-    delete_group,
-    create_group_from_src,
-    create_group_snapshot,
-    delete_group_snapshot,
-    create_consistencygroup,
-    update_consistencygroup,
-    delete_consistencygroup,
-    create_consistencygroup_from_src,
-    create_cgsnapshot,
-    delete_cgsnapshot,
-    failover_host,
-    failover,
-    failover_completed,
-    freeze_backend,
-    thaw_backend,
+macro_rules! operation_method {
+    (describe) => {};
+    (get_volume_stats) => {};
+    ($op:ident) => {
+        #[doc = concat!("`", stringify!($op), "`: `call(\"", stringify!($op),
+                        "\", request, opts)` (request and result: abi/docs/operations.md).")]
+        pub fn $op<'a>(&self, request: impl Into<Request<'a>>, opts: &CallOptions) -> Result<Value, Error> {
+            self.call(stringify!($op), request, opts)
+        }
+    };
 }
+
+crate::ffi::with_operations!(operation_methods);
 
 impl Drop for Driver {
     fn drop(&mut self) {

@@ -128,8 +128,62 @@ pub type EntryFn = unsafe extern "C" fn(
 /// `VDP_PLUGIN_ENTRY_SYMBOL`, NUL-terminated.
 pub const ENTRY_SYMBOL: &[u8] = b"vdp_plugin_entry\0";
 
-/// Declares `vdp_plugin` with the operation slots of `VDP_OPERATIONS` (vdp_operations.h) in their
-/// order, plus `OPERATIONS`, the same names as strings. A new slot goes at the end of the list.
+/// Calls `$callback! { create_volume, delete_volume, ... }` with the operation slots of `VDP_OPERATIONS`
+/// (vdp_operations.h) in descriptor order. This is the crate's one list of operations: the descriptor's
+/// slots and `OPERATIONS` below and the `Driver` methods (driver.rs) are made from it. A new slot goes at
+/// the end.
+macro_rules! with_operations {
+    ($callback:ident) => {
+        $callback! {
+            create_volume,
+            delete_volume,
+            extend_volume,
+            create_snapshot,
+            delete_snapshot,
+            create_volume_from_snapshot,
+            create_cloned_volume,
+            revert_to_snapshot,
+            retype,
+            migrate_volume,
+            manage_existing,
+            manage_existing_get_size,
+            unmanage,
+            accept_transfer,
+            create_export,
+            ensure_export,
+            remove_export,
+            initialize_connection,
+            terminate_connection,
+            attach_volume,
+            detach_volume,
+            get_volume_stats,
+            update_provider_info,
+            clone_image,
+            create_group,
+            update_group,
+            delete_group,
+            create_group_from_src,
+            create_group_snapshot,
+            delete_group_snapshot,
+            create_consistencygroup,
+            update_consistencygroup,
+            delete_consistencygroup,
+            create_consistencygroup_from_src,
+            create_cgsnapshot,
+            delete_cgsnapshot,
+            failover_host,
+            failover,
+            failover_completed,
+            freeze_backend,
+            thaw_backend,
+            describe,
+        }
+    };
+}
+pub(crate) use with_operations;
+
+/// Declares `vdp_plugin` with the given operation slots after `free_string`, plus `OPERATIONS`, the
+/// same names as strings.
 macro_rules! vdp_plugin {
     ($($op:ident),* $(,)?) => {
         /// `vdp_plugin`: the static descriptor.
@@ -160,50 +214,7 @@ macro_rules! vdp_plugin {
     };
 }
 
-vdp_plugin! {
-    create_volume,
-    delete_volume,
-    extend_volume,
-    create_snapshot,
-    delete_snapshot,
-    create_volume_from_snapshot,
-    create_cloned_volume,
-    revert_to_snapshot,
-    retype,
-    migrate_volume,
-    manage_existing,
-    manage_existing_get_size,
-    unmanage,
-    accept_transfer,
-    create_export,
-    ensure_export,
-    remove_export,
-    initialize_connection,
-    terminate_connection,
-    attach_volume,
-    detach_volume,
-    get_volume_stats,
-    update_provider_info,
-    clone_image,
-    create_group,
-    update_group,
-    delete_group,
-    create_group_from_src,
-    create_group_snapshot,
-    delete_group_snapshot,
-    create_consistencygroup,
-    update_consistencygroup,
-    delete_consistencygroup,
-    create_consistencygroup_from_src,
-    create_cgsnapshot,
-    delete_cgsnapshot,
-    failover_host,
-    failover,
-    failover_completed,
-    freeze_backend,
-    thaw_backend,
-    describe,
-}
+with_operations!(vdp_plugin);
 
 /// Bytes of `vdp_plugin` up to and including `free_string`: what every 1.x descriptor holds.
 pub const PLUGIN_HEADER_SIZE: usize = 72;
