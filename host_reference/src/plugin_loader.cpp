@@ -68,10 +68,11 @@ std::vector<std::string> Plugin::search_dirs_for(const std::string& exe, const c
   // Only a program running from the build tree looks there: an installed one never sees build output.
   if (!exe.empty() && lies_within(exe, VDP_HOST_BUILD_TREE)) dirs.emplace_back(VDP_HOST_BUILD_PLUGIN_DIR);
 #endif
+#ifdef VDP_HOST_PLUGIN_DIR_FROM_BINDIR
+  // The installed plugin directory, found from the executable's own: the installation stays usable when
+  // moved, and no absolute path of the configure-time prefix (which the .deb need not share) is searched.
   if (!exe.empty())
-    dirs.push_back((fs::path(exe).parent_path() / ".." / "lib" / "vdp" / "plugins").lexically_normal().string());
-#ifdef VDP_HOST_INSTALL_PLUGIN_DIR
-  dirs.emplace_back(VDP_HOST_INSTALL_PLUGIN_DIR);
+    dirs.push_back((fs::path(exe).parent_path() / VDP_HOST_PLUGIN_DIR_FROM_BINDIR).lexically_normal().string());
 #endif
   return dirs;
 }

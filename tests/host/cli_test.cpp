@@ -351,19 +351,19 @@ TEST(Cli, JsonErrorsAreOneErrorObjectOnStderr) {
 }
 
 // An installed vdp-host (here: a copy under a temporary prefix, outside the build tree) searches
-// $VDP_PLUGIN_PATH, <prefix>/lib/vdp/plugins and the configured libdir, never the build tree.
+// $VDP_PLUGIN_PATH and <prefix>/<libdir>/vdp/plugins, never the build tree.
 TEST(Cli, InstalledHostNeverSearchesTheBuildTree) {
   ::unsetenv("VDP_PLUGIN_PATH");
   const TempDir prefix;
   namespace fs = std::filesystem;
-  fs::create_directories(prefix.path() + "/bin");
-  fs::create_directories(prefix.path() + "/lib/vdp/plugins");
-  const std::string installed = prefix.path() + "/bin/vdp-host";
+  fs::create_directories(prefix.path() + "/" VDP_TEST_INSTALL_BINDIR);
+  fs::create_directories(prefix.path() + "/" VDP_TEST_INSTALL_PLUGINDIR);
+  const std::string installed = prefix.path() + "/" VDP_TEST_INSTALL_BINDIR "/vdp-host";
   fs::copy_file(VDP_HOST_EXE, installed);
   fs::permissions(installed, fs::perms::owner_all);
 
   // /proc/self/exe names the copy with symlinks resolved: match from the prefix's own name on.
-  const std::string prefix_plugins = fs::path(prefix.path()).filename().string() + "/lib/vdp/plugins";
+  const std::string prefix_plugins = fs::path(prefix.path()).filename().string() + "/" VDP_TEST_INSTALL_PLUGINDIR;
   Proc r = run_exe(installed, {"--json", "--plugin", "solidfire", "info"});
   EXPECT_EQ(r.status, 3) << r.out << r.err;
   EXPECT_TRUE(has(r.err, prefix_plugins)) << r.err;
@@ -375,7 +375,7 @@ TEST(Cli, InstalledHostNeverSearchesTheBuildTree) {
   EXPECT_TRUE(has(r.out, std::string(R"("path":")") + VDP_TEST_BUILD_PLUGIN_DIR + "/")) << r.out;
 #endif
 
-  fs::copy_file(fake_plugin(), prefix.path() + "/lib/vdp/plugins/vdp_fake.so");
+  fs::copy_file(fake_plugin(), prefix.path() + "/" VDP_TEST_INSTALL_PLUGINDIR "/vdp_fake.so");
   r = run_exe(installed, {"--json", "--plugin", "fake", "info"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(has(r.out, prefix_plugins + "/vdp_fake.so\"")) << r.out;

@@ -112,11 +112,13 @@ TEST(Loader, BuildTreeSearchedOnlyFromTheBuildTree) {
   EXPECT_TRUE(searched(in_tree, VDP_TEST_BUILD_PLUGIN_DIR));
   EXPECT_TRUE(searched(Plugin::search_dirs(), VDP_TEST_BUILD_PLUGIN_DIR));  // this test runs from the tree
 
-  const auto installed = Plugin::search_dirs_for("/opt/vdp/bin/vdp-host", "/etc/vdp/plugins");
+  // Installed under any prefix, the host looks in that prefix's plugin directory (found from its own).
+  const auto installed =
+      Plugin::search_dirs_for("/opt/vdp/" VDP_TEST_INSTALL_BINDIR "/vdp-host", "/etc/vdp/plugins");
   EXPECT_FALSE(searched(installed, VDP_TEST_BUILD_PLUGIN_DIR));
-  ASSERT_GE(installed.size(), 2u);
+  ASSERT_EQ(installed.size(), 2u);
   EXPECT_EQ(installed[0], "/etc/vdp/plugins");
-  EXPECT_EQ(installed[1], "/opt/vdp/lib/vdp/plugins");
+  EXPECT_EQ(installed[1], "/opt/vdp/" VDP_TEST_INSTALL_PLUGINDIR);
 
   // A sibling whose name merely starts like the build tree is outside it.
   const auto sibling = Plugin::search_dirs_for(std::string(VDP_TEST_BUILD_TREE) + "-installed/bin/vdp-host", nullptr);

@@ -19,7 +19,9 @@ class Plugin {
 
   // Directories searched for a bare name, in order: $VDP_PLUGIN_PATH (colon-separated), the build tree's
   // plugin directory (only when the running executable lies in the build tree it was built in, and the
-  // plugin is part of that build), <exe dir>/../lib/vdp/plugins, <libdir>/vdp/plugins.
+  // plugin is part of that build), then the installed plugin directory relative to the executable's:
+  // <exe dir>/<path from bindir to libdir/vdp/plugins>, i.e. <exe dir>/../lib/<multiarch>/vdp/plugins on
+  // Debian (left out when the executable is unknown).
   static std::vector<std::string> search_dirs();
   // The same for an executable at `exe` (empty: unknown) and a given VDP_PLUGIN_PATH value (may be NULL).
   static std::vector<std::string> search_dirs_for(const std::string& exe, const char* plugin_path);
