@@ -1,11 +1,8 @@
 // vdp-host demo: a volume lifecycle against an embedded Element simulator, with no configuration.
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <utility>
@@ -13,12 +10,9 @@
 
 #include "commands.h"
 #include "demo_steps.h"
+#include "embedded_sim.h"
 #include "json.h"
 #include "session.h"
-
-#ifdef VDP_HOST_HAVE_SIMULATOR
-#include <element_sim/server.h>
-#endif
 
 namespace vdp::host::cli {
 
@@ -34,42 +28,6 @@ namespace {
 
 constexpr const char* kMask = "********";
 constexpr std::chrono::seconds kDefaultStepTimeout{120};
-
-// A temporary file removed on scope exit.
-class TempFile {
- public:
-  TempFile(const std::string& prefix, const std::string& suffix, const std::string& content) {
-    const char* dir = std::getenv("TMPDIR");
-    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/" + prefix + "XXXXXX" + suffix;
-    const int fd = ::mkstemps(tmpl.data(), static_cast<int>(suffix.size()));
-    if (fd < 0) throw HostError("cannot create a temporary file in " + tmpl);
-    path_ = tmpl;
-    size_t off = 0;
-    while (off < content.size()) {
-      const ssize_t n = ::write(fd, content.data() + off, content.size() - off);
-      if (n <= 0) {
-        ::close(fd);
-        throw HostError("cannot write " + path_);
-      }
-      off += static_cast<size_t>(n);
-    }
-    ::close(fd);
-  }
-  ~TempFile() { ::unlink(path_.c_str()); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// "https://127.0.0.2:4443" -> "127.0.0.2".
-std::string host_of_url(const std::string& url) {
-  const auto start = url.find("://");
-  const std::string rest = start == std::string::npos ? url : url.substr(start + 3);
-  return rest.substr(0, rest.rfind(':'));
-}
 
 bool is_secret_key(const std::string& key) {
   return key.find("password") != std::string::npos || key.find("secret") != std::string::npos;
@@ -250,43 +208,25 @@ int cmd_demo(const Options& o) {
   if (!o.config.empty() || !o.backend.empty())
     std::fprintf(stderr, "vdp-host: demo configures itself; --config/--backend are ignored\n");
 
-  element_sim::Options sim_opts;
-  sim_opts.bind_address = "127.0.0.1";
-  sim_opts.port = 0;
-  sim_opts.tls = true;
-  sim_opts.log_level = "off";
+  element_sim::Options sim_opts = EmbeddedSimulator::default_options();
   if (o.replication) {
     // Two clusters (127.0.0.1 and 127.0.0.2); pairs take a moment, so the waits show their progress.
     sim_opts.clusters = 2;
     sim_opts.cluster_pair_connect_delay_ms = 1000;
     sim_opts.replication_sync_delay_ms = 1500;
   }
-  element_sim::Server sim(sim_opts);
-  try {
-    sim.start();
-  } catch (const std::exception& e) {
-    throw HostError(std::string("cannot start the embedded simulator: ") + e.what(), VDP_E_UNAVAILABLE);
-  }
-  const TempFile cert("vdp-demo-cert-", ".pem", sim.certificate_pem());
+  EmbeddedSimulator embedded(sim_opts, "vdp-demo-cert-");
+  element_sim::Server& sim = embedded.server();
   const std::string port = std::to_string(sim.port());
 
-  ConfigMap config{{"san_ip", "127.0.0.1"},
-                   {"sf_api_port", port},
-                   {"san_login", sim_opts.user},
-                   {"san_password", sim_opts.password},
-                   {"driver_ssl_cert_path", cert.path()},
-                   {"driver_ssl_cert_verify", "true"},
-                   {"volume_backend_name", "demo"}};
-  ConfigMap target_config = config;  // the second cluster as a backend of its own (--replication)
+  ConfigMap config = embedded.backend_config("demo");
+  ConfigMap target_config;  // the second cluster as a backend of its own (--replication)
   std::string target_address;
   if (o.replication) {
-    target_address = host_of_url(sim.url(1));
-    const std::string target_port = std::to_string(sim.port(1));
+    target_address = embedded.address(1);
     config["replication_device"] = "backend_id:dr-site,mvip:" + target_address + ",login:" + sim_opts.user +
-                                   ",password:" + sim_opts.password + ",port:" + target_port;
-    target_config["san_ip"] = target_address;
-    target_config["sf_api_port"] = target_port;
-    target_config["volume_backend_name"] = "demo-target";
+                                   ",password:" + sim_opts.password + ",port:" + std::to_string(sim.port(1));
+    target_config = embedded.backend_config("demo-target", 1);
   }
 
   const auto plugin = load_plugin(o);
@@ -305,7 +245,7 @@ int cmd_demo(const Options& o) {
                 plugin->driver_version().c_str(), version_string(plugin->plugin_abi()).c_str());
     std::printf("  config     san_ip=127.0.0.1 sf_api_port=%s san_login=%s san_password=%s\n", port.c_str(),
                 sim_opts.user.c_str(), kMask);
-    std::printf("             driver_ssl_cert_path=%s volume_backend_name=demo\n", cert.path().c_str());
+    std::printf("             driver_ssl_cert_path=%s volume_backend_name=demo\n", embedded.certificate_path().c_str());
     if (o.replication) {
       std::printf("             replication_device=backend_id:dr-site,mvip:%s,login:%s,password:%s,port:%u\n",
                   target_address.c_str(), sim_opts.user.c_str(), kMask, static_cast<unsigned>(sim.port(1)));

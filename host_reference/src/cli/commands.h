@@ -9,5 +9,6 @@ int cmd_info(const Options& o);
 int cmd_call(const Options& o);
 int cmd_run(const Options& o);
 int cmd_demo(const Options& o);
+int cmd_bench(const Options& o);
 
 }  // namespace vdp::host::cli

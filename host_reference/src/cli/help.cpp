@@ -12,6 +12,7 @@ Commands:
   call OP [REQUEST|@FILE|-]  run one operation (runs setup first unless OP is setup or describe)
   run FILE.jsonl             run {"op": ..., "request": ...} lines in order
   demo                       walk a volume lifecycle against an embedded Element simulator
+  bench                      measure operations/s, latency and RPCs per operation with N callers
   help [COMMAND]             show help (also: COMMAND --help)
 
 Options:
@@ -26,7 +27,7 @@ Options:
   -h, --help           show help
 
 Plugin search for a NAME: $VDP_PLUGIN_PATH (colon-separated), the build tree (only for a vdp-host run
-from it), <exe>/../lib/vdp/plugins, the installed plugin directory.
+from it), then <exe dir>/../<libdir>/vdp/plugins (the installation it belongs to).
 
 Exit status: 0 success, 1 operation failed (error object on stderr), 2 usage error,
 3 plugin load or configuration error, 130 interrupted.
@@ -78,6 +79,57 @@ work there, failback (replicating back a volume made meanwhile), a migration to 
 own backend and the clean-up. Waits for pairs show progress.
 )";
 
+constexpr const char* kBench = R"(usage: vdp-host [OPTIONS] bench [--mix MIX[,MIX...]] [--callers N]
+                                [--count N | --duration SECONDS] [--warmup N]
+
+Runs operation mixes with N concurrent callers and prints, per mix, operations/s, latency p50/p95/p99,
+Element RPCs per operation and errors. Without --config the backend is an embedded Element simulator
+(HTTPS on a loopback port, its self-signed certificate verified by the driver, as in demo); with
+--config FILE [--backend SECTION] it is that backend.
+
+Mixes (one operation of each leaves the backend as it found it):
+  create-delete   create_volume + delete_volume of a new 1 GiB volume (default)
+  clone           create_cloned_volume of the caller's source volume + delete_volume of the clone
+  snapshot        create_snapshot of the caller's source volume + delete_snapshot
+  attach-detach   attach_volume + detach_volume of the caller's source volume
+  The source volume (1 GiB) is made before the mix's runs and deleted after them.
+
+Options:
+  --mix MIX[,MIX]     mixes to run, one after the other (repeatable)
+  --callers N         concurrent callers, one thread each, sharing one driver (default 1, at most 256)
+  --count N           measured operations per mix, all callers together, split evenly (default 200)
+  --duration SECONDS  measure each mix for this long instead (operations under way then finish)
+  --warmup N          unmeasured operations per caller before measuring (default 1: the plugin makes
+                      the caller's tenant account on its first operation)
+  --timeout SECONDS   deadline of each call (default 120)
+
+Caller i works in project vdp-bench-c<i>, on volumes of its own named after random UUIDs (display name
+vdp-bench...). Latency of an operation is its calls' times together, each measured around the host's
+call; percentiles are exact (nearest rank over every sample); ops/s is over the measured phase only.
+RPCs/op: Element RPCs the embedded simulator received in the measured phase divided by the operations
+run; n/a with --config (the plugin exposes no RPC counter). errors: failed operations of every phase.
+
+Clean-up: everything a caller made is deleted at the end of each mix, also after Ctrl-C (the first
+Ctrl-C cancels the calls under way and stops the callers; the deletes then run without it; a second
+Ctrl-C exits at once and may leave volumes behind). A failed delete is tried once more; what still
+fails is listed on stderr (id, provider_id, project) for removal by hand, and the exit status is 1.
+Tenant accounts (<sf_account_prefix>-vdp-bench-c<i>) stay: the ABI has no call that removes one, and
+later runs reuse them.
+
+Output: a header (plugin, backend, TLS), then a Markdown table on stdout; a progress bar on stderr
+when stderr is a terminal, nothing else there but errors (the first few per mix) and the plugin's log
+lines at --log-level (default warn: one per failed call; off silences them). --json prints one JSON
+object instead (the same figures, per-call latency, RPCs per method, the environment), the errors
+included in it.
+Exit status: 0 when every operation succeeded, 1 when any failed or a clean-up left something behind,
+2 for bad options, 3 for load or configuration errors, 130 after Ctrl-C (once clean-up is done).
+
+examples:
+  vdp-host bench --callers 4 --count 2000
+  vdp-host bench --mix create-delete,clone --callers 8 --duration 10 --json
+  vdp-host --config cinder.conf --backend sf-gold bench --callers 4 --count 500
+)";
+
 }  // namespace
 
 std::string help_text(const std::string& command) {
@@ -86,6 +138,7 @@ std::string help_text(const std::string& command) {
   if (command == "call") return kCall;
   if (command == "run") return kRun;
   if (command == "demo") return kDemo;
+  if (command == "bench") return kBench;
   return {};
 }
 

@@ -39,10 +39,13 @@ int usage_error(bool json, const std::string& message, const std::string& comman
 
 int dispatch(const Options& o) {
   if (o.replication && o.command != "demo") throw UsageError("--replication applies to demo only");
+  if (!o.bench.first_given.empty() && o.command != "bench")
+    throw UsageError(o.bench.first_given + " applies to bench only");
   if (o.command == "info") return cmd_info(o);
   if (o.command == "call") return cmd_call(o);
   if (o.command == "run") return cmd_run(o);
   if (o.command == "demo") return cmd_demo(o);
+  if (o.command == "bench") return cmd_bench(o);
   throw UsageError("unknown command '" + o.command + "'");
 }
 

@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -25,6 +26,37 @@ std::chrono::milliseconds parse_timeout(const std::string& text) {
   if (text.empty() || *end != '\0' || !std::isfinite(seconds) || seconds <= 0 || seconds > 1e9)
     throw UsageError("invalid --timeout '" + text + "' (a positive number of seconds)");
   return std::chrono::milliseconds(std::max<long long>(1, std::llround(seconds * 1000.0)));
+}
+
+// An integer option in [min, max]; the message names the option and the range.
+uint64_t parse_integer(const std::string& name, const std::string& text, uint64_t min, uint64_t max) {
+  const bool digits = !text.empty() && text.size() <= 19 && text.find_first_not_of("0123456789") == std::string::npos;
+  const uint64_t value = digits ? std::strtoull(text.c_str(), nullptr, 10) : 0;
+  if (!digits || value < min || value > max)
+    throw UsageError("invalid " + name + " '" + text + "' (an integer from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ")");
+  return value;
+}
+
+std::chrono::milliseconds parse_duration(const std::string& text) {
+  char* end = nullptr;
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(seconds) || seconds <= 0 || seconds > 86400)
+    throw UsageError("invalid --duration '" + text + "' (seconds, more than 0 and at most 86400)");
+  return std::chrono::milliseconds(std::max<long long>(1, std::llround(seconds * 1000.0)));
+}
+
+// --mix values: repeatable, each a comma-separated list; names are checked by bench.
+void add_mixes(const std::string& text, std::vector<std::string>& mixes) {
+  size_t start = 0;
+  while (true) {
+    const size_t comma = text.find(',', start);
+    const std::string name = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (name.empty()) throw UsageError("invalid --mix '" + text + "' (mix names separated by commas)");
+    mixes.push_back(name);
+    if (comma == std::string::npos) return;
+    start = comma + 1;
+  }
 }
 
 }  // namespace
@@ -76,6 +108,15 @@ Options parse_options(const std::vector<std::string>& argv) {
     } else if (name == "--replication") {
       no_value();
       o.replication = true;
+    } else if (name == "--callers" || name == "--count" || name == "--duration" || name == "--warmup" ||
+               name == "--mix") {
+      if (o.bench.first_given.empty()) o.bench.first_given = name;
+      const std::string v = need_value();
+      if (name == "--callers") o.bench.callers = static_cast<int>(parse_integer(name, v, 1, kMaxBenchCallers));
+      else if (name == "--count") o.bench.count = parse_integer(name, v, 1, 1000000000);
+      else if (name == "--duration") o.bench.duration = parse_duration(v);
+      else if (name == "--warmup") o.bench.warmup = parse_integer(name, v, 0, 1000000);
+      else add_mixes(v, o.bench.mixes);
     } else if (name == "--keep-going") {
       no_value();
       o.keep_going = true;
@@ -97,7 +138,9 @@ bool json_requested(const std::vector<std::string>& argv) {
     const std::string& a = argv[i];
     if (a == "--") return false;
     if (a == "--json") return true;
-    if (a == "--plugin" || a == "--config" || a == "--backend" || a == "--timeout" || a == "--log-level") ++i;
+    if (a == "--plugin" || a == "--config" || a == "--backend" || a == "--timeout" || a == "--log-level" ||
+        a == "--callers" || a == "--count" || a == "--duration" || a == "--warmup" || a == "--mix")
+      ++i;
   }
   return false;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -19,6 +20,18 @@ class UsageError : public std::runtime_error {
 
 constexpr int kLogOff = 100;  // above VDP_LOG_ERROR
 
+constexpr uint64_t kMaxBenchCallers = 256;  // one thread each
+
+// bench's own options (cmd_bench.cpp applies the defaults and checks how they combine).
+struct BenchOptions {
+  std::optional<int> callers;                         // --callers N
+  std::optional<uint64_t> count;                      // --count N: operations per mix, all callers together
+  std::optional<std::chrono::milliseconds> duration;  // --duration SECONDS: measured time per mix
+  std::optional<uint64_t> warmup;                     // --warmup N: unmeasured operations per caller
+  std::vector<std::string> mixes;                     // --mix values, comma lists split, in order given
+  std::string first_given;                            // the first of these options given, "" when none
+};
+
 struct Options {
   std::string plugin = "solidfire";
   bool plugin_given = false;
@@ -29,6 +42,7 @@ struct Options {
   int log_level = 3;  // VDP_LOG_WARN
   bool keep_going = false;
   bool replication = false;  // demo: the replication lifecycle on two clusters
+  BenchOptions bench;
   bool help = false;
   bool version = false;
   std::string command;            // "" when none was given
