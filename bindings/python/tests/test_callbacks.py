@@ -13,19 +13,8 @@ import vdp
 from . import support
 from .support import ref, volume
 
-sim: support.Simulator
-plugin: vdp.Plugin
-
-
-def setUpModule() -> None:
-    global sim, plugin
-    support.silence_vdp_logs()
-    plugin = support.plugin()
-    sim = support.Simulator()
-
-
-def tearDownModule() -> None:
-    sim.stop()
+fx = support.SimFixture()
+setUpModule, tearDownModule = fx.start, fx.stop
 
 
 def attach_request(vol: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
@@ -54,7 +43,7 @@ class RaisingMapping(Mapping[str, Any]):
 class Logging(unittest.TestCase):
     def test_callable_logger_gets_lines_with_python_levels(self) -> None:
         lines: list[tuple[int, str]] = []
-        with plugin.driver(sim.config(vdp_log_level="debug"), logger=lambda lvl, msg: lines.append((lvl, msg))) as drv:
+        with fx.plugin.driver(fx.sim.config(vdp_log_level="debug"), logger=lambda lvl, msg: lines.append((lvl, msg))) as drv:
             drv.setup(request_id="req-py-log")
         self.assertTrue(any(lvl == logging.INFO and msg.startswith("[req-py-log] connected") for lvl, msg in lines),
                         lines)
@@ -67,7 +56,7 @@ class Logging(unittest.TestCase):
         records: list[logging.LogRecord] = []
         logger.addFilter(lambda r: records.append(r) or True)
         self.addCleanup(logger.removeHandler, captured)
-        with plugin.driver(sim.config(), logger=logger) as drv:
+        with fx.plugin.driver(fx.sim.config(), logger=logger) as drv:
             drv.setup(request_id="req-py-rec")
         self.assertTrue(any(getattr(r, "vdp_request_id", None) == "req-py-rec" and r.levelno == logging.INFO
                             for r in records), captured.text())
@@ -77,8 +66,7 @@ class Logging(unittest.TestCase):
             raise RuntimeError("logger is broken")
 
         with self.assertLogs("vdp", logging.ERROR) as logs:
-            with plugin.driver(sim.config(vdp_log_level="debug"), logger=bad_logger) as drv:
-                drv.setup()
+            with fx.driver(vdp_log_level="debug", logger=bad_logger) as drv:
                 vol = volume()
                 model = drv.create_volume({"volume": vol})
                 drv.delete_volume({"volume": ref(vol, model)})
@@ -94,8 +82,7 @@ class Logging(unittest.TestCase):
                 armed.clear()
                 raise KeyboardInterrupt
 
-        with plugin.driver(sim.config(vdp_log_level="debug"), logger=interrupting) as drv:
-            drv.setup()
+        with fx.driver(vdp_log_level="debug", logger=interrupting) as drv:
             armed.set()
             with self.assertRaises(KeyboardInterrupt):
                 drv.create_volume({"volume": volume()})
@@ -116,7 +103,7 @@ class Logging(unittest.TestCase):
                 raise
 
         with self.assertLogs("vdp", logging.ERROR):
-            with plugin.driver(sim.config(vdp_log_level="debug"), logger=reentrant) as drv:
+            with fx.plugin.driver(fx.sim.config(vdp_log_level="debug"), logger=reentrant) as drv:
                 holder["drv"] = drv
                 drv.setup()
         self.assertTrue(seen and "re-entry" in str(seen[0]), seen)
@@ -136,8 +123,7 @@ class Locks(unittest.TestCase):
                 with guard:
                     events.append(("release", name))
 
-        with plugin.driver(sim.config(), locks=Recording()) as drv:
-            drv.setup()
+        with fx.driver(locks=Recording()) as drv:
             vol = volume()
             model = drv.create_volume({"volume": vol})
             drv.attach_volume(attach_request(vol, model))
@@ -154,8 +140,7 @@ class Locks(unittest.TestCase):
                 raise AssertionError("never acquired")
 
         with self.assertLogs("vdp", logging.ERROR):
-            with plugin.driver(sim.config(), locks=Broken()) as drv:
-                drv.setup()
+            with fx.driver(locks=Broken()) as drv:
                 vol = volume()
                 model = drv.create_volume({"volume": vol})  # takes no lock
                 with self.assertRaises(vdp.Unavailable) as cm:
@@ -176,8 +161,7 @@ class Locks(unittest.TestCase):
                 raise RuntimeError("release lost")
 
         with self.assertLogs("vdp", logging.ERROR):
-            with plugin.driver(sim.config(), locks=LeakyRelease()) as drv:
-                drv.setup()
+            with fx.driver(locks=LeakyRelease()) as drv:
                 vol = volume()
                 model = drv.create_volume({"volume": vol})
                 self.assertEqual(drv.attach_volume(attach_request(vol, model)), {})
@@ -185,36 +169,34 @@ class Locks(unittest.TestCase):
 
     def test_locks_object_must_have_both_methods(self) -> None:
         with self.assertRaises(TypeError):
-            plugin.driver(sim.config(), locks=object())
+            fx.plugin.driver(fx.sim.config(), locks=object())
 
 
 class Configuration(unittest.TestCase):
     def test_raising_config_mapping_is_config_error_naming_the_key(self) -> None:
         with self.assertLogs("vdp", logging.ERROR) as logs:
             with self.assertRaises(vdp.Config) as cm:
-                plugin.driver(RaisingMapping(sim.config(), "san_login"))
+                fx.plugin.driver(RaisingMapping(fx.sim.config(), "san_login"))
         self.assertEqual(cm.exception.field, "san_login")
         self.assertIn("san_login", logs.output[0])
-        self.assertNotIn(sim.password, "\n".join(logs.output))
+        self.assertNotIn(fx.sim.password, "\n".join(logs.output))
 
     def test_config_rejects_non_mappings_and_bad_values(self) -> None:
         with self.assertRaises(TypeError):
-            plugin.driver([("san_ip", "127.0.0.1")])  # type: ignore[arg-type]
+            fx.plugin.driver([("san_ip", "127.0.0.1")])  # type: ignore[arg-type]
         with self.assertLogs("vdp", logging.ERROR):
             with self.assertRaises(vdp.Config) as cm:
-                plugin.driver(sim.config(san_login="ad\0min"))
+                fx.plugin.driver(fx.sim.config(san_login="ad\0min"))
         self.assertEqual(cm.exception.field, "san_login")
 
     def test_numbers_are_accepted_as_values(self) -> None:
-        with plugin.driver(sim.config(sf_api_port=int(sim.port))) as drv:
-            drv.setup()
+        fx.driver(sf_api_port=int(fx.sim.port)).close()  # created and set up with an int port
 
 
 class Progress(unittest.TestCase):
     def test_progress_reaches_the_callback_and_a_raising_one_is_harmless(self) -> None:
         seen: list[tuple[int, int, str]] = []
-        with plugin.driver(sim.config()) as drv:
-            drv.setup()
+        with fx.driver() as drv:
             src = volume()
             model = drv.create_volume({"volume": src})
             drv.create_cloned_volume({"volume": volume(), "src_vref": ref(src, model)},
@@ -241,11 +223,11 @@ class Secrets(unittest.TestCase):
         self.addCleanup(plugin_logger.removeHandler, captured)
         self.addCleanup(binding_logger.removeHandler, captured)
         self.addCleanup(binding_logger.setLevel, old_level)
-        wrong = "wrong-" + sim.password[::-1]
+        wrong = "wrong-" + fx.sim.password[::-1]
         messages: list[str] = []
-        cfg = sim.config(vdp_log_level="trace")
+        cfg = fx.sim.config(vdp_log_level="trace")
 
-        with plugin.driver(cfg, logger=plugin_logger) as drv:
+        with fx.plugin.driver(cfg, logger=plugin_logger) as drv:
             drv.setup()
             vol = volume()
             model = drv.create_volume({"volume": vol})
@@ -253,17 +235,17 @@ class Secrets(unittest.TestCase):
                                                   "provider_auth": model["provider_auth"]},
                                        "connector": {"initiator": "iqn.1993-08.org.debian:01:py", "host": "h1"}})
             try:
-                drv.create_volume({"volume": volume(size=0, display_name=sim.password)})
+                drv.create_volume({"volume": volume(size=0, display_name=fx.sim.password)})
             except vdp.Error as exc:
                 messages += [str(exc), repr(exc), str(exc.to_dict())]
             drv.delete_volume({"volume": ref(vol, model)})
-        with plugin.driver(sim.config(vdp_log_level="trace", san_password=wrong), logger=plugin_logger) as drv:
+        with fx.plugin.driver(fx.sim.config(vdp_log_level="trace", san_password=wrong), logger=plugin_logger) as drv:
             try:
                 drv.setup()
             except vdp.Auth as exc:
                 messages += [str(exc), str(exc.to_dict())]
         try:
-            plugin.driver(RaisingMapping(cfg, "sf_api_port"), logger=plugin_logger)
+            fx.plugin.driver(RaisingMapping(cfg, "sf_api_port"), logger=plugin_logger)
         except vdp.Config as exc:
             messages.append(str(exc))
 
@@ -271,7 +253,7 @@ class Secrets(unittest.TestCase):
         self.assertIn("connected to Element cluster", text)  # the capture works
         self.assertIn("raised RuntimeError", text)  # the binding's own line is captured too
         self.assertGreaterEqual(len(messages), 3)
-        for secret in (sim.password, wrong):
+        for secret in (fx.sim.password, wrong):
             self.assertNotIn(secret, text)
             for message in messages:
                 self.assertNotIn(secret, message)

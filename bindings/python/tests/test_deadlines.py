@@ -13,21 +13,10 @@ import vdp
 from . import support
 from .support import ref, volume
 
-sim: support.Simulator
-plugin: vdp.Plugin
-
 SLOW = "ListVolumes:latency=4000"  # create_volume lists before it creates
 
-
-def setUpModule() -> None:
-    global sim, plugin
-    support.silence_vdp_logs()
-    plugin = support.plugin()
-    sim = support.Simulator()
-
-
-def tearDownModule() -> None:
-    sim.stop()
+fx = support.SimFixture()
+setUpModule, tearDownModule = fx.start, fx.stop
 
 
 class Deadlines(unittest.TestCase):
@@ -35,8 +24,7 @@ class Deadlines(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls.drv = plugin.driver(sim.config())
-        cls.drv.setup(timeout=10)
+        cls.drv = fx.driver()
         cls.drv.create_volume({"volume": volume()})  # the test project's account exists from here on
 
     @classmethod
@@ -44,10 +32,10 @@ class Deadlines(unittest.TestCase):
         cls.drv.close()
 
     def tearDown(self) -> None:
-        sim.clear_faults()
+        fx.sim.clear_faults()
 
     def test_deadline_expires_during_a_slow_reply(self) -> None:
-        sim.add_faults(SLOW)
+        fx.sim.add_faults(SLOW)
         vol = volume()
         started = time.monotonic()
         with self.assertRaises(vdp.Timeout) as cm:
@@ -56,7 +44,7 @@ class Deadlines(unittest.TestCase):
         self.assertGreaterEqual(elapsed, 0.4)
         self.assertLess(elapsed, 2.5, "the deadline did not bound the call")
         self.assertTrue(cm.exception.retryable)
-        sim.clear_faults()
+        fx.sim.clear_faults()
         model = self.drv.create_volume({"volume": vol}, timeout=10)  # the repeat tells the outcome
         self.drv.delete_volume({"volume": ref(vol, model)})
 
@@ -65,13 +53,13 @@ class Deadlines(unittest.TestCase):
             self.drv.create_volume({"volume": volume()}, timeout=0)
 
     def test_no_timeout_is_no_deadline(self) -> None:
-        sim.add_faults("ListVolumes:latency=600:count=1")
+        fx.sim.add_faults("ListVolumes:latency=600:count=1")
         vol = volume()
         model = self.drv.create_volume({"volume": vol}, timeout=None)
         self.drv.delete_volume({"volume": ref(vol, model)})
 
     def test_cancel_from_another_thread_during_a_slow_call(self) -> None:
-        sim.add_faults(SLOW)
+        fx.sim.add_faults(SLOW)
         token = vdp.CancelToken()
         timer = threading.Timer(0.3, token.cancel)
         started = time.monotonic()
@@ -90,7 +78,7 @@ class Deadlines(unittest.TestCase):
         if (threading.current_thread() is not threading.main_thread()
                 or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
             self.skipTest("needs the main thread and Python's default SIGINT handler")
-        sim.add_faults(SLOW)
+        fx.sim.add_faults(SLOW)
         timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
         started = time.monotonic()
         timer.start()
@@ -110,9 +98,8 @@ class Deadlines(unittest.TestCase):
         self.assertFalse(cm.exception.outcome_unknown)
 
     def test_close_waits_for_calls_in_flight(self) -> None:
-        drv = plugin.driver(sim.config())
-        drv.setup()
-        sim.add_faults("ListVolumes:latency=800:count=1")
+        drv = fx.driver()
+        fx.sim.add_faults("ListVolumes:latency=800:count=1")
         results: list[object] = []
         vol = volume()
         t = threading.Thread(target=lambda: results.append(drv.create_volume({"volume": vol}, timeout=10)))
@@ -132,9 +119,8 @@ class LockWaits(unittest.TestCase):
 
     def setUp(self) -> None:
         self.locks = vdp.LockTable()
-        self.drv = plugin.driver(sim.config(), locks=self.locks)
+        self.drv = fx.driver(locks=self.locks)
         self.addCleanup(self.drv.close)
-        self.drv.setup()
         self.vol = volume()
         self.model = self.drv.create_volume({"volume": self.vol})
         self.request = {"volume": ref(self.vol, self.model), "instance_uuid": self.vol["id"], "host_name": "h1",

@@ -1,4 +1,4 @@
-"""Driver lifecycle and operations against element-sim."""
+"""Driver lifecycle and operations against element-fx.sim."""
 
 from __future__ import annotations
 
@@ -11,24 +11,13 @@ import vdp
 from . import support
 from .support import ref, volume
 
-sim: support.Simulator
-plugin: vdp.Plugin
-
-
-def setUpModule() -> None:
-    global sim, plugin
-    support.silence_vdp_logs()
-    plugin = support.plugin()
-    sim = support.Simulator()
-
-
-def tearDownModule() -> None:
-    sim.stop()
+fx = support.SimFixture()
+setUpModule, tearDownModule = fx.start, fx.stop
 
 
 class Lifecycle(unittest.TestCase):
     def test_context_manager_closes_the_driver(self) -> None:
-        with plugin.driver(sim.config()) as drv:
+        with fx.plugin.driver(fx.sim.config()) as drv:
             self.assertFalse(drv.closed)
             self.assertEqual(drv.describe()["name"], "solidfire")
         self.assertTrue(drv.closed)
@@ -38,7 +27,7 @@ class Lifecycle(unittest.TestCase):
         self.assertTrue(drv.closed)
 
     def test_a_dropped_driver_is_destroyed(self) -> None:
-        drv = plugin.driver(sim.config())
+        drv = fx.plugin.driver(fx.sim.config())
         finalizer = drv._finalizer
         self.assertTrue(finalizer.alive)
         del drv
@@ -46,7 +35,7 @@ class Lifecycle(unittest.TestCase):
         self.assertFalse(finalizer.alive)
 
     def test_describe_before_setup_and_unavailable_until_setup(self) -> None:
-        with plugin.driver(sim.config()) as drv:
+        with fx.plugin.driver(fx.sim.config()) as drv:
             desc = drv.describe()
             self.assertIn("create_volume", desc["operations"])
             self.assertNotIn("clone_image", desc["operations"])
@@ -58,19 +47,18 @@ class Lifecycle(unittest.TestCase):
 
     def test_bad_config_names_the_option(self) -> None:
         with self.assertRaises(vdp.Config) as cm:
-            plugin.driver(sim.config(vdp_log_level="loud"))
+            fx.plugin.driver(fx.sim.config(vdp_log_level="loud"))
         self.assertEqual(cm.exception.field, "vdp_log_level")
         self.assertEqual(cm.exception.operation, "create")
 
     def test_wrong_password_is_auth(self) -> None:
-        with plugin.driver(sim.config(san_password="wrong")) as drv:
+        with fx.plugin.driver(fx.sim.config(san_password="wrong")) as drv:
             with self.assertRaises(vdp.Auth):
                 drv.setup(timeout=10)
 
     def test_long_config_value_goes_through_the_buffer_protocol(self) -> None:
         name = "py-" + "b" * 1000  # longer than the plugin's first 256-byte buffer
-        with plugin.driver(sim.config(volume_backend_name=name)) as drv:
-            drv.setup()
+        with fx.driver(volume_backend_name=name) as drv:
             self.assertEqual(drv.get_volume_stats({"refresh": True})["volume_backend_name"], name)
 
 
@@ -79,8 +67,7 @@ class Operations(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls.drv = plugin.driver(sim.config())
-        cls.drv.setup(timeout=10)
+        cls.drv = fx.driver()
 
     @classmethod
     def tearDownClass(cls) -> None:
