@@ -1,12 +1,26 @@
 // libcurl Transport. Easy handles live in a pool owned by the transport (checked out per request
 // under a mutex, returned afterwards): hosts call from arbitrary OS threads (Go), so nothing is
-// thread_local. Each pooled easy handle has a multi handle of its own that drives its transfers (and
-// keeps its connections), so the wait can poll the caller's cancellation every kCancelPoll instead of
-// blocking inside curl_easy_perform until the request timeout. One CURLSH shares only the DNS cache between the handles. No OpenSSL object crosses
-// threads: libcurl does not support a connection cache used by concurrent threads
-// (CURL_LOCK_DATA_CONNECT), and with shared TLS sessions ThreadSanitizer saw one thread free a
-// session's certificate stack while another copied it. Each pooled handle keeps its own connections
-// alive and resumes its own TLS sessions, so the cost is one full handshake per pooled handle.
+// thread_local. Each pooled easy handle has a multi handle of its own that drives its transfers and
+// keeps its connections, so the wait can poll the caller's cancellation every kCancelPoll instead of
+// blocking inside curl_easy_perform until the request timeout.
+//
+// Cost per request: every request, writes included, goes on the handle's keep-alive connection, so a
+// TLS handshake happens only when a pooled handle opens its first connection or replaces one the server
+// closed (then resuming the handle's own TLS session). Writes are safe on reused connections because the
+// body goes through CurlRequestBody, which refuses the replay libcurl attempts when a reused connection
+// closes after the whole request went out (curl_request_body.h). The options that never change are set
+// once per handle, the header list once per transport, and the CA file is parsed once per handle
+// (libcurl caches the certificate store in the handle's multi handle, CURLOPT_CA_CACHE_TIMEOUT).
+//
+// What crosses threads: only the DNS cache, through one CURLSH. Connections cannot be shared (libcurl
+// does not support a connection cache used by concurrent threads, CURL_LOCK_DATA_CONNECT), and TLS
+// sessions are not: with CURL_LOCK_DATA_SSL_SESSION, libcurl 7.88 hands one SSL_SESSION to handshakes
+// running in several threads, and ThreadSanitizer saw one thread free a session's certificate stack
+// while another copied it (findings/tsan-2026-12-02.md; real or not, TSan cannot see the atomic
+// reference counts inside libcrypto, so the report would stay). Instead the pool keeps as many handles
+// as there are concurrent callers (up to kMaxIdleHandles idle), each with a live connection that it
+// resumes its own session on: one full handshake per pooled handle over the driver's life, not one per
+// write.
 #include <curl/curl.h>
 #include <openssl/x509_vfy.h>  // X509_V_ERR_* values of CURLINFO_SSL_VERIFYRESULT (macros only)
 #include <sys/stat.h>
@@ -20,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "curl_request_body.h"
 #include "solidfire/transport.h"
 
 namespace solidfire {
@@ -44,7 +59,10 @@ constexpr std::chrono::milliseconds kMaxConnectTimeout{15000};
 // vdp.h promises cancellation is noticed within about 100 ms during waits.
 constexpr std::chrono::milliseconds kCancelPoll{50};
 
-// One pooled transfer slot: an easy handle and the multi handle that runs it.
+// libcurl's default certificate store lifetime, said explicitly: the CA file is read again at most daily.
+constexpr long kCaCacheSeconds = 24 * 3600;  // NOLINT(google-runtime-int): libcurl's type
+
+// One pooled transfer slot: an easy handle and the multi handle that runs it (and keeps its connections).
 struct Conn {
   CURL* easy = nullptr;
   CURLM* multi = nullptr;
@@ -53,12 +71,6 @@ struct Conn {
 void close_conn(Conn c) {
   if (c.multi != nullptr) curl_multi_cleanup(c.multi);  // closes the connections it keeps
   if (c.easy != nullptr) curl_easy_cleanup(c.easy);
-}
-
-// Whether any of the request left this host (libcurl's pre-transfer stage was reached).
-bool request_started(CURL* h) {
-  curl_off_t pretransfer = 0;
-  return curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) == CURLE_OK && pretransfer != 0;
 }
 
 // Runs the transfer set up on c.easy to its end, polling `cancelled` (if any) while it waits. Returns
@@ -170,12 +182,23 @@ class CurlTransport final : public Transport {
       struct stat st{};
       ca_is_dir_ = stat(tls_.ca_path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
     }
+    // Read-only once built, so every pooled handle points at the same list.
+    for (const char* header : {"Content-Type: application/json", "Accept: application/json", "Expect:"}) {
+      curl_slist* more = curl_slist_append(headers_, header);
+      if (more == nullptr) {
+        curl_slist_free_all(headers_);
+        curl_share_cleanup(share_);
+        throw TransportError(TransportError::Kind::kOther, "libcurl header list allocation failed");
+      }
+      headers_ = more;
+    }
   }
 
   ~CurlTransport() override {
     for (const Conn& c : idle_) close_conn(c);
     idle_.clear();
     curl_share_cleanup(share_);
+    curl_slist_free_all(headers_);
   }
 
   CurlTransport(const CurlTransport&) = delete;
@@ -192,70 +215,52 @@ class CurlTransport final : public Transport {
 
     HttpResponse response;
     char errbuf[CURL_ERROR_SIZE] = {};
-    curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, "Accept: application/json");
-    headers = curl_slist_append(headers, "Expect:");
-    struct Headers {
-      curl_slist* list;
-      ~Headers() { curl_slist_free_all(list); }
-    } header_guard{headers};
-
     const long timeout_ms = static_cast<long>(std::max<int64_t>(1, request.timeout.count()));  // NOLINT
     const long connect_ms = static_cast<long>(  // NOLINT
         std::max<int64_t>(1, std::min(request.timeout, kMaxConnectTimeout).count()));
 
+    // Only what differs between requests; the rest was set when the handle was made.
+    CurlRequestBody body(request.body, /*replayable=*/request.idempotent);
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
-#endif
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_SHARE, share_);
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));  // NOLINT
+    curl_easy_setopt(h, CURLOPT_READDATA, &body);
+    curl_easy_setopt(h, CURLOPT_SEEKDATA, &body);
     curl_easy_setopt(h, CURLOPT_USERNAME, request.username.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, request.password.c_str());
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    // A write goes on a fresh connection: on a reused one, libcurl would replay the POST by itself if
-    // the server closed the connection before answering, executing a committed write twice. The new
-    // connection still resumes this handle's TLS session, and joins its connections afterwards.
-    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, request.idempotent ? 0L : 1L);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &write_cb);
     Sink sink{&response.body};
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, tls_.verify ? 1L : 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, tls_.verify ? 2L : 0L);
-    curl_easy_setopt(h, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));  // NOLINT
-    if (!tls_.ca_path.empty()) {
-      curl_easy_setopt(h, ca_is_dir_ ? CURLOPT_CAPATH : CURLOPT_CAINFO, tls_.ca_path.c_str());
-    }
 
     const std::optional<CURLcode> done = run_transfer(conn, request.cancelled);
     const CURLcode rc = done.value_or(CURLE_ABORTED_BY_CALLBACK);
-    // Do not keep pointers to this call's buffers in the pooled handle.
+    // Do not keep pointers to this call's buffers, nor the password, in the pooled handle.
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
+    curl_easy_setopt(h, CURLOPT_READDATA, nullptr);
+    curl_easy_setopt(h, CURLOPT_SEEKDATA, nullptr);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, nullptr);
     curl_easy_setopt(h, CURLOPT_PASSWORD, "");
 
     if (!done) {
-      if (!request_started(h)) throw TransportError(TransportError::Kind::kCancelledUnsent, "cancelled before sending");
+      if (!body.may_have_arrived()) {
+        throw TransportError(TransportError::Kind::kCancelledUnsent, "cancelled before sending");
+      }
       throw TransportError(TransportError::Kind::kCancelled, "cancelled while waiting for the answer");
     }
     if (sink.too_large) {
       throw TransportError(TransportError::Kind::kTooLarge,
                            "reply larger than " + std::to_string(kMaxResponseBytes >> 20) + " MiB");
     }
+    if (body.replay_refused()) {
+      // The whole request went out on a reused connection that then closed without a byte of answer.
+      throw TransportError(TransportError::Kind::kReset,
+                           "the keep-alive connection closed after the request was sent, before any answer; "
+                           "not sent again");
+    }
     if (rc != CURLE_OK) {
       const std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
-      TransportError::Kind kind = classify(h, rc);
+      TransportError::Kind kind = classify(rc, body.may_have_arrived());
       if (auto cause = tls_cause(h, rc, kind, request)) {
         throw TransportError(TransportError::Kind::kTls, *cause + " (libcurl: " + detail + ")");
       }
@@ -268,7 +273,8 @@ class CurlTransport final : public Transport {
   }
 
  private:
-  static TransportError::Kind classify(CURL* h, CURLcode rc) {
+  // `may_have_arrived`: whether libcurl took any of the body, so the cluster may hold the whole request.
+  static TransportError::Kind classify(CURLcode rc, bool may_have_arrived) {
     using Kind = TransportError::Kind;
     switch (rc) {
       case CURLE_COULDNT_CONNECT:
@@ -276,8 +282,8 @@ class CurlTransport final : public Transport {
       case CURLE_COULDNT_RESOLVE_PROXY:
         return Kind::kConnect;
       case CURLE_OPERATION_TIMEDOUT:
-        // Timed out before the transfer started (connect or handshake): the request was never sent.
-        return request_started(h) ? Kind::kTimeout : Kind::kConnect;
+        // Timed out before libcurl took any of the body (connect, handshake): the request never arrived.
+        return may_have_arrived ? Kind::kTimeout : Kind::kConnect;
       case CURLE_SEND_ERROR:
       case CURLE_RECV_ERROR:
       case CURLE_GOT_NOTHING:
@@ -381,7 +387,35 @@ class CurlTransport final : public Transport {
       close_conn(c);
       throw TransportError(TransportError::Kind::kOther, "libcurl handle allocation failed");
     }
+    configure(c.easy);
     return c;
+  }
+
+  // The options every request of this transport shares, set once per pooled handle.
+  void configure(CURL* h) const {
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
+#endif
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_SHARE, share_);
+    // POST with the body from CurlRequestBody (no CURLOPT_POSTFIELDS: libcurl replays those silently).
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, &CurlRequestBody::read);
+    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, &CurlRequestBody::seek);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_);
+    curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));  // NOLINT
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &write_cb);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, tls_.verify ? 1L : 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, tls_.verify ? 2L : 0L);
+    curl_easy_setopt(h, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));  // NOLINT
+    if (!tls_.ca_path.empty()) {
+      curl_easy_setopt(h, ca_is_dir_ ? CURLOPT_CAPATH : CURLOPT_CAINFO, tls_.ca_path.c_str());
+    }
+#if LIBCURL_VERSION_NUM >= 0x075700
+    curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, kCaCacheSeconds);
+#endif
   }
 
   void give_back(Conn c) {
@@ -409,6 +443,7 @@ class CurlTransport final : public Transport {
   TlsOptions tls_;
   bool ca_is_dir_ = false;
   CURLSH* share_ = nullptr;
+  curl_slist* headers_ = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST + 1> share_mutexes_;
   std::mutex pool_mutex_;
   std::vector<Conn> idle_;
