@@ -16,10 +16,12 @@ namespace {
 using solidfire::HttpRequest;
 using solidfire::TransportError;
 
-// Accepts connections and answers each HTTP request with `reply` (or stays silent when empty).
+// Accepts connections and answers each HTTP request with `reply` (or stays silent when empty). Request
+// number `drop_at` (1-based, over all connections) is read whole and then its connection is closed
+// without an answer: the request reached the server, its reply was lost.
 class TinyServer {
  public:
-  explicit TinyServer(std::string reply) : reply_(std::move(reply)) {
+  explicit TinyServer(std::string reply, int drop_at = 0) : reply_(std::move(reply)), drop_at_(drop_at) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -47,6 +49,7 @@ class TinyServer {
     return last_;
   }
   int connections() const { return connections_.load(); }
+  int requests() const { return requests_.load(); }
 
  private:
   void run() {
@@ -75,6 +78,7 @@ class TinyServer {
         last_ = buf.substr(0, hdr_end + 4 + content_length);
       }
       buf.erase(0, hdr_end + 4 + content_length);
+      if (++requests_ == drop_at_) break;
       if (reply_.empty()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));
         break;
@@ -85,12 +89,14 @@ class TinyServer {
   }
 
   std::string reply_;
+  int drop_at_ = 0;
   int fd_ = -1;
   int port_ = 0;
   std::thread thread_;
   std::vector<std::thread> workers_;  // touched only by the accept thread until the destructor joins it
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
+  std::atomic<int> requests_{0};
   std::mutex m_;
   std::string last_;
 };
@@ -131,9 +137,8 @@ TEST(CurlTransport, PostsWithBasicAuthAndReusesConnections) {
   EXPECT_LE(server.connections(), 5) << "keep-alive: pooled handles reuse connections";
 }
 
-// Writes must never ride a reused connection: libcurl would replay the POST on its own if that
-// connection died before the answer, running a committed write twice.
-TEST(CurlTransport, WritesUseAFreshConnectionEachTime) {
+// Writes ride the pooled keep-alive connection like reads: no handshake per write.
+TEST(CurlTransport, WritesReuseTheKeepAliveConnection) {
   const std::string body = R"({"id":1,"result":{}})";
   TinyServer server("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                     std::to_string(body.size()) + "\r\n\r\n" + body);
@@ -142,9 +147,40 @@ TEST(CurlTransport, WritesUseAFreshConnectionEachTime) {
   write.idempotent = false;
   write.body = R"({"method":"CreateVolume","params":{},"id":2})";
   for (int i = 0; i < 3; ++i) EXPECT_EQ(t->post(write).status, 200);
-  EXPECT_EQ(server.connections(), 3) << "each write opens its own connection";
   EXPECT_EQ(t->post(request_to(server.port())).status, 200);
-  EXPECT_EQ(server.connections(), 3) << "a read reuses a pooled connection";
+  EXPECT_EQ(server.connections(), 1) << "writes and reads share one connection";
+  EXPECT_EQ(server.requests(), 4);
+}
+
+// A reused connection that closes after a write went out: libcurl would send the write again on a new
+// connection by itself (running a committed write twice); the transport refuses, and the caller learns
+// that the outcome is unknown (a reset after sending). A read in the same place is simply sent again.
+TEST(CurlTransport, AWriteWhoseConnectionClosesIsNeverSentTwice) {
+  const std::string body = R"({"id":1,"result":{}})";
+  const std::string ok = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\n\r\n" + body;
+  {
+    TinyServer server(ok, /*drop_at=*/2);
+    auto t = solidfire::make_curl_transport({});
+    EXPECT_EQ(t->post(request_to(server.port())).status, 200);  // warms the connection
+    HttpRequest write = request_to(server.port());
+    write.idempotent = false;
+    write.body = R"({"method":"CreateVolume","params":{},"id":2})";
+    try {
+      t->post(write);
+      ADD_FAILURE() << "the write's lost reply was not reported";
+    } catch (const TransportError& e) {
+      EXPECT_EQ(e.kind(), TransportError::Kind::kReset) << e.what();
+    }
+    EXPECT_EQ(server.requests(), 2) << "the write reached the server more than once";
+  }
+  {
+    TinyServer server(ok, /*drop_at=*/2);
+    auto t = solidfire::make_curl_transport({});
+    EXPECT_EQ(t->post(request_to(server.port())).status, 200);
+    EXPECT_EQ(t->post(request_to(server.port())).status, 200) << "a read is sent again on a new connection";
+    EXPECT_EQ(server.requests(), 3);
+  }
 }
 
 TEST(CurlTransport, StatusCodesArePassedThrough) {
