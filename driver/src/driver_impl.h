@@ -272,6 +272,9 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   // One GetClusterVersionInfo within kProbeWindow: false (logged, naming `label`) when it fails, so
   // that a lost cluster costs one short wait, not a retry budget per volume.
   bool answers(CallContext& ctx, ElementClient& client, const std::string& label);
+  // delete_volume's work once the volume is found: each target leaves its VAGs and its replication, then
+  // is deleted and purged. Nothing found: done (logged).
+  void remove_found(CallContext& ctx, const Volume& volume, const std::vector<FoundVolume>& targets);
   // failover's work for one volume in one direction: the copy found (or, on failback, replicated back),
   // made readWrite, the side left made replicationTarget when it answers; the model update to apply.
   struct FailoverStep;

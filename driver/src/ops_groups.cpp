@@ -2,7 +2,7 @@
 // - SolidFire has no group object: create and update are model-only (Cinder does the same). update
 //   verifies that added volumes exist (one ListVolumes{volumeIDs}); a missing one is NOT_FOUND.
 // - delete_group deletes every member like delete_volume (VAGs left first, deleted and purged, gone is
-//   success) and reports a status per volume; a member that fails is "error_deleting" (and so is the
+//   success; one ListVolumes{volumeIDs} finds the members by provider_id) and reports a status per volume; a member that fails is "error_deleting" (and so is the
 //   group) while the others go on. Timeouts, cancellation, unreachable cluster and bad credentials end
 //   the call instead (outcome unknown: the host repeats it, every step is idempotent).
 // - Generic groups whose type is not consistent are refused with NOT_SUPPORTED so the host handles them
@@ -130,13 +130,22 @@ GroupResult SolidFireDriverImpl::delete_group(CallContext& ctx, const Group& gro
   groups::require_backend_group(group.group_specs, flavor, group.id, "group.group_specs");
   // Every member is checked before the first delete: bad input changes nothing.
   for (size_t i = 0; i < volumes.size(); ++i) require_id(volumes[i].id, "volumes[" + std::to_string(i) + "].id");
+  // One ListVolumes{volumeIDs} finds every member its provider_id names; only the others cost an
+  // account walk each.
+  auto known = lookup_->by_provider_ids(ctx, volumes, identity::Deleted::kPurgeLeftovers);
   GroupResult r;
   r.status = "deleted";
   for (size_t i = 0; i < volumes.size(); ++i) {
     MemberUpdate m;
     m.id = volumes[i].id;
     try {
-      delete_volume(ctx, volumes[i]);
+      std::vector<FoundVolume> targets;
+      if (known[i]) {
+        targets.push_back(std::move(*known[i]));
+      } else {
+        targets = lookup_->find_in_project(ctx, volumes[i]);
+      }
+      remove_found(ctx, volumes[i], targets);
       m.status = "deleted";
     } catch (const Error& e) {
       if (ends_the_call(e)) throw;

@@ -149,7 +149,10 @@ void SolidFireDriverImpl::delete_volume(CallContext& ctx, const Volume& volume) 
   // volume_identity.h, deleted leftovers included so they get purged), keeping each volume's volume
   // access groups:
   // a volume still in VAGs leaves them before it is deleted (LP#1817611).
-  const auto targets = lookup_->find_with_leftovers(ctx, volume);
+  remove_found(ctx, volume, lookup_->find_with_leftovers(ctx, volume));
+}
+
+void SolidFireDriverImpl::remove_found(CallContext& ctx, const Volume& volume, const std::vector<FoundVolume>& targets) {
   if (targets.empty()) {
     log_->info("volume {} not found on the cluster; treating delete as done", volume.id);
     return;

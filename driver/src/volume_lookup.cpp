@@ -101,32 +101,18 @@ FoundVolume VolumeLookup::require(CallContext& ctx, const Volume& volume, const 
 std::vector<FoundVolume> VolumeLookup::require_many(CallContext& ctx, const std::vector<Volume>& volumes,
                                                     const std::string& field) {
   const identity::Scope scope = scope_();
-  std::vector<int64_t> wanted;
   for (size_t i = 0; i < volumes.size(); ++i) {
     const std::string where = field + "[" + std::to_string(i) + "]";
     if (volumes[i].id.empty()) {
       throw Error(ErrorCode::kInvalidArgument, where + ".id is required").with_field(where + ".id");
     }
-    if (auto id = identity::provider_volume_id(volumes[i], scope.cluster_uuid)) {
-      if (std::find(wanted.begin(), wanted.end(), *id) == wanted.end()) wanted.push_back(*id);
-    }
   }
-  std::map<int64_t, FoundVolume> listed;
-  if (!wanted.empty()) {
-    Json params = Json::object();
-    params.set("volumeIDs", Json::int_array(wanted));
-    Json result = client_.call(ctx, element::kListVolumes, params);
-    for (const JsonView item : result["volumes"].items()) {
-      if (auto v = parse_volume(item)) listed[v->id] = found(*v, item);
-    }
-  }
+  auto known = listed_by_provider_id(ctx, volumes, scope, identity::Deleted::kNeverMatch);
   std::vector<FoundVolume> out;
   for (size_t i = 0; i < volumes.size(); ++i) {
     const Volume& volume = volumes[i];
-    const auto id = identity::provider_volume_id(volume, scope.cluster_uuid);
-    const auto it = id ? listed.find(*id) : listed.end();
-    if (it != listed.end() && identity::is(it->second.volume, volume, scope)) {
-      out.push_back(FoundVolume{it->second.volume, it->second.raw.clone(), it->second.access_groups});
+    if (known[i]) {
+      out.push_back(std::move(*known[i]));
       continue;
     }
     // The provider_id did not lead to it: the project's accounts (without asking for that id again).
@@ -140,6 +126,46 @@ std::vector<FoundVolume> VolumeLookup::require_many(CallContext& ctx, const std:
     out.push_back(std::move(matches.front()));
   }
   return out;
+}
+
+std::vector<std::optional<FoundVolume>> VolumeLookup::listed_by_provider_id(CallContext& ctx,
+                                                                             const std::vector<Volume>& volumes,
+                                                                             const identity::Scope& scope,
+                                                                             identity::Deleted deleted) {
+  std::vector<int64_t> wanted;
+  for (const Volume& volume : volumes) {
+    if (auto id = identity::provider_volume_id(volume, scope.cluster_uuid)) {
+      if (std::find(wanted.begin(), wanted.end(), *id) == wanted.end()) wanted.push_back(*id);
+    }
+  }
+  std::map<int64_t, FoundVolume> listed;
+  if (!wanted.empty()) {
+    Json params = Json::object();
+    params.set("volumeIDs", Json::int_array(wanted));
+    Json result = client_.call(ctx, element::kListVolumes, params);
+    for (const JsonView item : result["volumes"].items()) {
+      if (auto v = parse_volume(item)) listed[v->id] = found(*v, item);
+    }
+  }
+  std::vector<std::optional<FoundVolume>> out(volumes.size());
+  for (size_t i = 0; i < volumes.size(); ++i) {
+    const auto id = identity::provider_volume_id(volumes[i], scope.cluster_uuid);
+    const auto it = id ? listed.find(*id) : listed.end();
+    if (it != listed.end() && identity::is(it->second.volume, volumes[i], scope, deleted)) {
+      out[i] = FoundVolume{it->second.volume, it->second.raw.clone(), it->second.access_groups};
+    }
+  }
+  return out;
+}
+
+std::vector<std::optional<FoundVolume>> VolumeLookup::by_provider_ids(CallContext& ctx,
+                                                                       const std::vector<Volume>& volumes,
+                                                                       identity::Deleted deleted) {
+  return listed_by_provider_id(ctx, volumes, scope_(), deleted);
+}
+
+std::vector<FoundVolume> VolumeLookup::find_in_project(CallContext& ctx, const Volume& volume) {
+  return in_accounts(ctx, volume, scope_(), identity::Deleted::kPurgeLeftovers, /*all=*/true);
 }
 
 std::vector<FoundVolume> VolumeLookup::find_with_leftovers(CallContext& ctx, const Volume& volume) {

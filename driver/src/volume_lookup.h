@@ -54,6 +54,14 @@ class VolumeLookup {
   std::vector<FoundVolume> require_many(CallContext& ctx, const std::vector<Volume>& volumes, const std::string& field);
   // Every Element volume that is `volume`, deleted-but-unpurged leftovers included (delete purges them).
   std::vector<FoundVolume> find_with_leftovers(CallContext& ctx, const Volume& volume);
+  // Step 1 of the rule for many volumes at once: ONE ListVolumes{volumeIDs} for every provider_id of this
+  // cluster. Entry i is volumes[i]'s Element volume when its provider_id led to it (deleted ones only
+  // with kPurgeLeftovers), nullopt otherwise: the caller then walks the project's accounts
+  // (find_in_project).
+  std::vector<std::optional<FoundVolume>> by_provider_ids(CallContext& ctx, const std::vector<Volume>& volumes,
+                                                          identity::Deleted deleted);
+  // Step 2 of the rule alone: every volume in the project's accounts that is `volume`, leftovers included.
+  std::vector<FoundVolume> find_in_project(CallContext& ctx, const Volume& volume);
 
   // The Element volume `volume_id` (active or deleted); nullopt once it is purged.
   std::optional<FoundVolume> by_id(CallContext& ctx, int64_t volume_id);
@@ -80,6 +88,9 @@ class VolumeLookup {
   std::optional<FoundVolume> by_provider_id(CallContext& ctx, const Volume& volume, const identity::Scope& scope,
                                             identity::Deleted deleted);
   // Step 2: the project's accounts; every match when `all`, else the first.
+  // by_provider_ids with the scope already read.
+  std::vector<std::optional<FoundVolume>> listed_by_provider_id(CallContext& ctx, const std::vector<Volume>& volumes,
+                                                                const identity::Scope& scope, identity::Deleted deleted);
   std::vector<FoundVolume> in_accounts(CallContext& ctx, const Volume& volume, const identity::Scope& scope,
                                        identity::Deleted deleted, bool all);
 

@@ -305,7 +305,7 @@ TEST(GroupRpcCountScale, SameCountsWithThousandsOfVolumes) {
       {"create_group_snapshot, repeated", 2},
       {"update_group (add 3)", 1},
       {"delete_group_snapshot", 2},     // ListGroupSnapshots{volumes}, DeleteGroupSnapshot
-      {"delete_group (3 volumes)", 9},  // per volume: ListVolumes, DeleteVolume, PurgeDeletedVolume
+      {"delete_group (3 volumes)", 7},  // ListVolumes{volumeIDs}; per volume: DeleteVolume, PurgeDeletedVolume
   };
   std::cout << "\nGroup operations: RPCs (empty cluster / thousands of other volumes)\n";
   for (const auto& [name, row] : small) {
