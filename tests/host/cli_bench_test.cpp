@@ -25,49 +25,19 @@
 
 #include "bench_stats.h"
 #include "element_sim/server.h"
+#include "test_util.h"
 
 namespace {
 
 using Json = std::unique_ptr<cJSON, decltype(&cJSON_Delete)>;
+using vdp_host_test::slurp;
+using vdp_host_test::TempDir;
 
 struct Proc {
   int status = -1;
   std::string out, err;
   double seconds = 0;
 };
-
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/vdp-host-bench-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name, const std::string& content) const {
-    const std::string p = path_ + "/" + name;
-    std::ofstream(p) << content;
-    std::filesystem::permissions(p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    return p;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-std::string slurp(const std::string& path) {
-  std::string text;
-  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
-    char buf[4096];
-    size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-    std::fclose(f);
-  }
-  return text;
-}
 
 // Runs vdp-host with `args`, stdout and stderr to files; when `interrupt_when` is given, sends SIGINT
 // once it returns true (polled every 50 ms).

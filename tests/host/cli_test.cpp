@@ -17,6 +17,8 @@
 #include "test_util.h"
 
 using vdp_host_test::fake_plugin;
+using vdp_host_test::slurp;
+using vdp_host_test::TempDir;
 
 namespace {
 
@@ -25,38 +27,6 @@ using Json = std::unique_ptr<cJSON, decltype(&cJSON_Delete)>;
 struct Proc {
   int status = -1;
   std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::string text;
-  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
-    char buf[4096];
-    size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-    std::fclose(f);
-  }
-  return text;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/vdp-host-cli-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name, const std::string& content = {}) const {
-    const std::string p = path_ + "/" + name;
-    std::ofstream(p) << content;
-    return p;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
 
 // Runs the vdp-host at `exe` with `args` (no shell), stdin from `input`; optionally sends SIGINT after
