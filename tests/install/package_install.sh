@@ -30,7 +30,9 @@ done
 pkg=vdp-solidfire
 lock=/run/lock/vdp-package-install.lock
 [ -d /run/lock ] || lock=/tmp/vdp-package-install.lock
-exec 9>"$lock"
+# Opened read-only (flock needs no more), so that root's and a sudo user's runs share one lock file.
+[ -e "$lock" ] || (umask 0 && : >"$lock")
+exec 9<"$lock"
 flock -w 600 9 || fail "another package_install run has held $lock for 10 minutes"
 
 installed=0
