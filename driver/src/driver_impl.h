@@ -218,7 +218,33 @@ class SolidFireDriverImpl final : public SolidFireDriver {
   std::optional<SfSnapshot> find_snapshot(CallContext& ctx, const Snapshot& snapshot, std::optional<int64_t> volume_id);
 
   // --- clones (ops_clones.cpp)
+  // begin_clone + finish_clone.
   ModelUpdate clone(CallContext& ctx, const Volume& volume, const CloneSource& source);
+  // A clone sent to the cluster (or found from an earlier attempt) that may still be copying.
+  struct PendingClone {
+    Volume volume;
+    CloneSource source;
+    ClusterInfo cluster;
+    SfAccount account;
+    SfVolume made;
+    bool adopted = false;  // found by name: an earlier attempt started it
+    std::optional<int64_t> handle;
+    QosSpec qos;        // what the volume's type asks for
+    QosSpec inherited;  // what the clone got from its source (empty when unknown)
+    std::optional<std::string> replication;
+    Json target_params;                // the replication target copy's CreateVolume parameters
+    std::unique_ptr<ScopedLock> lock;  // the source's clone lock (null when the caller holds it)
+  };
+  // Checks, then CloneVolume (or adopts the clone an earlier attempt started) without waiting for it.
+  // `take_lock`: lock the source here; false when the caller already holds clone_lock_name(source).
+  PendingClone begin_clone(CallContext& ctx, const Volume& volume, const CloneSource& source, bool take_lock);
+  // Waits for the clone, sets its QoS, counts it on its source, replicates it; a clone that fails or
+  // times out is deleted and purged, and the error says so.
+  ModelUpdate finish_clone(CallContext& ctx, PendingClone& pending);
+  static std::string clone_lock_name(int64_t source_volume_id);
+  std::unique_ptr<ScopedLock> lock_clone_source(CallContext& ctx, int64_t source_volume_id);
+  // `e` with what became of the unfinished clone `new_volume_id` (discarded here) appended.
+  Error with_clone_discarded(CallContext& ctx, const Error& e, int64_t new_volume_id);
   // CloneVolume; a lost reply is looked up by name before it is sent again. Returns the new volume,
   // its async handle and the QoS it inherited (empty when unknown).
   struct StartedClone {

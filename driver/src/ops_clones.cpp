@@ -71,7 +71,38 @@ ModelUpdate SolidFireDriverImpl::create_volume_from_snapshot(CallContext& ctx, c
 }
 
 ModelUpdate SolidFireDriverImpl::clone(CallContext& ctx, const Volume& volume, const CloneSource& source) {
-  const ClusterInfo cl = cluster();
+  PendingClone pending = begin_clone(ctx, volume, source, /*take_lock=*/true);
+  return finish_clone(ctx, pending);
+}
+
+std::string SolidFireDriverImpl::clone_lock_name(int64_t source_volume_id) {
+  return "solidfire-clone-" + std::to_string(source_volume_id);
+}
+
+std::unique_ptr<ScopedLock> SolidFireDriverImpl::lock_clone_source(CallContext& ctx, int64_t source_volume_id) {
+  // One clone of a source at a time (the host's lock service may make this cluster-wide).
+  const milliseconds clone_window = std::chrono::seconds(config_.sf_volume_clone_timeout);
+  const milliseconds left = util::time_left(ctx, *clock_);
+  return ctx.lock(clone_lock_name(source_volume_id), std::max(milliseconds(0), std::min(left, clone_window)));
+}
+
+Error SolidFireDriverImpl::with_clone_discarded(CallContext& ctx, const Error& e, int64_t new_volume_id) {
+  const bool removed = discard_clone(ctx, new_volume_id);
+  Error out(e.code(), e.message() + (removed ? "; the unfinished clone (volumeID " + std::to_string(new_volume_id) +
+                                                   ") was deleted and purged"
+                                             : "; removing the unfinished clone (volumeID " +
+                                                   std::to_string(new_volume_id) + ") failed, remove it by hand"));
+  out.with_backend_error(e.backend_error()).with_retryable(e.retryable());
+  if (!e.field().empty()) out.with_field(e.field());
+  return out;
+}
+
+SolidFireDriverImpl::PendingClone SolidFireDriverImpl::begin_clone(CallContext& ctx, const Volume& volume,
+                                                                   const CloneSource& source, bool take_lock) {
+  PendingClone p;
+  p.volume = volume;
+  p.source = source;
+  p.cluster = cluster();
   const std::string name = volume_name(volume.id);
   const int64_t size_bytes = volume.size_gib * element::kGiB;
   if (size_bytes < source.size_bytes) {
@@ -81,58 +112,31 @@ ModelUpdate SolidFireDriverImpl::clone(CallContext& ctx, const Volume& volume, c
         .with_field("volume.size");
   }
   std::vector<std::string> notes;
-  const QosSpec qos = volume_qos(config_, volume, &notes);
+  p.qos = volume_qos(config_, volume, &notes);
   for (const auto& n : notes) log_->warn("volume {}: {}", volume.id, n);
   Json attributes = volume_attributes(volume);
   attributes.set("is_clone", true);
-  const auto replication = replication_mode(volume.volume_type, "volume.volume_type.extra_specs");
-  // The target copy of a replicated clone: an empty volume of the same shape (pairing copies the data).
-  auto target_params = [&]() {
-    Json p = Json::object();
-    p.set("name", name);
-    p.set("totalSize", size_bytes);
-    p.set("enable512e", config_.sf_emulate_512);
-    p.set("attributes", attributes.clone());
-    p.set("qos", qos.empty() ? qos.to_json() : complete_qos(qos, element_default_qos()).to_json());
-    return p;
-  };
+  p.replication = replication_mode(volume.volume_type, "volume.volume_type.extra_specs");
+  if (p.replication) {
+    // The target copy of a replicated clone: an empty volume of the same shape (pairing copies the data).
+    p.target_params = Json::object();
+    p.target_params.set("name", name);
+    p.target_params.set("totalSize", size_bytes);
+    p.target_params.set("enable512e", config_.sf_emulate_512);
+    p.target_params.set("attributes", attributes.clone());
+    p.target_params.set("qos", p.qos.empty() ? p.qos.to_json() : complete_qos(p.qos, element_default_qos()).to_json());
+  }
+  if (take_lock) p.lock = lock_clone_source(ctx, source.volume_id);
 
-  // One clone of a source at a time (the host's lock service may make this cluster-wide).
-  const milliseconds clone_window = std::chrono::seconds(config_.sf_volume_clone_timeout);
-  const milliseconds left = util::time_left(ctx, *clock_);
-  const std::string lock_name = "solidfire-clone-" + std::to_string(source.volume_id);
-  const auto lock = ctx.lock(lock_name, std::max(milliseconds(0), std::min(left, clone_window)));
-
-  // Removes an unfinished clone and says so in the error that ends the operation.
-  auto discarded = [&](const Error& e, int64_t id) {
-    const bool removed = discard_clone(ctx, id);
-    Error out(e.code(), e.message() + (removed ? "; the unfinished clone (volumeID " + std::to_string(id) +
-                                                     ") was deleted and purged"
-                                               : "; removing the unfinished clone (volumeID " + std::to_string(id) +
-                                                     ") failed, remove it by hand"));
-    out.with_backend_error(e.backend_error()).with_retryable(e.retryable());
-    if (!e.field().empty()) out.with_field(e.field());
-    return out;
-  };
-
-  return with_new_volume_account(ctx, volume.project_id, [&](const SfAccount& account) {
+  with_new_volume_account(ctx, volume.project_id, [&](const SfAccount& account) {
+    p.account = account;
     if (auto existing = lookup_->by_name(ctx, name, account.id, volume.id)) {
       log_->info("volume {} already exists as volumeID {} ({}); adopting it", volume.id, existing->id,
                  existing->status);
-      if (existing->status != "active") {
-        try {
-          wait_clone(ctx, existing->id, std::nullopt);
-        } catch (const Error& e) {
-          throw discarded(e, existing->id);
-        }
-      }
-      ModelUpdate update = model_update(cl, account, *existing);
-      if (replication) {
-        replicate_new_volume(ctx, volume, *existing, false, account, *replication, target_params(), update);
-      }
-      return update;
+      p.made = *existing;
+      p.adopted = true;
+      return ModelUpdate{};
     }
-
     Json params = Json::object();
     params.set("volumeID", source.volume_id);
     params.set("name", name);
@@ -141,7 +145,6 @@ ModelUpdate SolidFireDriverImpl::clone(CallContext& ctx, const Volume& volume, c
     if (source.snapshot_id) params.set("snapshotID", *source.snapshot_id);
     params.set("attributes", attributes.clone());
     params.set("enable512e", config_.sf_emulate_512);
-
     StartedClone started;
     try {
       started = start_clone(ctx, volume, account, params);
@@ -157,27 +160,45 @@ ModelUpdate SolidFireDriverImpl::clone(CallContext& ctx, const Volume& volume, c
       throw;
     }
     accounts_->note_volume_created(account.username);
-    const int64_t new_id = started.volume.id;
+    p.made = started.volume;
+    p.handle = started.handle;
+    p.inherited = started.inherited;
     log_->info("cloning volumeID {}{} into volume {} (volumeID {}, async handle {})", source.volume_id,
                source.snapshot_id ? " snapshotID " + std::to_string(*source.snapshot_id) : std::string(), volume.id,
-               new_id, started.handle ? std::to_string(*started.handle) : std::string("unknown"));
+               p.made.id, started.handle ? std::to_string(*started.handle) : std::string("unknown"));
+    return ModelUpdate{};
+  });
+  return p;
+}
+
+ModelUpdate SolidFireDriverImpl::finish_clone(CallContext& ctx, PendingClone& p) {
+  const Volume& volume = p.volume;
+  if (p.adopted) {
+    if (p.made.status != "active") {
+      try {
+        wait_clone(ctx, p.made.id, std::nullopt);
+      } catch (const Error& e) {
+        throw with_clone_discarded(ctx, e, p.made.id);
+      }
+    }
+  } else {
     try {
-      apply_clone_qos(ctx, new_id, qos, started.inherited);
-      wait_clone(ctx, new_id, started.handle);
+      apply_clone_qos(ctx, p.made.id, p.qos, p.inherited);
+      wait_clone(ctx, p.made.id, p.handle);
     } catch (const Error& e) {
-      throw discarded(e, new_id);
+      throw with_clone_discarded(ctx, e, p.made.id);
     } catch (...) {
-      discard_clone(ctx, new_id);
+      discard_clone(ctx, p.made.id);
       throw;
     }
-    if (source.counts_clones) count_clone(ctx, source.volume_id);
-    log_->info("created volume {} (volumeID {}) as a clone of volumeID {}", volume.id, new_id, source.volume_id);
-    ModelUpdate update = model_update(cl, account, started.volume);
-    if (replication) {
-      replicate_new_volume(ctx, volume, started.volume, true, account, *replication, target_params(), update);
-    }
-    return update;
-  });
+    if (p.source.counts_clones) count_clone(ctx, p.source.volume_id);
+    log_->info("created volume {} (volumeID {}) as a clone of volumeID {}", volume.id, p.made.id, p.source.volume_id);
+  }
+  ModelUpdate update = model_update(p.cluster, p.account, p.made);
+  if (p.replication) {
+    replicate_new_volume(ctx, volume, p.made, !p.adopted, p.account, *p.replication, p.target_params, update);
+  }
+  return update;
 }
 
 SolidFireDriverImpl::StartedClone SolidFireDriverImpl::start_clone(CallContext& ctx, const Volume& volume,

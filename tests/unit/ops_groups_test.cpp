@@ -311,6 +311,11 @@ TEST_F(Groups, FromGroupSnapshotClonesEachMemberPairedBySnapshotId) {
       h.driver->create_group_from_src(ctx, group(kNewGroup), {new_b, new_a}, src, GroupFlavor::kGeneric);
   const auto clones = of("CloneVolume");
   ASSERT_EQ(clones.size(), 2u);
+  // Both clones start before the first is waited for: the cluster copies them at the same time.
+  const auto methods = h.transport->methods();
+  const auto last_clone_call = std::find(methods.rbegin(), methods.rend(), "CloneVolume").base() - methods.begin();
+  const auto first_wait = std::find(methods.begin(), methods.end(), "GetAsyncResult") - methods.begin();
+  EXPECT_LT(last_clone_call, first_wait + 1) << "the second clone started after the first was waited for";
   EXPECT_EQ(clones[0].params.view().int64("volumeID"), vb);
   EXPECT_EQ(clones[0].params.view().int64("snapshotID"), gs.members[1].second);
   EXPECT_EQ(clones[0].params.view().string("name"), "UUID-" + kNewB);
