@@ -83,7 +83,7 @@ std::vector<MemberUpdate> SolidFireDriverImpl::group_clone_all(CallContext& ctx,
       try {
         m.model = finish_clone(ctx, pending[i]);
       } catch (...) {
-        made.erase(std::find(made.begin(), made.end(), pending[i].made.id));  // finish_clone removed it
+        made.erase(std::remove(made.begin(), made.end(), pending[i].made.id), made.end());  // finish_clone removed it
         throw;
       }
       out.push_back(std::move(m));
