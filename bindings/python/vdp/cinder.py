@@ -240,14 +240,11 @@ class SolidFireDriver(san.SanISCSIDriver):
         return self._call("create_group", {"group": req.group(group)}).get("model_update")
 
     def delete_group(self, context: Any, group: Any, volumes: Any) -> tuple[Any, Any]:
-        result = self._call("delete_group", {"group": req.group(group), "volumes": req.volumes(volumes)})
-        return result.get("model_update"), result.get("volumes_model_update")
+        return self._delete_group("delete_group", group, volumes)
 
     def update_group(self, context: Any, group: Any, add_volumes: Any = None,
                      remove_volumes: Any = None) -> tuple[Any, Any, Any]:
-        result = self._call("update_group", {"group": req.group(group), "add_volumes": req.volumes(add_volumes),
-                                             "remove_volumes": req.volumes(remove_volumes)})
-        return result.get("model_update"), result.get("add_volumes_update"), result.get("remove_volumes_update")
+        return self._update_group("update_group", group, add_volumes, remove_volumes)
 
     def create_group_from_src(self, context: Any, group: Any, volumes: Any, group_snapshot: Any = None,
                               snapshots: Any = None, source_group: Any = None,
@@ -265,15 +262,11 @@ class SolidFireDriver(san.SanISCSIDriver):
         return self._call("create_consistencygroup", {"group": req.group(group)}).get("model_update")
 
     def delete_consistencygroup(self, context: Any, group: Any, volumes: Any) -> tuple[Any, Any]:
-        result = self._call("delete_consistencygroup", {"group": req.group(group), "volumes": req.volumes(volumes)})
-        return result.get("model_update"), result.get("volumes_model_update")
+        return self._delete_group("delete_consistencygroup", group, volumes)
 
     def update_consistencygroup(self, context: Any, group: Any, add_volumes: Any = None,
                                 remove_volumes: Any = None) -> tuple[Any, Any, Any]:
-        result = self._call("update_consistencygroup", {
-            "group": req.group(group), "add_volumes": req.volumes(add_volumes),
-            "remove_volumes": req.volumes(remove_volumes)})
-        return result.get("model_update"), result.get("add_volumes_update"), result.get("remove_volumes_update")
+        return self._update_group("update_consistencygroup", group, add_volumes, remove_volumes)
 
     def create_consistencygroup_from_src(self, context: Any, group: Any, volumes: Any, cgsnapshot: Any = None,
                                          snapshots: Any = None, source_cg: Any = None,
@@ -286,6 +279,15 @@ class SolidFireDriver(san.SanISCSIDriver):
 
     def delete_cgsnapshot(self, context: Any, cgsnapshot: Any, snapshots: Any) -> tuple[Any, Any]:
         return self._group_snapshot("delete_cgsnapshot", cgsnapshot, snapshots)
+
+    def _delete_group(self, op: str, group: Any, volumes: Any) -> tuple[Any, Any]:
+        result = self._call(op, {"group": req.group(group), "volumes": req.volumes(volumes)})
+        return result.get("model_update"), result.get("volumes_model_update")
+
+    def _update_group(self, op: str, group: Any, add_volumes: Any, remove_volumes: Any) -> tuple[Any, Any, Any]:
+        result = self._call(op, {"group": req.group(group), "add_volumes": req.volumes(add_volumes),
+                                 "remove_volumes": req.volumes(remove_volumes)})
+        return result.get("model_update"), result.get("add_volumes_update"), result.get("remove_volumes_update")
 
     def _from_src(self, op: str, group: Any, volumes: Any, group_snapshot: Any, snapshots: Any,
                   source_group: Any, source_vols: Any) -> tuple[Any, Any]:

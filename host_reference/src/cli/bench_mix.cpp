@@ -143,6 +143,22 @@ OpOutcome Caller::prepare() {
   return out;
 }
 
+void Caller::make_and_remove(const char* create, const Json& request, const char* remove, Resource* r,
+                             OpOutcome& out) {
+  const CallResult c = timed_call(create, request, out);
+  if (!c.ok()) {
+    fail(create, c, out);
+    return;
+  }
+  take_provider_id(r->object.get(), c);
+  const CallResult d = timed_call(remove, object_request(*r), out);
+  if (!d.ok()) {
+    fail(remove, d, out);
+    return;
+  }
+  forget(r);
+}
+
 OpOutcome Caller::run_once() {
   OpOutcome out;
   switch (mix_.kind) {
@@ -152,19 +168,7 @@ OpOutcome Caller::run_once() {
       Resource* v = track(false, new_volume(clone ? "vdp-bench-clone" : "vdp-bench"));
       Json request = demo::with("volume", v->object.get());
       if (clone) set(request.get(), "src_vref", duplicate(source_->object.get()));
-      const char* create = clone ? "create_cloned_volume" : "create_volume";
-      const CallResult c = timed_call(create, request, out);
-      if (!c.ok()) {
-        fail(create, c, out);
-        return out;
-      }
-      take_provider_id(v->object.get(), c);
-      const CallResult d = timed_call("delete_volume", object_request(*v), out);
-      if (!d.ok()) {
-        fail("delete_volume", d, out);
-        return out;
-      }
-      forget(v);
+      make_and_remove(clone ? "create_cloned_volume" : "create_volume", request, "delete_volume", v, out);
       return out;
     }
     case Mix::Kind::kSnapshot: {
@@ -175,18 +179,7 @@ OpOutcome Caller::run_once() {
       set_string(snap.get(), "project_id", project_);
       set(snap.get(), "volume", duplicate(source_->object.get()));
       Resource* s = track(true, std::move(snap));
-      const CallResult c = timed_call("create_snapshot", object_request(*s), out);
-      if (!c.ok()) {
-        fail("create_snapshot", c, out);
-        return out;
-      }
-      take_provider_id(s->object.get(), c);
-      const CallResult d = timed_call("delete_snapshot", object_request(*s), out);
-      if (!d.ok()) {
-        fail("delete_snapshot", d, out);
-        return out;
-      }
-      forget(s);
+      make_and_remove("create_snapshot", object_request(*s), "delete_snapshot", s, out);
       return out;
     }
     case Mix::Kind::kAttachDetach: {

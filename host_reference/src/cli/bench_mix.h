@@ -68,6 +68,9 @@ class Caller {
   Resource* track(bool snapshot, Json object);
   void forget(const Resource* r);
   void fail(const char* op, const CallResult& r, OpOutcome& out) const;  // sets kFailed or kAbandoned
+  // `create` with `request`, then `remove` of the resource `r` it made (forgotten once removed); the
+  // first failure is recorded in `out` and ends the operation.
+  void make_and_remove(const char* create, const Json& request, const char* remove, Resource* r, OpOutcome& out);
 
   const Mix& mix_;
   Driver& driver_;
