@@ -220,9 +220,13 @@ class CurlTransport final : public Transport {
         std::max<int64_t>(1, std::min(request.timeout, kMaxConnectTimeout).count()));
 
     // Only what differs between requests; the rest was set when the handle was made.
+    // A read's body goes as CURLOPT_POSTFIELDS: libcurl then sends headers and body as one TLS record
+    // in one send (the server wakes once, not twice), and may replay it, which a read allows. A write's
+    // body goes through the read callback, which refuses a replay (curl_request_body.h).
     CurlRequestBody body(request.body, /*replayable=*/request.idempotent);
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.idempotent ? request.body.c_str() : nullptr);
     curl_easy_setopt(h, CURLOPT_READDATA, &body);
     curl_easy_setopt(h, CURLOPT_SEEKDATA, &body);
     curl_easy_setopt(h, CURLOPT_USERNAME, request.username.c_str());
@@ -235,15 +239,19 @@ class CurlTransport final : public Transport {
 
     const std::optional<CURLcode> done = run_transfer(conn, request.cancelled);
     const CURLcode rc = done.value_or(CURLE_ABORTED_BY_CALLBACK);
+    long request_bytes = 0;  // NOLINT(google-runtime-int): request bytes libcurl sent (POSTFIELDS: with the body)
+    curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_bytes);
+    const bool may_have_arrived = request.idempotent ? request_bytes > 0 : body.may_have_arrived();
     // Do not keep pointers to this call's buffers, nor the password, in the pooled handle.
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
     curl_easy_setopt(h, CURLOPT_READDATA, nullptr);
     curl_easy_setopt(h, CURLOPT_SEEKDATA, nullptr);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, nullptr);
     curl_easy_setopt(h, CURLOPT_PASSWORD, "");
 
     if (!done) {
-      if (!body.may_have_arrived()) {
+      if (!may_have_arrived) {
         throw TransportError(TransportError::Kind::kCancelledUnsent, "cancelled before sending");
       }
       throw TransportError(TransportError::Kind::kCancelled, "cancelled while waiting for the answer");
@@ -260,7 +268,7 @@ class CurlTransport final : public Transport {
     }
     if (rc != CURLE_OK) {
       const std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
-      TransportError::Kind kind = classify(rc, body.may_have_arrived());
+      TransportError::Kind kind = classify(rc, may_have_arrived);
       if (auto cause = tls_cause(h, rc, kind, request)) {
         throw TransportError(TransportError::Kind::kTls, *cause + " (libcurl: " + detail + ")");
       }

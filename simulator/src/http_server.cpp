@@ -1,5 +1,6 @@
 #include "http_server.h"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -86,7 +87,10 @@ struct HttpServer::Impl {
   std::vector<std::function<void()>> parked;
   std::shared_ptr<spdlog::logger> log;
   std::string credentials;  // "user:password", built once (compared on every request)
-  std::unique_ptr<asio::io_context> ioc;
+  // One io_context per I/O thread, each connection bound to one of them for its life: no hand-off
+  // of ready sockets between threads (a shared io_context cost ~6 futex calls per request).
+  std::vector<std::unique_ptr<asio::io_context>> iocs;
+  size_t next_ioc = 0;  // round-robin over iocs for new connections; only the acceptors' thread uses it
   std::optional<ssl::context> ssl_ctx;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<uint16_t> bound_ports;
@@ -528,8 +532,8 @@ class SslSession : public Session<SslSession>, public std::enable_shared_from_th
 };
 
 void do_accept(HttpServer::Impl& srv, tcp::acceptor& acceptor, int cluster) {
-  acceptor.async_accept(asio::make_strand(*srv.ioc), [&srv, &acceptor, cluster](beast::error_code ec,
-                                                                                 Socket socket) {
+  asio::io_context& home = *srv.iocs[srv.next_ioc++ % srv.iocs.size()];
+  acceptor.async_accept(asio::make_strand(home), [&srv, &acceptor, cluster](beast::error_code ec, Socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     if (!ec) {
       beast::error_code nd;
@@ -563,7 +567,10 @@ void HttpServer::start() {
   Impl& s = *impl_;
   if (s.running) return;
   s.bound_ports.clear();
-  s.ioc = std::make_unique<asio::io_context>(s.cfg.threads > 0 ? s.cfg.threads : 1);
+  const int n = s.cfg.threads > 0 ? s.cfg.threads : 1;
+  s.iocs.clear();
+  for (int i = 0; i < n; ++i) s.iocs.push_back(std::make_unique<asio::io_context>(1));
+  s.next_ioc = 0;
   try {
     if (s.cfg.tls) {
       s.ssl_ctx.emplace(ssl::context::tls_server);
@@ -575,7 +582,7 @@ void HttpServer::start() {
     for (size_t i = 0; i < s.cfg.ports.size(); ++i) {
       const std::string& bind =
           i < s.cfg.bind_addresses.size() && !s.cfg.bind_addresses[i].empty() ? s.cfg.bind_addresses[i] : s.cfg.bind_address;
-      auto acc = std::make_unique<tcp::acceptor>(*s.ioc);
+      auto acc = std::make_unique<tcp::acceptor>(*s.iocs.front());
       tcp::endpoint ep(asio::ip::make_address(bind), s.cfg.ports[i]);
       beast::error_code ec;
       acc->open(ep.protocol(), ec);
@@ -592,23 +599,23 @@ void HttpServer::start() {
     s.acceptors.clear();
     s.bound_ports.clear();
     s.ssl_ctx.reset();
-    s.ioc.reset();
+    s.iocs.clear();
     throw std::runtime_error(std::string("element-sim: start failed: ") + e.what());
   } catch (...) {
     s.acceptors.clear();
     s.bound_ports.clear();
     s.ssl_ctx.reset();
-    s.ioc.reset();
+    s.iocs.clear();
     throw;
   }
   for (size_t i = 0; i < s.acceptors.size(); ++i) do_accept(s, *s.acceptors[i], static_cast<int>(i));
   s.running = true;
-  const int n = s.cfg.threads > 0 ? s.cfg.threads : 1;
-  for (int i = 0; i < n; ++i) {
-    s.threads.emplace_back([&s] {
+  for (auto& ioc : s.iocs) {
+    s.threads.emplace_back([&s, &ioc = *ioc] {
+      auto keep = asio::make_work_guard(ioc);  // serve until stop(), even before a connection arrives
       for (;;) {
         try {
-          s.ioc->run();
+          ioc.run();
           return;
         } catch (const std::exception& e) {
           if (s.log) s.log->error("io thread: {}", e.what());
@@ -622,7 +629,7 @@ void HttpServer::stop() {
   Impl& s = *impl_;
   if (!s.running) return;
   s.running = false;
-  s.ioc->stop();
+  for (auto& ioc : s.iocs) ioc->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
   {
@@ -630,7 +637,7 @@ void HttpServer::stop() {
     s.parked.clear();  // paused sessions die with the io_context below
   }
   s.acceptors.clear();  // before the io_context: acceptors use its services
-  s.ioc.reset();  // destroys pending handlers and with them every session
+  s.iocs.clear();  // destroys pending handlers and with them every session
   s.ssl_ctx.reset();
 }
 
