@@ -205,42 +205,53 @@ TEST(CurlTransport, RefusedConnectionIsConnectKind) {
   }
 }
 
+// Reads (body as POSTFIELDS) and writes (body through the read callback) alike: the request went out,
+// so silence is a timeout, and a cancel leaves it sent (outcome unknown for a write).
 TEST(CurlTransport, SilentServerIsTimeoutAfterSending) {
-  TinyServer server("");
-  auto t = solidfire::make_curl_transport({});
-  try {
-    t->post(request_to(server.port(), std::chrono::milliseconds(300)));
-    FAIL();
-  } catch (const TransportError& e) {
-    EXPECT_EQ(e.kind(), TransportError::Kind::kTimeout);
+  for (const bool read : {true, false}) {
+    SCOPED_TRACE(read ? "read" : "write");
+    TinyServer server("");
+    auto t = solidfire::make_curl_transport({});
+    HttpRequest r = request_to(server.port(), std::chrono::milliseconds(300));
+    r.idempotent = read;
+    try {
+      t->post(r);
+      FAIL();
+    } catch (const TransportError& e) {
+      EXPECT_EQ(e.kind(), TransportError::Kind::kTimeout) << e.what();
+    }
   }
 }
 
 // A request in flight stops when the caller cancels, not at the request timeout (30 s here).
 // The silent server closes after 1.5 s, so any kind but kCancelled means the cancel went unseen.
 TEST(CurlTransport, CancelStopsARequestInFlight) {
-  TinyServer server("");
-  auto t = solidfire::make_curl_transport({});
-  HttpRequest r = request_to(server.port(), std::chrono::milliseconds(30000));
-  const auto start = std::chrono::steady_clock::now();
-  int polls = 0;
-  r.cancelled = [&] {
-    ++polls;
-    return std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(300);
-  };
-  try {
-    t->post(r);
-    FAIL() << "a cancelled request answered";
-  } catch (const TransportError& e) {
-    EXPECT_EQ(e.kind(), TransportError::Kind::kCancelled) << e.what();  // sent: outcome unknown for a write
-  }
-  EXPECT_GE(polls, 2) << "polled while waiting";
+  for (const bool read : {true, false}) {
+    SCOPED_TRACE(read ? "read" : "write");
+    TinyServer server("");
+    auto t = solidfire::make_curl_transport({});
+    HttpRequest r = request_to(server.port(), std::chrono::milliseconds(30000));
+    r.idempotent = read;
+    const auto start = std::chrono::steady_clock::now();
+    int polls = 0;
+    r.cancelled = [&] {
+      ++polls;
+      return std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(300);
+    };
+    try {
+      t->post(r);
+      FAIL() << "a cancelled request answered";
+    } catch (const TransportError& e) {
+      EXPECT_EQ(e.kind(), TransportError::Kind::kCancelled) << e.what();
+    }
+    EXPECT_GE(polls, 2) << "polled while waiting";
 
-  // The pooled handle that was cancelled serves the next request.
-  const std::string body = R"({"id":1,"result":{}})";
-  TinyServer good("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
-  EXPECT_EQ(t->post(request_to(good.port())).status, 200);
-  t.reset();  // closes the kept-alive connection, which `good` would otherwise wait on
+    // The pooled handle that was cancelled serves the next request.
+    const std::string body = R"({"id":1,"result":{}})";
+    TinyServer good("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    EXPECT_EQ(t->post(request_to(good.port())).status, 200);
+    t.reset();  // closes the kept-alive connection, which `good` would otherwise wait on
+  }
 }
 
 // Cancelled during the TLS handshake (the server accepts and never answers): nothing was sent.
