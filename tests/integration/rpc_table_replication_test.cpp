@@ -1,6 +1,6 @@
 // Element RPCs per replicated operation, on the primary and on the replication target, with 100 and then
 // 10,000 other volumes on each cluster: every row must cost the same on both. The test prints the table
-// the README quotes. Pairs become Active at once here (replication_sync_delay_ms 0), so the wait for
+// the README quotes and fails while a row there differs. Pairs become Active at once here (replication_sync_delay_ms 0), so the wait for
 // Active is one read; with a real cluster it polls until the initial sync is done.
 #include <gtest/gtest.h>
 
@@ -126,15 +126,15 @@ TEST(RpcTableScale, ReplicatedOperationsCostTheSameAt100And10000Volumes) {
   const std::vector<Cost> small = run_with_background(100);
   const std::vector<Cost> large = run_with_background(10000);
   ASSERT_EQ(small.size(), large.size());
-  std::printf("\n| replicated operation | primary RPCs (100 / 10,000) | target RPCs (100 / 10,000) | Element methods "
-              "(primary; target) |\n|---|---|---|---|\n");
+  std::printf("\n");
+  print_readme_row("| replicated operation | primary RPCs (100 / 10,000) | target RPCs (100 / 10,000) | "
+                   "Element methods (primary; target) |");
   for (size_t i = 0; i < small.size(); ++i) {
     const Cost& s = small[i];
     const Cost& l = large[i];
-    std::printf("| %s | %llu / %llu | %llu / %llu | %s; %s |\n", s.label.c_str(),
-                static_cast<unsigned long long>(s.primary.rpcs), static_cast<unsigned long long>(l.primary.rpcs),
-                static_cast<unsigned long long>(s.target.rpcs), static_cast<unsigned long long>(l.target.rpcs),
-                s.primary.methods.c_str(), s.target.methods.empty() ? "-" : s.target.methods.c_str());
+    print_readme_row("| " + s.label + " | " + std::to_string(s.primary.rpcs) + " / " + std::to_string(l.primary.rpcs) +
+                     " | " + std::to_string(s.target.rpcs) + " / " + std::to_string(l.target.rpcs) + " | " +
+                     s.primary.methods + "; " + (s.target.methods.empty() ? "-" : s.target.methods) + " |");
     EXPECT_EQ(s.primary.rpcs, l.primary.rpcs) << s.label << ": primary cost grows with the cluster";
     EXPECT_EQ(s.target.rpcs, l.target.rpcs) << s.label << ": target cost grows with the cluster";
     EXPECT_EQ(s.primary.methods, l.primary.methods) << s.label;

@@ -225,6 +225,18 @@ RpcDelta measure_rpcs(Sim& sim, const std::function<void()>& operation, int clus
   return delta;
 }
 
+void print_readme_row(const std::string& row) {
+  static const std::string readme = [] {
+    std::ifstream in(VDP_README_PATH);
+    std::stringstream text;
+    text << in.rdbuf();
+    return "\n" + text.str();
+  }();
+  std::printf("%s\n", row.c_str());
+  EXPECT_NE(readme.find("\n" + row + "\n"), std::string::npos)
+      << "README.md (" << VDP_README_PATH << ") does not hold this row as printed:\n" << row;
+}
+
 void Sim::seed(const std::string& prefix, int accounts, int volumes, int cluster) {
   std::vector<int64_t> ids;
   for (int a = 0; a < accounts; ++a) {

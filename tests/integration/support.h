@@ -129,6 +129,10 @@ struct RpcDelta {
 // `cluster`: which cluster of the simulator to count (a replicated operation costs on both).
 RpcDelta measure_rpcs(Sim& sim, const std::function<void()>& operation, int cluster = 0);
 
+// The README quotes tables these tests print: prints `row` and records a test failure unless README.md
+// holds it as a whole line, so a cost that changes fails until the README says so too.
+void print_readme_row(const std::string& row);
+
 // ------------------------------------------------------------------------------------------------ plugin
 
 const std::string& plugin_path();
