@@ -144,7 +144,10 @@ class Environment:
         self.plugin_path = support.env_path("VDP_PLUGIN")
         self._dir = tempfile.TemporaryDirectory(prefix="vdp-cinder-")
         cert, key = self_signed_certificate(self._dir.name)
-        self.sims = {role: support.Simulator("--cert", cert, "--key", key, tls=True)
+        # The lifecycle's clusters clone at once, so that both drivers' RPC counts per stage are exact
+        # (a clone still copying would add polls that depend on timing).
+        self.sims = {role: support.Simulator("--cert", cert, "--key", key,
+                                             *(("--clone-delay-ms", "0") if role in ("vdp", "ref") else ()), tls=True)
                      for role in ("vdp", "ref", "misc", "misc-ref")}
         self.sims["repl"] = support.Simulator("--cert", cert, "--key", key, tls=True, clusters=2)
         base = example_section()

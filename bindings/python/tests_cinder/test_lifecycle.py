@@ -1,16 +1,46 @@
 """One lifecycle through vdp.cinder.SolidFireDriver and through Cinder's own SolidFire driver (2.2.5,
 unmodified), each against its own element-sim, with Cinder's objects: after every stage both clusters
 must hold the same state. Where vdp departs from Cinder on purpose (README.md "Where vdp departs from
-Cinder", abi/docs/operations.md), the difference is asserted explicitly instead.
+Cinder", abi/docs/operations.md), the difference is asserted explicitly instead. The Element RPCs each
+driver sent per stage are printed as the table README.md quotes ("Cost per operation"), which must hold
+every row as printed; vdp must send fewer in all.
 """
 
 from __future__ import annotations
 
+import os
 import time
 import unittest
 from typing import Any
 
 from . import cluster_state, harness, lifecycle as L
+
+
+README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "README.md")
+
+
+def rpc_total(sim: Any) -> int:
+    """Element RPCs the simulator has served (its control endpoint is not one)."""
+    return sum(c["rpcTotal"] for c in sim.control("GET", "/control/state")["clusters"])
+
+
+def counted(side: Any, plan: Any, fn: Any) -> tuple[Any, int]:
+    """fn(side, plan) and the RPCs the driver sent for it (not those the stage sends itself to look)."""
+    own = 0
+    look = side.sim.rpc
+
+    def counting_look(*args: Any, **kwargs: Any) -> Any:
+        nonlocal own
+        own += 1
+        return look(*args, **kwargs)
+
+    side.sim.rpc = counting_look
+    try:
+        before = rpc_total(side.sim)
+        result = fn(side, plan)
+        return result, rpc_total(side.sim) - before - own
+    finally:
+        del side.sim.rpc
 
 
 def initializing(sim: Any) -> list[str]:
@@ -36,11 +66,12 @@ class SameClusterState(unittest.TestCase):
 
     def stage(self, fn: Any) -> tuple[Any, Any]:
         """Runs a stage on both sides, then compares the clusters; returns (vdp result, reference result)."""
-        ours = fn(self.vdp, self.plan)
+        ours, our_rpcs = counted(self.vdp, self.plan, fn)
         # README: "A clone is done when its async handle completes". Cinder returns while the clone is
         # still `init`; it is settled below before the clusters are compared.
         self.assertEqual(initializing(self.vdp.sim), [], f"{fn.__name__}: vdp returned before a clone was done")
-        theirs = fn(self.ref, self.plan)
+        theirs, their_rpcs = counted(self.ref, self.plan, fn)
+        self.rpcs.append((fn.__name__, our_rpcs, their_rpcs))
         deadline = time.monotonic() + 10
         while initializing(self.ref.sim) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -54,6 +85,7 @@ class SameClusterState(unittest.TestCase):
     def test_lifecycle_leaves_the_same_cluster_state(self) -> None:
         p = self.plan
         self.documented: dict[str, Any] = {}  # attribute differences: each one cited where it is added
+        self.rpcs: list[tuple[str, int, int]] = []  # (stage, vdp's RPCs, Cinder's RPCs)
         ours, theirs = self.stage(L.stats)
         self.assertEqual(ours, theirs)
 
@@ -165,6 +197,20 @@ class SameClusterState(unittest.TestCase):
         self.stage(L.delete)
         final = cluster_state.dump(self.vdp.sim)["state"]
         self.assertEqual((final["volumes"], final["snapshots"], final["deleted"], final["vags"]), ({}, {}, [], {}))
+        self.check_rpc_table()
+
+    def check_rpc_table(self) -> None:
+        """Prints the RPCs per stage as README.md quotes them; each row must be there as printed."""
+        with open(README, encoding="utf-8") as f:
+            readme = "\n" + f.read()
+        ours, theirs = sum(r[1] for r in self.rpcs), sum(r[2] for r in self.rpcs)
+        rows = ["| lifecycle stage | vdp | Cinder 2.2.5 |", "|---|--:|--:|"]
+        rows += [f"| {name} | {a} | {b} |" for name, a, b in self.rpcs]
+        rows.append(f"| all stages | {ours} | {theirs} |")
+        print("\n" + "\n".join(rows))
+        missing = [r for r in rows if "\n" + r + "\n" not in readme]
+        self.assertEqual(missing, [], "README.md lacks these rows as printed (or they differ)")
+        self.assertLess(ours, theirs)
 
     def stage_with(self, fn: Any, differences: dict[str, Any]) -> tuple[Any, Any]:
         """A stage after which `differences` (documented) hold as well as the earlier ones."""
