@@ -195,6 +195,19 @@ TEST(Cli, ConfigFileAndCreateErrors) {
   EXPECT_TRUE(has(r.err, bad + ":2:")) << r.err;
 }
 
+// The plugin logs at --log-level (so it formats only what is shown) unless the backend sets vdp_log_level.
+TEST(Cli, PluginLogLevelFollowsTheOptionUnlessConfigured) {
+  Proc r = run(with_fake({"--json", "call", "create_volume", "{}"}));
+  EXPECT_TRUE(has(r.out, R"("vdp_log_level":"warn")")) << r.out;
+  r = run(with_fake({"--json", "--log-level", "debug", "call", "create_volume", "{}"}));
+  EXPECT_TRUE(has(r.out, R"("vdp_log_level":"debug")")) << r.out;
+  const TempDir dir;
+  const std::string conf = dir.file("cinder.conf", "[sf]\nsan_ip = 192.0.2.7\nvdp_log_level = error\n");
+  r = run(with_fake({"--json", "--log-level", "debug", "--config", conf, "call", "create_volume", "{}"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, R"("vdp_log_level":"error")")) << r.out;
+}
+
 TEST(Cli, RequestFromFileAndStdin) {
   const TempDir dir;
   const std::string req = dir.file("req.json", R"({"volume": {"id": "from-file"}})");

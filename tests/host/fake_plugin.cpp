@@ -19,6 +19,7 @@ struct vdp_driver {
   const vdp_host* host;
   std::atomic<bool> set_up{false};
   std::string san_ip;
+  std::string log_level;  // vdp_log_level as the host gave it ("" when absent)
   bool setup_fail = false;
 };
 
@@ -76,9 +77,10 @@ vdp_status fake_create(const vdp_host* host, vdp_config* cfg, vdp_driver** drv, 
   std::string value;
   if (get_value(host, true, cfg, "fail_create", value))
     return fail(VDP_E_CONFIG, "fail_create is set to " + value, "create", out, out_len);
-  auto* d = new (std::nothrow) vdp_driver{host, {}, {}, false};
+  auto* d = new (std::nothrow) vdp_driver{host, {}, {}, {}, false};
   if (!d) return VDP_E_INTERNAL;
   get_value(host, true, cfg, "san_ip", d->san_ip);
+  get_value(host, true, cfg, "vdp_log_level", d->log_level);
   d->setup_fail = get_value(host, true, cfg, "setup_fail", value);
   *drv = d;
   if (get_value(host, true, cfg, "warn", value)) *out = dup_out("{\"warnings\":[\"" + value + "\"]}", out_len);
@@ -135,7 +137,8 @@ vdp_status fake_create_volume(vdp_driver* drv, vdp_context* ctx, const char* req
             "\"provider_auth\":\"CHAP fakeuser fakesecret\",\"request_id\":\"" +
                 request_id + "\",\"project_id\":\"" + project_id + "\",\"remaining_ms\":" +
                 std::to_string(remaining == VDP_NO_DEADLINE ? -1 : remaining) + ",\"req_len\":" +
-                std::to_string(req_len) + ",\"san_ip\":\"" + drv->san_ip + "\"}",
+                std::to_string(req_len) + ",\"san_ip\":\"" + drv->san_ip + "\",\"vdp_log_level\":\"" +
+                drv->log_level + "\"}",
             out, out_len);
 }
 

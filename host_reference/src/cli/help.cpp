@@ -23,6 +23,7 @@ Options:
                        error object on stderr
   --timeout SECONDS    deadline of each operation
   --log-level LEVEL    plugin log lines shown on stderr: trace, debug, info, warn (default), error, off
+                       (also the plugin's vdp_log_level unless the backend section sets one)
   --version            print versions
   -h, --help           show help
 

@@ -18,6 +18,17 @@ int parse_log_level(const std::string& text) {
   throw UsageError("invalid --log-level '" + text + "' (trace, debug, info, warn, error or off)");
 }
 
+const char* log_level_name(int level) {
+  switch (level) {
+    case VDP_LOG_TRACE: return "trace";
+    case VDP_LOG_DEBUG: return "debug";
+    case VDP_LOG_INFO: return "info";
+    case VDP_LOG_WARN: return "warn";
+    case VDP_LOG_ERROR: return "error";
+    default: return "off";
+  }
+}
+
 namespace {
 
 std::chrono::milliseconds parse_timeout(const std::string& text) {

@@ -113,6 +113,9 @@ CallOptions make_call_options(const Options& o, ProgressView* view) {
 }
 
 std::unique_ptr<Driver> make_driver(const Options& o, std::shared_ptr<Plugin> plugin, ConfigMap config) {
+  // The plugin then formats only the lines that are shown (and shows debug ones when asked), unless the
+  // backend section sets its level itself.
+  config.emplace("vdp_log_level", log_level_name(o.log_level));
   try {
     return std::make_unique<Driver>(std::move(plugin), std::move(config), make_log_sink(o.log_level));
   } catch (const CreateError& e) {
