@@ -252,6 +252,11 @@ Json Json::take(const char* key) {
   return Json(cJSON_DetachItemFromObjectCaseSensitive(node_.get(), key));
 }
 
+Json Json::take_item(int index) {
+  if (!node_ || !cJSON_IsArray(node_.get()) || index < 0) return Json();
+  return Json(cJSON_DetachItemFromArray(node_.get(), index));
+}
+
 std::vector<int64_t> int_list(JsonView array) {
   std::vector<int64_t> out;
   for (const JsonView item : array.items()) {

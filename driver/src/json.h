@@ -105,6 +105,8 @@ class Json {
 
   // Removes and returns a member (owning), or an empty Json when absent.
   Json take(const char* key);
+  // Removes and returns an array element (owning), or an empty Json when absent.
+  Json take_item(int index);
 
   std::string print() const { return view().print(); }
 

@@ -32,11 +32,11 @@ std::optional<FoundVolume> VolumeLookup::by_id(CallContext& ctx, int64_t volume_
   Json params = Json::object();
   params.set("startVolumeID", volume_id);
   params.set("limit", int64_t{1});
-  Json result = client_.call(ctx, element::kListVolumes, params);
-  const JsonView item = result["volumes"].at(0);
-  auto v = parse_volume(item);
+  Json item = client_.call(ctx, element::kListVolumes, params).take("volumes").take_item(0);  // owned: no copy
+  auto v = parse_volume(item.view());
   if (!v || v->id != volume_id) return std::nullopt;  // purged: Element answered with the next volume
-  return found(*v, item);
+  std::vector<int64_t> groups = int_list(item.view()["volumeAccessGroups"]);
+  return FoundVolume{*std::move(v), std::move(item), std::move(groups)};
 }
 
 SfVolume VolumeLookup::require_by_id(CallContext& ctx, int64_t volume_id) {

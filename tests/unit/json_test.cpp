@@ -39,6 +39,22 @@ TEST(Json, BuildersRoundTrip) {
   EXPECT_EQ(back->view()["ids"].size(), 2u);
 }
 
+// take/take_item move a part out of a reply (no copy); what is absent or of the wrong kind is empty.
+TEST(Json, TakeMovesMembersAndItemsOut) {
+  auto j = Json::parse(R"({"volumes":[{"volumeID":7},{"volumeID":8}],"n":1})");
+  ASSERT_TRUE(j);
+  Json volumes = j->take("volumes");
+  EXPECT_FALSE(j->view().has("volumes"));
+  Json first = volumes.take_item(0);
+  EXPECT_EQ(first.view().int64("volumeID"), 7);
+  EXPECT_EQ(volumes.view().size(), 1u);
+  EXPECT_EQ(volumes.view().at(0).int64("volumeID"), 8);
+  EXPECT_FALSE(volumes.take_item(5).view().valid());
+  EXPECT_FALSE(volumes.take_item(-1).view().valid());
+  EXPECT_FALSE(j->take("n").take_item(0).view().valid());  // not an array
+  EXPECT_FALSE(Json().take("x").take_item(0).view().valid());
+}
+
 TEST(Util, CleanUtf8AndPortals) {
   EXPECT_EQ(solidfire::util::clean_utf8("ok\xff\xfe"), "ok??");
   EXPECT_EQ(solidfire::util::clean_utf8("a\nb"), "a b");
