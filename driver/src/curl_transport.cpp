@@ -16,8 +16,8 @@
 // does not support a connection cache used by concurrent threads, CURL_LOCK_DATA_CONNECT), and TLS
 // sessions are not: with CURL_LOCK_DATA_SSL_SESSION, libcurl 7.88 hands one SSL_SESSION to handshakes
 // running in several threads, and ThreadSanitizer saw one thread free a session's certificate stack
-// while another copied it (findings/tsan-2026-12-02.md; real or not, TSan cannot see the atomic
-// reference counts inside libcrypto, so the report would stay). Instead the pool keeps as many handles
+// while another copied it (real or not, TSan cannot see the atomic reference counts inside libcrypto,
+// so the report would stay and the tsan gate could not pass). Instead the pool keeps as many handles
 // as there are concurrent callers (up to kMaxIdleHandles idle), each with a live connection that it
 // resumes its own session on: one full handshake per pooled handle over the driver's life, not one per
 // write.
