@@ -69,7 +69,7 @@ extern "C" {
 typedef int32_t vdp_status;
 
 #define VDP_OK                    0  /* success */
-#define VDP_E_INVALID_ARGUMENT    1  /* malformed request or bad value; error details name the field */
+#define VDP_E_INVALID_ARGUMENT    1  /* malformed request or bad value; details.field names it (see below) */
 #define VDP_E_NOT_FOUND           2  /* the object does not exist */
 #define VDP_E_ALREADY_EXISTS      3  /* a conflicting object exists */
 #define VDP_E_FAILED_PRECONDITION 4  /* state forbids it (has snapshots, busy, not set up) */
@@ -116,7 +116,9 @@ static inline const char *vdp_status_name(vdp_status s) {
  *    "request_id":"req-1","details":{}}
  * "status" equals vdp_status_name(rc) and "code" equals rc. "outcome_unknown" is true only with
  * VDP_E_TIMEOUT or VDP_E_CANCELLED (see the status codes); "retryable" is then true as well. For VDP_E_INVALID_ARGUMENT and VDP_E_CONFIG,
- * details.field names the offending request field (dotted path) or configuration option. Messages never
+ * details.field names the offending request field (dotted path) or configuration option; an
+ * INVALID_ARGUMENT the backend raised (backend_error set, e.g. "xInvalidParameter") has none when the
+ * backend does not say which field it refused. Messages never
  * contain secrets: configured passwords and the CHAP secrets the plugin has seen are replaced by "***" in
  * error objects and log lines, even when a host hands a password out under another option's name.
  */
