@@ -25,7 +25,8 @@ const char* log_level_name(int level) {
     case VDP_LOG_INFO: return "info";
     case VDP_LOG_WARN: return "warn";
     case VDP_LOG_ERROR: return "error";
-    default: return "off";
+    case kLogOff: return "off";
+    default: return nullptr;
   }
 }
 

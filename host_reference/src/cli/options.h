@@ -54,6 +54,6 @@ Options parse_options(const std::vector<std::string>& argv);
 // Whether argv asks for --json, even when parse_options rejects it: errors are then reported as JSON too.
 bool json_requested(const std::vector<std::string>& argv);
 int parse_log_level(const std::string& text);  // trace|debug|info|warn|error|off; throws UsageError
-const char* log_level_name(int level);          // the inverse: "trace" ... "off"
+const char* log_level_name(int level);          // the inverse ("trace" ... "off"); nullptr for others
 
 }  // namespace vdp::host::cli

@@ -16,15 +16,10 @@
 namespace vdp::host::cli {
 
 namespace {
+// A log line's prefix: its level, or "log" for a level vdp.h does not define.
 const char* level_name(int level) {
-  switch (level) {
-    case VDP_LOG_TRACE: return "trace";
-    case VDP_LOG_DEBUG: return "debug";
-    case VDP_LOG_INFO: return "info";
-    case VDP_LOG_WARN: return "warn";
-    case VDP_LOG_ERROR: return "error";
-    default: return "log";
-  }
+  const char* name = level == kLogOff ? nullptr : log_level_name(level);
+  return name != nullptr ? name : "log";
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
