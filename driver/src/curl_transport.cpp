@@ -6,9 +6,10 @@
 //
 // Cost per request: every request, writes included, goes on the handle's keep-alive connection, so a
 // TLS handshake happens only when a pooled handle opens its first connection or replaces one the server
-// closed (then resuming the handle's own TLS session). Writes are safe on reused connections because the
-// body goes through CurlRequestBody, which refuses the replay libcurl attempts when a reused connection
-// closes after the whole request went out (curl_request_body.h). The options that never change are set
+// closed (then resuming the handle's own TLS session). Writes are safe on reused connections because
+// CurlReplayGuard refuses the resend libcurl attempts when a reused connection closes after a write went
+// out (curl_replay_guard.h). Every body goes as CURLOPT_POSTFIELDS, so headers and body leave in one
+// send (one TLS record, one wake-up of the server). The options that never change are set
 // once per handle, the header list once per transport, and the CA file is parsed once per handle
 // (libcurl caches the certificate store in the handle's multi handle, CURLOPT_CA_CACHE_TIMEOUT).
 //
@@ -34,7 +35,7 @@
 #include <string>
 #include <vector>
 
-#include "curl_request_body.h"
+#include "curl_replay_guard.h"
 #include "solidfire/transport.h"
 
 namespace solidfire {
@@ -220,15 +221,11 @@ class CurlTransport final : public Transport {
         std::max<int64_t>(1, std::min(request.timeout, kMaxConnectTimeout).count()));
 
     // Only what differs between requests; the rest was set when the handle was made.
-    // A read's body goes as CURLOPT_POSTFIELDS: libcurl then sends headers and body as one TLS record
-    // in one send (the server wakes once, not twice), and may replay it, which a read allows. A write's
-    // body goes through the read callback, which refuses a replay (curl_request_body.h).
-    CurlRequestBody body(request.body, /*replayable=*/request.idempotent);
+    CurlReplayGuard guard_replay(h, /*replayable=*/request.idempotent);
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.idempotent ? request.body.c_str() : nullptr);
-    curl_easy_setopt(h, CURLOPT_READDATA, &body);
-    curl_easy_setopt(h, CURLOPT_SEEKDATA, &body);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, &guard_replay);
     curl_easy_setopt(h, CURLOPT_USERNAME, request.username.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, request.password.c_str());
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
@@ -239,14 +236,13 @@ class CurlTransport final : public Transport {
 
     const std::optional<CURLcode> done = run_transfer(conn, request.cancelled);
     const CURLcode rc = done.value_or(CURLE_ABORTED_BY_CALLBACK);
-    long request_bytes = 0;  // NOLINT(google-runtime-int): request bytes libcurl sent (POSTFIELDS: with the body)
-    curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_bytes);
-    const bool may_have_arrived = request.idempotent ? request_bytes > 0 : body.may_have_arrived();
+    // Any byte sent, headers included: the server may then hold the whole request (a partly sent one
+    // cannot run, but telling the two apart is not worth a wrong "never sent").
+    const bool may_have_arrived = guard_replay.sent_bytes() > 0;
     // Do not keep pointers to this call's buffers, nor the password, in the pooled handle.
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
-    curl_easy_setopt(h, CURLOPT_READDATA, nullptr);
-    curl_easy_setopt(h, CURLOPT_SEEKDATA, nullptr);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, nullptr);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, nullptr);
     curl_easy_setopt(h, CURLOPT_PASSWORD, "");
 
@@ -260,8 +256,8 @@ class CurlTransport final : public Transport {
       throw TransportError(TransportError::Kind::kTooLarge,
                            "reply larger than " + std::to_string(kMaxResponseBytes >> 20) + " MiB");
     }
-    if (body.replay_refused()) {
-      // The whole request went out on a reused connection that then closed without a byte of answer.
+    if (guard_replay.refused()) {
+      // The write went out on a reused connection that then closed without a byte of answer.
       throw TransportError(TransportError::Kind::kReset,
                            "the keep-alive connection closed after the request was sent, before any answer; "
                            "not sent again");
@@ -281,7 +277,7 @@ class CurlTransport final : public Transport {
   }
 
  private:
-  // `may_have_arrived`: whether libcurl took any of the body, so the cluster may hold the whole request.
+  // `may_have_arrived`: whether libcurl sent any of the request, so the cluster may hold all of it.
   static TransportError::Kind classify(CURLcode rc, bool may_have_arrived) {
     using Kind = TransportError::Kind;
     switch (rc) {
@@ -290,7 +286,7 @@ class CurlTransport final : public Transport {
       case CURLE_COULDNT_RESOLVE_PROXY:
         return Kind::kConnect;
       case CURLE_OPERATION_TIMEDOUT:
-        // Timed out before libcurl took any of the body (connect, handshake): the request never arrived.
+        // Timed out before libcurl sent any of the request (connect, handshake): it never arrived.
         return may_have_arrived ? Kind::kTimeout : Kind::kConnect;
       case CURLE_SEND_ERROR:
       case CURLE_RECV_ERROR:
@@ -406,10 +402,8 @@ class CurlTransport final : public Transport {
 #endif
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_SHARE, share_);
-    // POST with the body from CurlRequestBody (no CURLOPT_POSTFIELDS: libcurl replays those silently).
     curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_READFUNCTION, &CurlRequestBody::read);
-    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, &CurlRequestBody::seek);
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, &CurlReplayGuard::before_request);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_);
     curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));  // NOLINT
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);

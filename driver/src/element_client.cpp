@@ -295,13 +295,11 @@ Json ElementClient::call(CallContext& ctx, const element::Method& m, const Json&
   request.password = options_.password;
   request.idempotent = !m.writes;
   request.cancelled = [&ctx] { return ctx.cancelled(); };
-  {
-    Json envelope = Json::object();
-    envelope.set("method", method);
-    envelope.set("params", params ? params.clone() : Json::object());
-    envelope.set("id", static_cast<int64_t>(next_id_.fetch_add(1)));
-    request.body = envelope.print();
-  }
+  // The envelope is written around the printed params rather than built as a tree holding a copy of
+  // them: the same bytes, without copying every node of the params per call. Method names are plain
+  // identifiers (element_api.h), so they need no escaping.
+  request.body = "{\"method\":\"" + method + "\",\"params\":" + (params ? params.print() : std::string("{}")) +
+                 ",\"id\":" + std::to_string(next_id_.fetch_add(1)) + "}";
 
   const int max_attempts = std::max(1, options_.retry.max_attempts);
   milliseconds delay = options_.retry.initial_delay;

@@ -239,8 +239,8 @@ class Keepalive : public ::testing::Test {
       EXPECT_TRUE(outcome_unknown(r)) << op << ": " << r.output;
       r = driver_->call(op, request);  // the host's repeat
     }
-    // The fault closes the reused connection first. (libcurl then opens another one to replay the write
-    // and closes it when the replay is refused: libcurl 7.88 rewinds the body only once connected.)
+    // The fault closes the reused connection first. (libcurl then opens another one to resend the write
+    // and closes it when the resend is refused: libcurl asks the pre-request callback only once connected.)
     const auto closed = proxy_.closed_by_server();
     EXPECT_GT(closed.size(), closed_before) << "the fault closed no connection";
     if (closed.size() > closed_before) {

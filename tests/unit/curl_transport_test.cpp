@@ -2,6 +2,7 @@
 // body back, handle reuse across threads, and the mapping of failures to TransportError kinds.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <linux/tcp.h>  // struct tcp_info with tcpi_data_segs_in
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -50,6 +51,9 @@ class TinyServer {
   }
   int connections() const { return connections_.load(); }
   int requests() const { return requests_.load(); }
+  // TCP segments with data the server received, over all connections: one per request when the client
+  // sends headers and body together (loopback carries one send in one segment).
+  int data_segments() const { return data_segments_.load(); }
 
  private:
   void run() {
@@ -61,6 +65,7 @@ class TinyServer {
     }
   }
   void serve(int c) {
+    uint32_t segments_seen = 0;
     std::string buf;
     char tmp[4096];
     for (;;) {
@@ -77,6 +82,7 @@ class TinyServer {
         std::lock_guard<std::mutex> lock(m_);
         last_ = buf.substr(0, hdr_end + 4 + content_length);
       }
+      count_data_segments(c, segments_seen);
       buf.erase(0, hdr_end + 4 + content_length);
       if (++requests_ == drop_at_) break;
       if (reply_.empty()) {
@@ -88,6 +94,14 @@ class TinyServer {
     close(c);
   }
 
+  void count_data_segments(int c, uint32_t& seen) {
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    if (getsockopt(c, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return;
+    data_segments_ += static_cast<int>(info.tcpi_data_segs_in - seen);
+    seen = info.tcpi_data_segs_in;
+  }
+
   std::string reply_;
   int drop_at_ = 0;
   int fd_ = -1;
@@ -97,6 +111,7 @@ class TinyServer {
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
   std::atomic<int> requests_{0};
+  std::atomic<int> data_segments_{0};
   std::mutex m_;
   std::string last_;
 };
@@ -150,6 +165,7 @@ TEST(CurlTransport, WritesReuseTheKeepAliveConnection) {
   EXPECT_EQ(t->post(request_to(server.port())).status, 200);
   EXPECT_EQ(server.connections(), 1) << "writes and reads share one connection";
   EXPECT_EQ(server.requests(), 4);
+  EXPECT_EQ(server.data_segments(), 4) << "a request's headers and body went out in separate sends";
 }
 
 // A reused connection that closes after a write went out: libcurl would send the write again on a new
@@ -205,8 +221,8 @@ TEST(CurlTransport, RefusedConnectionIsConnectKind) {
   }
 }
 
-// Reads (body as POSTFIELDS) and writes (body through the read callback) alike: the request went out,
-// so silence is a timeout, and a cancel leaves it sent (outcome unknown for a write).
+// Reads and writes alike: the request went out, so silence is a timeout, and a cancel leaves it sent
+// (outcome unknown for a write).
 TEST(CurlTransport, SilentServerIsTimeoutAfterSending) {
   for (const bool read : {true, false}) {
     SCOPED_TRACE(read ? "read" : "write");
@@ -256,17 +272,22 @@ TEST(CurlTransport, CancelStopsARequestInFlight) {
 
 // Cancelled during the TLS handshake (the server accepts and never answers): nothing was sent.
 TEST(CurlTransport, CancelBeforeTheRequestLeftIsUnsent) {
-  TinyServer server("");
-  auto t = solidfire::make_curl_transport({});
-  HttpRequest r = request_to(server.port(), std::chrono::milliseconds(30000));
-  r.url = "https://127.0.0.1:" + std::to_string(server.port()) + "/json-rpc/8.0/";
-  const auto start = std::chrono::steady_clock::now();
-  r.cancelled = [&] { return std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(300); };
-  try {
-    t->post(r);
-    FAIL() << "a cancelled request answered";
-  } catch (const TransportError& e) {
-    EXPECT_EQ(e.kind(), TransportError::Kind::kCancelledUnsent) << e.what();
+  for (const bool read : {true, false}) {
+    SCOPED_TRACE(read ? "read" : "write");
+    TinyServer server("");
+    auto t = solidfire::make_curl_transport({});
+    HttpRequest r = request_to(server.port(), std::chrono::milliseconds(30000));
+    r.url = "https://127.0.0.1:" + std::to_string(server.port()) + "/json-rpc/8.0/";
+    r.idempotent = read;
+    const auto start = std::chrono::steady_clock::now();
+    r.cancelled = [&] { return std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(300); };
+    try {
+      t->post(r);
+      FAIL() << "a cancelled request answered";
+    } catch (const TransportError& e) {
+      EXPECT_EQ(e.kind(), TransportError::Kind::kCancelledUnsent) << e.what();
+    }
+    EXPECT_EQ(server.requests(), 0);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -119,6 +120,11 @@ TEST_F(ElementApi, MethodTableListsEveryMethodOfTheHeader) {
   std::set<std::string_view> names;
   for (const auto& m : kAllMethods) {
     EXPECT_TRUE(names.insert(m.name).second) << m.name << " listed twice";
+    // ElementClient writes the name into the request unescaped.
+    const bool identifier = !m.name.empty() && std::all_of(m.name.begin(), m.name.end(), [](char c) {
+      return std::isalpha(static_cast<unsigned char>(c)) != 0;
+    });
+    EXPECT_TRUE(identifier) << m.name << ": not a plain identifier";
     EXPECT_NE(text.find("{\"" + std::string(m.name) + "\""), std::string::npos) << m.name;
   }
 }
