@@ -4,6 +4,7 @@
 #include <cmath>
 #include <new>
 #include <stdexcept>
+#include <utility>
 
 #include "util.h"
 
@@ -16,47 +17,6 @@ cJSON* checked(cJSON* p) {
 }
 constexpr double kTwo53 = 9007199254740992.0;  // 2^53: the last integer a double holds exactly
 
-// One pass over the text before cJSON sees it: the nesting depth and the number of values, outside
-// strings. Cheap (linear, no allocation) and keeps cJSON's recursion and allocations bounded.
-std::optional<std::string> over_limits(std::string_view text) {
-  if (text.size() > Json::kMaxBytes) {
-    return "document of " + std::to_string(text.size()) + " bytes exceeds the " +
-           std::to_string(Json::kMaxBytes >> 20) + " MiB limit";
-  }
-  size_t depth = 0, values = 0;
-  bool in_string = false, escaped = false, in_scalar = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    const bool scalar_char = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-' || c == '+' || c == '.' ||
-                             (c >= 'A' && c <= 'Z');
-    if (scalar_char) {
-      if (!in_scalar) ++values;
-      in_scalar = true;
-      continue;
-    }
-    in_scalar = false;
-    if (c == '"') {
-      in_string = true;
-      ++values;  // a member name counts too: it is a string cJSON allocates
-    } else if (c == '[' || c == '{') {
-      ++values;
-      if (++depth > Json::kMaxDepth) return "nested deeper than " + std::to_string(Json::kMaxDepth) + " levels";
-    } else if (c == ']' || c == '}') {
-      if (depth > 0) --depth;
-    }
-    if (values > Json::kMaxValues) return "more than " + std::to_string(Json::kMaxValues) + " values";
-  }
-  return std::nullopt;
-}
 }  // namespace
 
 JsonView JsonView::operator[](const char* key) const {
@@ -148,39 +108,41 @@ Json Json::int_array(const std::vector<int64_t>& values) {
   return a;
 }
 
-std::optional<Json> Json::parse(std::string_view text, std::string* why) {
-  if (auto problem = over_limits(text)) {
-    if (why != nullptr) *why = *problem;
-    return std::nullopt;
+Json::Json(Json&& other) noexcept
+    : node_(std::exchange(other.node_, nullptr)), arena_(std::move(other.arena_)) {}
+
+Json& Json::operator=(Json&& other) noexcept {
+  if (this != &other) {
+    reset();
+    node_ = std::exchange(other.node_, nullptr);
+    arena_ = std::move(other.arena_);
   }
-  const char* end = nullptr;
-  cJSON* root = cJSON_ParseWithLengthOpts(text.data(), text.size(), &end, 0);
-  if (root == nullptr) {
-    // cJSON leaves `end` at the failure (the last byte when it ran out of text: cut short).
-    if (why != nullptr) {
-      const size_t at = end == nullptr ? 0 : static_cast<size_t>(end - text.data());
-      *why = text.empty()       ? std::string("empty document")
-             : at + 1 >= text.size() ? "truncated JSON (" + std::to_string(text.size()) + " bytes)"
-                                 : "malformed JSON at byte " + std::to_string(at) + " of " +
-                                       std::to_string(text.size());
-    }
-    return std::nullopt;
-  }
-  Json out(root);
-  // Only trailing whitespace may follow the document.
-  const char* stop = text.data() + text.size();
-  for (const char* p = end; p != nullptr && p < stop; ++p) {
-    if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t' && *p != '\0') {
-      if (why != nullptr) *why = "text after the JSON document at byte " + std::to_string(p - text.data());
-      return std::nullopt;
-    }
-  }
-  return out;
+  return *this;
+}
+
+Json::~Json() { reset(); }
+
+void Json::reset() {
+  if (!arena_ && node_ != nullptr) cJSON_Delete(node_);
+  node_ = nullptr;
+  arena_.reset();
+}
+
+void Json::own() {
+  if (!arena_) return;
+  cJSON* copy = node_ == nullptr ? nullptr : checked(cJSON_Duplicate(node_, 1));
+  reset();
+  node_ = copy;
+}
+
+cJSON* Json::release() {
+  own();
+  return std::exchange(node_, nullptr);
 }
 
 Json Json::clone() const {
-  if (!node_) return Json();
-  return Json(checked(cJSON_Duplicate(node_.get(), 1)));
+  if (node_ == nullptr) return Json();
+  return Json(checked(cJSON_Duplicate(node_, 1)));
 }
 
 namespace {
@@ -211,50 +173,61 @@ cJSON* make_number(int64_t v) { return checked(cJSON_CreateNumber(static_cast<do
 }  // namespace
 
 Json& Json::set(const char* key, std::string_view value) {
-  replace_member(node_.get(), key, make_string(value));
+  own();
+  replace_member(node_, key, make_string(value));
   return *this;
 }
 Json& Json::set(const char* key, int64_t value) {
-  replace_member(node_.get(), key, make_number(value));
+  own();
+  replace_member(node_, key, make_number(value));
   return *this;
 }
 Json& Json::set(const char* key, bool value) {
-  replace_member(node_.get(), key, checked(cJSON_CreateBool(value ? 1 : 0)));
+  own();
+  replace_member(node_, key, checked(cJSON_CreateBool(value ? 1 : 0)));
   return *this;
 }
 Json& Json::set(const char* key, Json value) {
+  own();
   cJSON* item = value.release();
   if (item == nullptr) item = checked(cJSON_CreateNull());
-  replace_member(node_.get(), key, item);
+  replace_member(node_, key, item);
   return *this;
 }
 Json& Json::set_null(const char* key) {
-  replace_member(node_.get(), key, checked(cJSON_CreateNull()));
+  own();
+  replace_member(node_, key, checked(cJSON_CreateNull()));
   return *this;
 }
 Json& Json::push(int64_t value) {
-  append(node_.get(), make_number(value));
+  own();
+  append(node_, make_number(value));
   return *this;
 }
 Json& Json::push(std::string_view value) {
-  append(node_.get(), make_string(value));
+  own();
+  append(node_, make_string(value));
   return *this;
 }
 Json& Json::push(Json value) {
+  own();
   cJSON* item = value.release();
   if (item == nullptr) item = checked(cJSON_CreateNull());
-  append(node_.get(), item);
+  append(node_, item);
   return *this;
 }
 
 Json Json::take(const char* key) {
-  if (!node_ || !cJSON_IsObject(node_.get())) return Json();
-  return Json(cJSON_DetachItemFromObjectCaseSensitive(node_.get(), key));
+  if (node_ == nullptr || !cJSON_IsObject(node_)) return Json();
+  // Detaching only relinks nodes, so it works inside an arena too.
+  cJSON* item = cJSON_DetachItemFromObjectCaseSensitive(node_, key);
+  return item == nullptr ? Json() : Json(item, arena_);
 }
 
 Json Json::take_item(int index) {
-  if (!node_ || !cJSON_IsArray(node_.get()) || index < 0) return Json();
-  return Json(cJSON_DetachItemFromArray(node_.get(), index));
+  if (node_ == nullptr || !cJSON_IsArray(node_) || index < 0) return Json();
+  cJSON* item = cJSON_DetachItemFromArray(node_, index);
+  return item == nullptr ? Json() : Json(item, arena_);
 }
 
 std::vector<int64_t> int_list(JsonView array) {

@@ -1,5 +1,8 @@
 // RAII wrapper over cJSON: an owning `Json` (parse/build) and a non-owning `JsonView` with lenient,
-// typed getters for Element replies. Integers are read from valuedouble with range and integral
+// typed getters for Element replies. A parsed document's nodes live in one arena (a few allocations per
+// reply instead of one per value, which glibc's malloc made the cost that grew most with concurrent
+// callers); a built one is an ordinary cJSON tree. The first change to a parsed document copies it into
+// an ordinary tree, so every builder works on both. Integers are read from valuedouble with range and integral
 // checks (never valueint, which saturates at INT_MAX), and only up to 2^53 in magnitude: beyond that a
 // JSON number has already lost precision in the double cJSON keeps; numeric strings are accepted too
 // (exactly, in the full int64 range), because Element and its clients are lenient about types.
@@ -63,32 +66,40 @@ class JsonView {
 class Json {
  public:
   Json() = default;
+  // Takes a tree made with cJSON's own allocator (cJSON_Create*, cJSON_Duplicate).
   explicit Json(cJSON* owned) : node_(owned) {}
-  Json(Json&&) noexcept = default;
-  Json& operator=(Json&&) noexcept = default;
+  Json(Json&& other) noexcept;
+  Json& operator=(Json&& other) noexcept;
+  Json(const Json&) = delete;
+  Json& operator=(const Json&) = delete;
+  ~Json();
 
   static Json object();
   static Json array();
   static Json int_array(std::initializer_list<int64_t> values);
   static Json int_array(const std::vector<int64_t>& values);
   // Parses UTF-8 text; nullopt on malformed input, with the reason in `why` when given. Bounded, so
-  // that a hostile peer cannot exhaust memory or stack: see the limits below.
+  // that a hostile peer cannot exhaust memory or stack: see the limits below. Builds the tree cJSON's
+  // own parser builds and accepts what it accepts (a leading byte-order mark, any byte up to space as
+  // whitespace), with one exception: a \u escape needs four hex digits (cJSON reads bad ones as
+  // U+0000). Only whitespace may follow the document.
   static std::optional<Json> parse(std::string_view text, std::string* why = nullptr);
 
   // Largest document parse() accepts (the transport's reply bound).
   static constexpr size_t kMaxBytes = size_t{64} << 20;
-  // Deepest nesting of arrays/objects (Element replies nest under 10 levels; cJSON stops at 1000).
+  // Deepest nesting of arrays/objects (Element replies nest under 10 levels); parse() recurses per level.
   static constexpr size_t kMaxDepth = 256;
-  // Most values (scalars, arrays, objects) in one document: each costs ~80 bytes once parsed. A full
-  // ListVolumes page (10,000 volumes) holds under a million.
+  // Most values (scalars, arrays, objects; member names count too) in one document: each costs ~64
+  // bytes once parsed. A full ListVolumes page (10,000 volumes) holds under a million.
   static constexpr size_t kMaxValues = 4'000'000;
 
   explicit operator bool() const { return node_ != nullptr; }
-  JsonView view() const { return JsonView(node_.get()); }
+  JsonView view() const { return JsonView(node_); }
   JsonView operator[](const char* key) const { return view()[key]; }
-  cJSON* raw() const { return node_.get(); }
-  cJSON* release() { return node_.release(); }
-  Json clone() const;
+  const cJSON* raw() const { return node_; }
+  // The tree, for cJSON_Delete by the caller (a parsed document is copied out of its arena first).
+  cJSON* release();
+  Json clone() const;  // an ordinary cJSON tree
 
   // Builders on objects (replace an existing member of the same name). Return *this for chaining.
   Json& set(const char* key, std::string_view value);
@@ -103,18 +114,23 @@ class Json {
   Json& push(std::string_view value);
   Json& push(Json value);
 
-  // Removes and returns a member (owning), or an empty Json when absent.
+  // Removes and returns a member (owning), or an empty Json when absent. A part taken from a parsed
+  // document is not copied: it shares the document's arena, which lives until both are gone.
   Json take(const char* key);
-  // Removes and returns an array element (owning), or an empty Json when absent.
+  // Removes and returns an array element (owning), or an empty Json when absent. Shares as take() does.
   Json take_item(int index);
 
   std::string print() const { return view().print(); }
 
+  class Arena;  // where a parsed document's nodes live (json.cpp)
+
  private:
-  struct Deleter {
-    void operator()(cJSON* p) const { cJSON_Delete(p); }
-  };
-  std::unique_ptr<cJSON, Deleter> node_;
+  Json(cJSON* node, std::shared_ptr<Arena> arena) : node_(node), arena_(std::move(arena)) {}
+  void own();  // before a change: a node in an arena becomes an ordinary cJSON tree
+  void reset();
+
+  cJSON* node_ = nullptr;
+  std::shared_ptr<Arena> arena_;  // set: node_ lives in this arena, not on cJSON's allocator
 };
 
 // The integers of a JSON array (other items skipped).
