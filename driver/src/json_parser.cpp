@@ -64,12 +64,14 @@ class Json::Arena {
 
 namespace {
 
-// A recursive-descent parser that builds cJSON nodes in an arena, accepting what cJSON_Parse accepts.
+// A recursive-descent parser that builds cJSON nodes in an arena, accepting what cJSON_Parse accepts
+// (but for \u escapes without four hex digits, json.h).
 // Depth and the number of values are bounded (json.h), so neither the stack nor memory can be run out
 // of by a hostile document. Errors keep the first failure: where, and whether the text ran out.
 class Parser {
  public:
-  Parser(std::string_view text, Json::Arena& arena) : begin_(text.data()), p_(begin_), end_(begin_ + text.size()), arena_(arena) {}
+  Parser(std::string_view text, Json::Arena& arena)
+      : p_(text.data()), end_(text.data() + text.size()), arena_(arena) {}
 
   cJSON* document() {
     if (end_ - p_ >= 3 && std::memcmp(p_, "\xEF\xBB\xBF", 3) == 0) p_ += 3;  // a UTF-8 byte-order mark
@@ -92,16 +94,12 @@ class Parser {
   void skip_space() {
     while (p_ < end_ && static_cast<unsigned char>(*p_) <= 0x20) ++p_;
   }
-  cJSON* node(int type) {
-    if (++values_ > Json::kMaxValues) return nullptr;
+  // A new node, counted against the limit on values.
+  cJSON* counted(int type) {
+    if (++values_ > Json::kMaxValues) return over("more than " + std::to_string(Json::kMaxValues) + " values");
     auto* n = static_cast<cJSON*>(arena_.allocate(sizeof(cJSON)));
     std::memset(n, 0, sizeof(cJSON));
     n->type = type;
-    return n;
-  }
-  cJSON* counted(int type) {
-    cJSON* n = node(type);
-    if (n == nullptr) return over("more than " + std::to_string(Json::kMaxValues) + " values");
     return n;
   }
 
@@ -109,9 +107,9 @@ class Parser {
     if (p_ >= end_) return fail();
     switch (*p_) {
       case '{':
-        return object(depth + 1);
+        return container(depth + 1, cJSON_Object, '}');
       case '[':
-        return array(depth + 1);
+        return container(depth + 1, cJSON_Array, ']');
       case '"': {
         cJSON* n = counted(cJSON_String);
         if (n == nullptr || (n->valuestring = string()) == nullptr) return fail();
@@ -287,25 +285,29 @@ class Parser {
     parent->child->prev = item;
   }
 
-  cJSON* array(size_t depth) {
+  // An array or an object (`close` is ']' or '}'), at its opening bracket.
+  cJSON* container(size_t depth, int type, char close) {
     if (depth > Json::kMaxDepth) return over("nested deeper than " + std::to_string(Json::kMaxDepth) + " levels");
-    cJSON* a = counted(cJSON_Array);
-    if (a == nullptr) return nullptr;
+    cJSON* c = counted(type);
+    if (c == nullptr) return nullptr;
     ++p_;
     skip_space();
-    if (p_ < end_ && *p_ == ']') {
+    if (p_ < end_ && *p_ == close) {
       ++p_;
-      return a;
+      return c;
     }
     for (cJSON* last = nullptr;;) {
+      char* name = nullptr;
+      if (type == cJSON_Object && (name = member_name()) == nullptr) return fail();
       cJSON* item = value(depth);
       if (item == nullptr) return fail();
-      link(a, last, item);
+      item->string = name;
+      link(c, last, item);
       skip_space();
       if (p_ >= end_) return fail();
-      if (*p_ == ']') {
+      if (*p_ == close) {
         ++p_;
-        return a;
+        return c;
       }
       if (*p_ != ',') return fail();
       ++p_;
@@ -313,42 +315,22 @@ class Parser {
     }
   }
 
-  cJSON* object(size_t depth) {
-    if (depth > Json::kMaxDepth) return over("nested deeper than " + std::to_string(Json::kMaxDepth) + " levels");
-    cJSON* o = counted(cJSON_Object);
-    if (o == nullptr) return nullptr;
+  // A member's name and its colon, leaving p_ at the value; nullptr on error.
+  char* member_name() {
+    if (p_ >= end_ || *p_ != '"') return nullptr;
+    if (++values_ > Json::kMaxValues) {
+      over("more than " + std::to_string(Json::kMaxValues) + " values");
+      return nullptr;
+    }
+    char* name = string();
+    if (name == nullptr) return nullptr;
+    skip_space();
+    if (p_ >= end_ || *p_ != ':') return nullptr;
     ++p_;
     skip_space();
-    if (p_ < end_ && *p_ == '}') {
-      ++p_;
-      return o;
-    }
-    for (cJSON* last = nullptr;;) {
-      if (p_ >= end_ || *p_ != '"') return fail();
-      if (++values_ > Json::kMaxValues) return over("more than " + std::to_string(Json::kMaxValues) + " values");
-      char* key = string();
-      if (key == nullptr) return fail();
-      skip_space();
-      if (p_ >= end_ || *p_ != ':') return fail();
-      ++p_;
-      skip_space();
-      cJSON* item = value(depth);
-      if (item == nullptr) return fail();
-      item->string = key;
-      link(o, last, item);
-      skip_space();
-      if (p_ >= end_) return fail();
-      if (*p_ == '}') {
-        ++p_;
-        return o;
-      }
-      if (*p_ != ',') return fail();
-      ++p_;
-      skip_space();
-    }
+    return name;
   }
 
-  const char* begin_;
   const char* p_;
   const char* end_;
   Json::Arena& arena_;
