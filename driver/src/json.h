@@ -1,11 +1,12 @@
 // RAII wrapper over cJSON: an owning `Json` (parse/build) and a non-owning `JsonView` with lenient,
 // typed getters for Element replies. A parsed document's nodes live in one arena (a few allocations per
 // reply instead of one per value, which glibc's malloc made the cost that grew most with concurrent
-// callers); a built one is an ordinary cJSON tree. The first change to a parsed document copies it into
-// an ordinary tree, so every builder works on both. Integers are read from valuedouble with range and integral
-// checks (never valueint, which saturates at INT_MAX), and only up to 2^53 in magnitude: beyond that a
-// JSON number has already lost precision in the double cJSON keeps; numeric strings are accepted too
-// (exactly, in the full int64 range), because Element and its clients are lenient about types.
+// callers); a built one is an ordinary cJSON tree. The first change to a parsed document copies it
+// into an ordinary tree, so every builder works on both. Integers are read from valuedouble with range
+// and integral checks (never valueint, which saturates at INT_MAX), and only up to 2^53 in magnitude:
+// beyond that a JSON number has already lost precision in the double cJSON keeps; numeric strings are
+// accepted too (exactly, in the full int64 range), because Element and its clients are lenient about
+// types.
 #pragma once
 
 #include <cjson/cJSON.h>
